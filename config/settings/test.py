@@ -1,0 +1,14 @@
+"""Tests: the real PostgreSQL (and Redis where REDIS_URL is set); fast password hashing is NOT used for
+the hashing tests themselves, which override it."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SHARED_HOSTS = ["api.testserver", "localhost", "127.0.0.1"]
+ALLOWED_HOSTS = [".testserver", "testserver", "localhost", "127.0.0.1", ".localhost"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TENANT_TEMPLATE_SCHEMA = env.str("TENANT_TEMPLATE_SCHEMA", default="tenant_template")
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_massacorp")}  # noqa: F405
+METRICS_TOKEN = "test-metrics-token"  # noqa: S105

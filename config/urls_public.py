@@ -1,0 +1,15 @@
+"""The public site: platform admin, operator routes and API docs (no tenant)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("config.urls_ops")),
+    path("", include("config.urls_docs")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "shared_apps.core.views.bad_request"
+handler403 = "shared_apps.core.views.permission_denied"
+handler404 = "shared_apps.core.views.not_found"
+handler500 = "shared_apps.core.views.server_error"

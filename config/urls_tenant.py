@@ -1,0 +1,20 @@
+"""A tenant's site: its API under /api/v1/ (no trailing slash), operator routes and docs."""
+
+from django.urls import include, path
+
+from shared_apps.tenants.apis import TenantInfoApi
+
+api_v1 = [
+    path("info", TenantInfoApi.as_view(), name="info"),
+]
+
+urlpatterns = [
+    path("", include("config.urls_ops")),
+    path("", include("config.urls_docs")),
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+]
+
+handler400 = "shared_apps.core.views.bad_request"
+handler403 = "shared_apps.core.views.permission_denied"
+handler404 = "shared_apps.core.views.not_found"
+handler500 = "shared_apps.core.views.server_error"

@@ -1,0 +1,9 @@
+"""WSGI entry point (gunicorn config.wsgi)."""
+
+from config import use_default_settings
+
+use_default_settings()
+
+from django.core.wsgi import get_wsgi_application  # noqa: E402
+
+application = get_wsgi_application()

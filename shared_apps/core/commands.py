@@ -1,0 +1,24 @@
+"""What every management command shares: a domain error becomes one line on stderr and exit status 2."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from .exceptions import ApplicationError
+
+
+class ServiceCommand(BaseCommand):
+    """A thin command: parse arguments, call one service in `run`; domain errors exit 2 with one line."""
+
+    def run(self, *args: Any, **options: Any) -> None:
+        raise NotImplementedError
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            self.run(*args, **options)
+        except ApplicationError as error:
+            self.stderr.write(f"error: {error.message} [{error.code}]")
+            sys.exit(2)

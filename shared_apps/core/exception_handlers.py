@@ -1,0 +1,73 @@
+"""Maps domain errors, DRF errors and Django's own to the single JSON error body (one place, one shape)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions as drf
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import error_body
+from .exceptions import ApplicationError
+
+logger = logging.getLogger("massacorp.errors")
+
+_DRF_CODES = {
+    drf.ParseError: "malformed_request",
+    drf.AuthenticationFailed: "authentication_failed",
+    drf.NotAuthenticated: "not_authenticated",
+    drf.PermissionDenied: "permission_denied",
+    drf.NotFound: "not_found",
+    drf.MethodNotAllowed: "method_not_allowed",
+    drf.NotAcceptable: "not_acceptable",
+    drf.UnsupportedMediaType: "unsupported_media_type",
+    drf.Throttled: "rate_limited",
+    drf.ValidationError: "validation_error",
+}
+
+
+def _drf_code(exc: drf.APIException) -> str:
+    for cls, code in _DRF_CODES.items():
+        if isinstance(exc, cls):
+            return code
+    return str(exc.default_code)
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ApplicationError):
+        response = Response(error_body(exc.code, exc.message, exc.details), status=exc.status_code)
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            response["Retry-After"] = str(retry_after)
+        return response
+    if isinstance(exc, RequestDataTooBig):
+        return Response(error_body("payload_too_large", "The request body is too large."), status=413)
+    if isinstance(exc, DjangoValidationError):
+        exc = drf.ValidationError(detail=exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    elif isinstance(exc, Http404):
+        exc = drf.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = drf.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        # Unexpected: log the traceback, answer without internals.
+        logger.exception("Unhandled error in API view", exc_info=exc)
+        return Response(error_body("server_error", "An internal error occurred."), status=500)
+    assert isinstance(exc, drf.APIException)
+    if isinstance(exc, drf.ValidationError):
+        message = "The request is invalid."
+        details: dict[str, Any] = {"fields": response.data} if isinstance(response.data, dict) else {
+            "errors": response.data
+        }
+    else:
+        message = str(exc.detail) if not isinstance(exc.detail, dict | list) else "The request failed."
+        details = {}
+    response.data = error_body(_drf_code(exc), message, details)
+    return response

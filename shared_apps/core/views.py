@@ -1,0 +1,27 @@
+"""Django-level error views (outside DRF): the same JSON error body, never an HTML page or internals."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, JsonResponse
+
+from .errors import error_response
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return error_response(404, "not_found", "The requested resource was not found.")
+
+
+def server_error(request: HttpRequest) -> JsonResponse:
+    return error_response(500, "server_error", "An internal error occurred.")
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return error_response(400, "bad_request", "The request could not be understood.")
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return error_response(403, "permission_denied", "You do not have permission to perform this action.")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
+    return error_response(403, "csrf_failed", "CSRF verification failed.")

@@ -1,0 +1,146 @@
+"""Edge concerns of every response: request id and timing (with the log line), body size, security headers."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from shared_apps.core.errors import error_response
+from shared_apps.core.net import peer_is_trusted_proxy
+
+from .logging import current_request_id
+
+logger = logging.getLogger("massacorp.request")
+
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
+
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=()"
+)
+DOCS_PATH_PREFIX = "/api/docs"
+ADMIN_PATH_PREFIX = "/admin/"
+# Django's admin posts forms to itself and sets inline style attributes.
+ADMIN_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+
+
+def docs_csp(nonce: str) -> str:
+    """The docs page runs self-hosted Swagger UI: scripts only from us or with this response's nonce."""
+    return (
+        f"default-src 'none'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'nonce-{nonce}'; "
+        "img-src 'self' data:; connect-src 'self'; font-src 'self'; frame-ancestors 'none'; "
+        "base-uri 'none'; form-action 'none'"
+    )
+
+
+class RequestContextMiddleware:
+    """X-Request-ID (a trusted proxy's, else ours), X-Response-Time, and one log line per request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        if incoming and peer_is_trusted_proxy(request) and _SAFE_REQUEST_ID.match(incoming):
+            request_id = incoming
+        else:
+            request_id = uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = current_request_id.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request_id.reset(token)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        response["X-Request-ID"] = request_id
+        response["X-Response-Time"] = f"{elapsed_ms:.1f}ms"
+        self._log(request, response, elapsed_ms, request_id)
+        return response
+
+    @staticmethod
+    def _log(request: HttpRequest, response: HttpResponse, elapsed_ms: float, request_id: str) -> None:
+        tenant = getattr(request, "tenant", None)
+        slow = elapsed_ms >= settings.SLOW_REQUEST_MS
+        logger.log(
+            logging.WARNING if slow else logging.INFO,
+            "%s %s %s %.1fms tenant=%s request_id=%s%s",
+            request.method,
+            request.path,
+            response.status_code,
+            elapsed_ms,
+            getattr(tenant, "slug", "-"),
+            request_id,
+            " slow" if slow else "",
+            extra={"request_id": request_id},
+        )
+
+
+class BodySizeLimitMiddleware:
+    """413 before a view reads an oversized body; a view may raise its ceiling with `max_body_bytes`."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return error_response(400, "bad_request", "Content-Length is not a number.")
+        view_class = getattr(view_func, "cls", None) or getattr(view_func, "view_class", None)
+        limit = getattr(view_class, "max_body_bytes", settings.MAX_REQUEST_BODY_BYTES)
+        if length > limit:
+            return error_response(
+                413, "payload_too_large", "The request body is too large.", {"max_bytes": limit}
+            )
+        return None
+
+
+def _is_authenticated_request(request: HttpRequest) -> bool:
+    if "HTTP_AUTHORIZATION" in request.META or "HTTP_X_API_KEY" in request.META:
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+class SecurityHeadersMiddleware:
+    """CSP (strict for the API, nonce-based for the docs page), Permissions-Policy, no-store when authenticated.
+
+    HSTS, nosniff, Referrer-Policy and COOP come from Django's SecurityMiddleware (settings).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        nonce = secrets.token_urlsafe(16)
+        request.csp_nonce = nonce  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        if request.path_info.startswith(DOCS_PATH_PREFIX):
+            response["Content-Security-Policy"] = docs_csp(nonce)
+        elif request.path_info.startswith(ADMIN_PATH_PREFIX):
+            response["Content-Security-Policy"] = ADMIN_CSP
+        else:
+            response["Content-Security-Policy"] = API_CSP
+        response["Permissions-Policy"] = PERMISSIONS_POLICY
+        response["Cross-Origin-Resource-Policy"] = "same-origin"
+        if _is_authenticated_request(request):
+            response["Cache-Control"] = "no-store"
+        return response

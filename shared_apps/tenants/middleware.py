@@ -1,0 +1,83 @@
+"""Routes every request to a tenant schema (or to the public site) before anything touches the database.
+
+Rules: a tenant host selects its tenant; on a shared host the X-Tenant-ID header (a slug) selects it; a
+header that disagrees with a tenant host is a 400, an unknown or inactive tenant a 404, a tenant API call on
+a shared host without a tenant a 400. There is never a fallback to the public schema for a tenant request.
+
+A routing failure does not answer here: it points the request at a URLconf whose only view raises the
+error, so that the rest of the middleware chain (request id, timing, security headers, logging) and the one
+exception handler still apply to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.http.request import split_domain_port
+
+from shared_apps.core.exceptions import ApplicationError, NotFound, ValidationFailed
+
+from .routing import tenant_for_host, tenant_for_slug
+
+TENANTLESS_PATHS = frozenset({"/health", "/ready", "/health/deep", "/metrics"})
+# Under /api/ yet served without a tenant (the API description is the same for every tenant).
+PUBLIC_API_PATHS = frozenset({"/api/v1/schema"})
+ROUTING_ERROR_URLCONF = "shared_apps.tenants.urls_routing_error"
+TENANT_HEADER = "HTTP_X_TENANT_ID"
+
+
+class TenantRoutingMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.shared_hosts = frozenset(host.lower() for host in settings.SHARED_HOSTS)
+        self.public_urlconf = settings.PUBLIC_SCHEMA_URLCONF
+        self.tenant_urlconf = settings.ROOT_URLCONF
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.tenant = None  # type: ignore[attr-defined]
+        try:
+            self._route(request)
+        except ApplicationError as error:
+            connection.set_schema_to_public()
+            request.routing_error = error  # type: ignore[attr-defined]
+            request.urlconf = ROUTING_ERROR_URLCONF  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+    def _route(self, request: HttpRequest) -> None:
+        if request.path_info in TENANTLESS_PATHS:
+            self._public(request)
+            return
+        host, _port = split_domain_port(request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", ""))
+        if not host:
+            raise ValidationFailed("The request has no valid Host header.", code="invalid_host")
+        header = request.META.get(TENANT_HEADER, "").strip().lower()
+        if host in self.shared_hosts:
+            if header:
+                tenant = tenant_for_slug(header)
+            elif request.path_info.startswith("/api/") and request.path_info not in PUBLIC_API_PATHS:
+                raise ValidationFailed(
+                    "This host serves several tenants: name one in the X-Tenant-ID header.", code="tenant_required"
+                )
+            else:
+                self._public(request)
+                return
+        else:
+            tenant = tenant_for_host(host)
+            if tenant is None:
+                raise NotFound("No tenant is served at this host.", code="tenant_not_found")
+            if header and header != tenant.slug:
+                raise ValidationFailed(
+                    "The X-Tenant-ID header names another tenant than this host.", code="tenant_mismatch"
+                )
+        if tenant is None or not tenant.is_active:
+            raise NotFound("No such tenant.", code="tenant_not_found")
+        connection.set_tenant(tenant)
+        request.tenant = tenant  # type: ignore[attr-defined]
+        request.urlconf = self.tenant_urlconf  # type: ignore[attr-defined]
+
+    def _public(self, request: HttpRequest) -> None:
+        connection.set_schema_to_public()
+        request.urlconf = self.public_urlconf  # type: ignore[attr-defined]

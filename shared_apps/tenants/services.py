@@ -1,0 +1,69 @@
+"""Tenant writes: provisioning and removal. Each is one transaction: a failure leaves no row and no schema."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import connection, transaction
+from django_tenants.utils import schema_exists
+
+from shared_apps.core.exceptions import Conflict, NotFound, ValidationFailed
+
+from . import template
+from .models import Domain, Tenant, schema_name_for, slug_problem
+
+# RFC 1123 host names, lowercase, with at least one label; ports are not part of a domain.
+_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$")
+
+
+def _validate(slug: str, name: str, domain: str) -> None:
+    problem = slug_problem(slug)
+    if problem:
+        raise ValidationFailed(problem, code="invalid_slug", details={"slug": slug})
+    if not name.strip() or len(name) > 200:
+        raise ValidationFailed("name must be 1 to 200 characters", code="invalid_name")
+    if not _DOMAIN_RE.match(domain):
+        raise ValidationFailed(f"domain {domain!r} is not a valid host name", code="invalid_domain")
+
+
+def tenant_create(*, slug: str, name: str, domain: str, settings: dict[str, Any] | None = None) -> Tenant:
+    """Provision a tenant: its row, its primary domain and its schema (a copy of the current template)."""
+    domain = domain.strip().lower()
+    _validate(slug, name, domain)
+    schema_name = schema_name_for(slug)
+    # Bring the template to the latest migration first: a copy of a stale template would lack tables.
+    template.ensure_template_current()
+    with transaction.atomic():
+        if Tenant.objects.filter(slug=slug).exists():
+            raise Conflict(f"a tenant with slug {slug!r} already exists", code="duplicate_slug")
+        if Domain.objects.filter(domain=domain).exists():
+            raise Conflict(f"domain {domain!r} is already in use", code="duplicate_domain")
+        if schema_exists(schema_name, case_sensitive=False):
+            raise Conflict(f"schema {schema_name!r} already exists", code="duplicate_schema")
+        tenant = Tenant(slug=slug, name=name.strip(), schema_name=schema_name, settings=settings or {})
+        tenant.save()
+        Domain.objects.create(domain=domain, tenant=tenant, is_primary=True)
+        template.copy_template_into(schema_name)
+    return tenant
+
+
+def tenant_delete(*, slug: str) -> None:
+    """Remove a tenant, its domains and its schema (and with it every row of its data)."""
+    with transaction.atomic():
+        tenant = Tenant.objects.select_for_update().filter(slug=slug).first()
+        if tenant is None:
+            raise NotFound(f"no tenant with slug {slug!r}", code="tenant_not_found")
+        connection.set_schema_to_public()
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP SCHEMA IF EXISTS "{tenant.schema_name}" CASCADE')
+        tenant.delete()
+
+
+def tenant_set_active(*, slug: str, is_active: bool) -> Tenant:
+    tenant = Tenant.objects.filter(slug=slug).first()
+    if tenant is None:
+        raise NotFound(f"no tenant with slug {slug!r}", code="tenant_not_found")
+    tenant.is_active = is_active
+    tenant.save(update_fields=["is_active"])
+    return tenant

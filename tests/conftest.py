@@ -1,0 +1,62 @@
+"""Test set-up: the real PostgreSQL; two tenants created once per session, each test rolled back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from shared_apps.tenants.models import Tenant
+from shared_apps.tenants.routing import clear_routing_cache
+from shared_apps.tenants.services import tenant_create
+
+TENANT_A = {"slug": "alpha", "name": "Alpha Bistro", "domain": "alpha.testserver"}
+TENANT_B = {"slug": "beta", "name": "Beta Épicerie", "domain": "beta.testserver"}
+SHARED_HOST = "api.testserver"
+
+
+def _get_or_create(spec: dict[str, str]) -> Tenant:
+    tenant = Tenant.objects.filter(slug=spec["slug"]).first()
+    return tenant or tenant_create(slug=spec["slug"], name=spec["name"], domain=spec["domain"])
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:  # type: ignore[override]
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        _get_or_create(TENANT_A)
+        _get_or_create(TENANT_B)
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_between_tests() -> Iterator[None]:
+    yield
+    connection.set_schema_to_public()
+    clear_routing_cache()
+
+
+@pytest.fixture
+def tenant_a(db: None) -> Tenant:
+    return Tenant.objects.get(slug=TENANT_A["slug"])
+
+
+@pytest.fixture
+def tenant_b(db: None) -> Tenant:
+    return Tenant.objects.get(slug=TENANT_B["slug"])
+
+
+@pytest.fixture
+def client_a(tenant_a: Tenant) -> Client:
+    return Client(HTTP_HOST=TENANT_A["domain"])
+
+
+@pytest.fixture
+def client_b(tenant_b: Tenant) -> Client:
+    return Client(HTTP_HOST=TENANT_B["domain"])
+
+
+@pytest.fixture
+def shared_client(db: None) -> Client:
+    """A client on the shared API host: the X-Tenant-ID header picks the tenant."""
+    return Client(HTTP_HOST=SHARED_HOST)

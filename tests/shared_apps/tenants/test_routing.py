@@ -1,0 +1,128 @@
+"""Each routing rule of the tenant middleware, and its cost."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from shared_apps.tenants.models import Domain, Tenant
+from tests.conftest import SHARED_HOST, TENANT_A, TENANT_B
+
+pytestmark = pytest.mark.django_db
+
+
+def _error_code(response: object) -> str:
+    return response.json()["error"]["code"]  # type: ignore[attr-defined]
+
+
+def test_tenant_host_routes_to_its_tenant(client_a: Client, client_b: Client) -> None:
+    assert client_a.get("/api/v1/info").json()["tenant"]["slug"] == "alpha"
+    assert client_b.get("/api/v1/info").json()["tenant"]["slug"] == "beta"
+
+
+def test_host_is_matched_case_insensitively_and_without_port(tenant_a: Tenant) -> None:
+    response = Client(HTTP_HOST="ALPHA.testserver:8000").get("/api/v1/info")
+    assert response.status_code == 200
+    assert response.json()["tenant"]["slug"] == "alpha"
+
+
+def test_header_selects_tenant_on_shared_host(shared_client: Client, tenant_b: Tenant) -> None:
+    response = shared_client.get("/api/v1/info", HTTP_X_TENANT_ID="beta")
+    assert response.status_code == 200
+    assert response.json()["tenant"]["slug"] == "beta"
+
+
+def test_header_that_disagrees_with_tenant_host_is_400(client_a: Client, tenant_b: Tenant) -> None:
+    response = client_a.get("/api/v1/info", HTTP_X_TENANT_ID="beta")
+    assert response.status_code == 400
+    assert _error_code(response) == "tenant_mismatch"
+
+
+def test_header_that_agrees_with_tenant_host_is_accepted(client_a: Client) -> None:
+    assert client_a.get("/api/v1/info", HTTP_X_TENANT_ID="alpha").status_code == 200
+
+
+def test_unknown_header_tenant_is_404(shared_client: Client) -> None:
+    response = shared_client.get("/api/v1/info", HTTP_X_TENANT_ID="nosuch")
+    assert response.status_code == 404
+    assert _error_code(response) == "tenant_not_found"
+
+
+def test_unknown_host_is_json_404(db: None) -> None:
+    response = Client(HTTP_HOST="nosuch.testserver").get("/api/v1/info")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert _error_code(response) == "tenant_not_found"
+
+
+@pytest.mark.parametrize("how", ["host", "header"])
+def test_inactive_tenant_is_404(tenant_a: Tenant, how: str) -> None:
+    tenant_a.is_active = False
+    tenant_a.save(update_fields=["is_active"])
+    if how == "host":
+        response = Client(HTTP_HOST=TENANT_A["domain"]).get("/api/v1/info")
+    else:
+        response = Client(HTTP_HOST=SHARED_HOST).get("/api/v1/info", HTTP_X_TENANT_ID="alpha")
+    assert response.status_code == 404
+    assert _error_code(response) == "tenant_not_found"
+
+
+def test_api_call_on_shared_host_without_tenant_is_400(shared_client: Client) -> None:
+    response = shared_client.get("/api/v1/info")
+    assert response.status_code == 400
+    assert _error_code(response) == "tenant_required"
+
+
+def test_shared_host_without_header_never_falls_back_to_public_for_unknown_api_paths(
+    shared_client: Client,
+) -> None:
+    response = shared_client.post("/api/v1/anything", data={}, content_type="application/json")
+    assert response.status_code == 400
+    assert _error_code(response) == "tenant_required"
+
+
+@pytest.mark.parametrize("path", ["/health", "/ready"])
+@pytest.mark.parametrize("host", ["alpha.testserver", SHARED_HOST, "nosuch.testserver"])
+def test_health_answers_on_any_host_without_tenant(tenant_a: Tenant, path: str, host: str) -> None:
+    response = Client(HTTP_HOST=host).get(path)
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "application/json"
+
+
+def test_domain_change_takes_effect_at_once_in_this_process(tenant_a: Tenant) -> None:
+    client = Client(HTTP_HOST="bistro.testserver")
+    assert client.get("/api/v1/info").status_code == 404  # now cached as unknown
+    Domain.objects.create(domain="bistro.testserver", tenant=tenant_a, is_primary=False)
+    assert client.get("/api/v1/info").json()["tenant"]["slug"] == "alpha"
+
+
+def test_deactivation_takes_effect_at_once_in_this_process(client_a: Client, tenant_a: Tenant) -> None:
+    assert client_a.get("/api/v1/info").status_code == 200  # cached as active
+    tenant_a.is_active = False
+    tenant_a.save(update_fields=["is_active"])
+    assert client_a.get("/api/v1/info").status_code == 404
+
+
+def test_routing_a_warm_request_costs_no_query(client_a: Client) -> None:
+    client_a.get("/api/v1/info")  # warm the routing cache
+    with CaptureQueriesContext(connection) as queries:
+        response = client_a.get("/api/v1/info")
+    assert response.status_code == 200
+    # The view reads nothing; routing itself must not query (SET search_path comes only with a query).
+    assert [q["sql"] for q in queries.captured_queries] == []
+
+
+def test_tenant_query_costs_one_search_path_statement(client_a: Client, tenant_a: Tenant) -> None:
+    """A request that queries its tenant schema pays exactly one SET search_path for routing."""
+    from django.contrib.contenttypes.models import ContentType
+
+    client_a.get("/api/v1/info")
+    connection.set_tenant(tenant_a)
+    with CaptureQueriesContext(connection) as queries:
+        ContentType.objects.filter(app_label="contenttypes").count()
+        ContentType.objects.filter(app_label="auth").count()
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert sum(s.startswith("SET search_path") for s in statements) == 1, statements
+    assert TENANT_B["slug"] not in statements[0]
