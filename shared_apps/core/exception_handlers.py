@@ -55,17 +55,17 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     elif isinstance(exc, DjangoPermissionDenied):
         exc = drf.PermissionDenied()
 
-    response = drf_exception_handler(exc, context)
-    if response is None:
+    drf_response = drf_exception_handler(exc, context)
+    if drf_response is None or not isinstance(exc, drf.APIException):
         # Unexpected: log the traceback, answer without internals.
         logger.exception("Unhandled error in API view", exc_info=exc)
         return Response(error_body("server_error", "An internal error occurred."), status=500)
-    assert isinstance(exc, drf.APIException)
+    response = drf_response
     if isinstance(exc, drf.ValidationError):
         message = "The request is invalid."
-        details: dict[str, Any] = {"fields": response.data} if isinstance(response.data, dict) else {
-            "errors": response.data
-        }
+        details: dict[str, Any] = (
+            {"fields": response.data} if isinstance(response.data, dict) else {"errors": response.data}
+        )
     else:
         message = str(exc.detail) if not isinstance(exc.detail, dict | list) else "The request failed."
         details = {}

@@ -21,7 +21,9 @@ def client_ip(request: HttpRequest) -> str:
     peer = request.META.get("REMOTE_ADDR", "")
     if not _is_trusted_proxy(peer):
         return peer
-    forwarded = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    forwarded = [
+        hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()
+    ]
     for hop in reversed(forwarded):
         try:
             ipaddress.ip_address(hop)

@@ -39,7 +39,9 @@ def health_deep(request: HttpRequest) -> JsonResponse:
         return error_response(403, "permission_denied", "This endpoint is restricted to operators.")
     results = checks.run_probes(checks.readiness_probes())
     ok = all(result["ok"] for result in results.values())
-    return JsonResponse({"status": "ok" if ok else "degraded", "components": results}, status=200 if ok else 503)
+    return JsonResponse(
+        {"status": "ok" if ok else "degraded", "components": results}, status=200 if ok else 503
+    )
 
 
 def metrics(request: HttpRequest) -> HttpResponse:

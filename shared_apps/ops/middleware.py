@@ -121,7 +121,7 @@ def _is_authenticated_request(request: HttpRequest) -> bool:
 
 
 class SecurityHeadersMiddleware:
-    """CSP (strict for the API, nonce-based for the docs page), Permissions-Policy, no-store when authenticated.
+    """CSP (strict for the API, nonce-based for the docs page), Permissions-Policy, no-store if authenticated.
 
     HSTS, nosniff, Referrer-Policy and COOP come from Django's SecurityMiddleware (settings).
     """

@@ -17,7 +17,7 @@ class TenantAdmin(admin.ModelAdmin):
     inlines = [DomainInline]
 
     def has_add_permission(self, request: object) -> bool:
-        # A tenant needs its schema: provisioning goes through `manage.py create_tenant` (services.tenant_create).
+        # A tenant needs its schema: provisioning goes through `manage.py create_tenant` (tenant_create).
         return False
 
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 
 from shared_apps.core.exceptions import ApplicationError, NotFound, ValidationFailed
 
+from .db import use_public_schema, use_tenant_schema
 from .routing import tenant_for_host, tenant_for_slug
 
 TENANTLESS_PATHS = frozenset({"/health", "/ready", "/health/deep", "/metrics"})
@@ -41,7 +41,7 @@ class TenantRoutingMiddleware:
         try:
             self._route(request)
         except ApplicationError as error:
-            connection.set_schema_to_public()
+            use_public_schema()
             request.routing_error = error  # type: ignore[attr-defined]
             request.urlconf = ROUTING_ERROR_URLCONF  # type: ignore[attr-defined]
         return self.get_response(request)
@@ -59,7 +59,8 @@ class TenantRoutingMiddleware:
                 tenant = tenant_for_slug(header)
             elif request.path_info.startswith("/api/") and request.path_info not in PUBLIC_API_PATHS:
                 raise ValidationFailed(
-                    "This host serves several tenants: name one in the X-Tenant-ID header.", code="tenant_required"
+                    "This host serves several tenants: name one in the X-Tenant-ID header.",
+                    code="tenant_required",
                 )
             else:
                 self._public(request)
@@ -74,10 +75,10 @@ class TenantRoutingMiddleware:
                 )
         if tenant is None or not tenant.is_active:
             raise NotFound("No such tenant.", code="tenant_not_found")
-        connection.set_tenant(tenant)
+        use_tenant_schema(tenant)
         request.tenant = tenant  # type: ignore[attr-defined]
         request.urlconf = self.tenant_urlconf  # type: ignore[attr-defined]
 
     def _public(self, request: HttpRequest) -> None:
-        connection.set_schema_to_public()
+        use_public_schema()
         request.urlconf = self.public_urlconf  # type: ignore[attr-defined]

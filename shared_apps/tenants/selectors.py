@@ -25,7 +25,7 @@ def tenant_list() -> list[TenantRow]:
             name=t.name,
             schema_name=t.schema_name,
             is_active=t.is_active,
-            primary_domain=t.primary_domain,  # type: ignore[attr-defined]
+            primary_domain=t.primary_domain,
         )
         for t in rows
     ]

@@ -11,10 +11,13 @@ from django_tenants.utils import schema_exists
 from shared_apps.core.exceptions import Conflict, NotFound, ValidationFailed
 
 from . import template
+from .db import use_public_schema
 from .models import Domain, Tenant, schema_name_for, slug_problem
 
 # RFC 1123 host names, lowercase, with at least one label; ports are not part of a domain.
-_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$")
+_DOMAIN_RE = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$"
+)
 
 
 def _validate(slug: str, name: str, domain: str) -> None:
@@ -54,7 +57,7 @@ def tenant_delete(*, slug: str) -> None:
         tenant = Tenant.objects.select_for_update().filter(slug=slug).first()
         if tenant is None:
             raise NotFound(f"no tenant with slug {slug!r}", code="tenant_not_found")
-        connection.set_schema_to_public()
+        use_public_schema()
         with connection.cursor() as cursor:
             cursor.execute(f'DROP SCHEMA IF EXISTS "{tenant.schema_name}" CASCADE')
         tenant.delete()

@@ -28,6 +28,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_context, schema_exists
 
+from .db import use_public_schema
+
 logger = logging.getLogger(__name__)
 
 # Serialises template maintenance across processes (any constant that no other code uses).
@@ -93,7 +95,7 @@ def ensure_template_current(*, verbosity: int = 0) -> None:
                 verbosity=verbosity,
             )
         finally:
-            connection.set_schema_to_public()
+            use_public_schema()
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [_TEMPLATE_LOCK_KEY])
 
@@ -104,8 +106,16 @@ def _pg_dump_command() -> list[str] | None:
         return None
     db = settings.DATABASES["default"]
     # Schema and rows (django_migrations, seeded data) as plain INSERTs, so one execute() replays it all.
-    command = [binary, "--inserts", "--no-owner", "--no-privileges", "--no-comments",
-               f"--schema={template_schema()}", "--dbname", str(db["NAME"])]
+    command = [
+        binary,
+        "--inserts",
+        "--no-owner",
+        "--no-privileges",
+        "--no-comments",
+        f"--schema={template_schema()}",
+        "--dbname",
+        str(db["NAME"]),
+    ]
     if db.get("HOST"):
         command += ["--host", str(db["HOST"])]
     if db.get("PORT"):
@@ -130,9 +140,11 @@ def _dump_template() -> str | None:
         value = settings.DATABASES["default"].get("OPTIONS", {}).get(key)
         if value:
             environ[f"PG{key.upper()}"] = str(value)
-    result = subprocess.run(command, capture_output=True, text=True, env=environ, timeout=60, check=False)
+    result = subprocess.run(command, capture_output=True, text=True, env=environ, timeout=60, check=False)  # noqa: S603 - fixed argv, no shell
     if result.returncode != 0:
-        logger.warning("pg_dump of the tenant template failed; using the slower clone: %s", result.stderr.strip())
+        logger.warning(
+            "pg_dump of the tenant template failed; using the slower clone: %s", result.stderr.strip()
+        )
         return None
     lines = [line for line in result.stdout.splitlines() if line.strip() and not _SKIP_LINE.match(line)]
     script = "\n".join(lines)

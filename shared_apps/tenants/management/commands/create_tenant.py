@@ -30,4 +30,6 @@ class Command(ServiceCommand):
         tenant = tenant_create(
             slug=options["slug"], name=options["name"], domain=options["domain"], settings=tenant_settings
         )
-        self.stdout.write(f"created tenant {tenant.slug} (schema {tenant.schema_name}) at {options['domain']}")
+        self.stdout.write(
+            f"created tenant {tenant.slug} (schema {tenant.schema_name}) at {options['domain']}"
+        )

@@ -18,6 +18,8 @@ class Command(ServiceCommand):
 
     def run(self, *args: Any, **options: Any) -> None:
         if not options["yes"]:
-            raise ValidationFailed("refusing to drop a tenant's data without --yes", code="confirmation_required")
+            raise ValidationFailed(
+                "refusing to drop a tenant's data without --yes", code="confirmation_required"
+            )
         tenant_delete(slug=options["slug"])
         self.stdout.write(f"deleted tenant {options['slug']}")

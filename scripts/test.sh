@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The whole check, as CI runs it: install, find/start services, lint, types, migrations check, tests.
+# Extra arguments go to pytest (e.g. scripts/test.sh tests/shared_apps/tenants -x).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh
+eval "$(PYTHON=.venv/bin/python scripts/services.sh)"
+export DJANGO_SETTINGS_MODULE=config.settings.test
+
+echo "== ruff"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+echo "== mypy"
+.venv/bin/mypy .
+echo "== migrations"
+.venv/bin/python manage.py makemigrations --check --dry-run
+echo "== tests"
+# --create-db: a clean test database every run, so migrations are exercised from zero.
+.venv/bin/python -m pytest --create-db "$@"
