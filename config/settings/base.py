@@ -220,4 +220,3 @@ LOGGING = {
         "massacorp.request": {"level": "INFO", "propagate": True},
     },
 }
-
