@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
 
+from shared_apps.tenants.db import use_public_schema
 from shared_apps.tenants.models import Tenant
 from shared_apps.tenants.routing import clear_routing_cache
 from shared_apps.tenants.services import tenant_create
@@ -23,8 +24,8 @@ def _get_or_create(spec: dict[str, str]) -> Tenant:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:  # type: ignore[override]
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
         _get_or_create(TENANT_A)
         _get_or_create(TENANT_B)
 
@@ -32,7 +33,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
 @pytest.fixture(autouse=True)
 def _public_schema_between_tests() -> Iterator[None]:
     yield
-    connection.set_schema_to_public()
+    use_public_schema()
     clear_routing_cache()
 
 

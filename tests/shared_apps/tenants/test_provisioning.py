@@ -1,4 +1,4 @@
-"""create_tenant / delete_tenant / list_tenants: the service and its commands, good input and every bad one."""
+"""create_tenant, delete_tenant, list_tenants: the service and its commands, good and bad input."""
 
 from __future__ import annotations
 
@@ -54,7 +54,9 @@ def test_create_tenant_copies_the_template_exactly() -> None:
 
 
 def test_create_tenant_command_succeeds_with_hyphenated_slug() -> None:
-    code, out, err = _run("create_tenant", "--slug", "le-petit-bistro", "--name", "Le Petit", "--domain", "lpb.testserver")
+    code, out, err = _run(
+        "create_tenant", "--slug", "le-petit-bistro", "--name", "Le Petit", "--domain", "lpb.testserver"
+    )
     assert (code, err) == (0, "")
     assert "le-petit-bistro" in out
     assert schema_exists("le_petit_bistro")
@@ -82,7 +84,7 @@ def test_create_tenant_bad_input_exits_2_with_one_line_and_leaves_nothing(args: 
     schemas_before = _schemas()
     tenants_before = Tenant.objects.count()
     domains_before = Domain.objects.count()
-    exit_code, out, err = _run("create_tenant", *args)
+    exit_code, _out, err = _run("create_tenant", *args)
     assert exit_code == 2
     assert err.count("\n") == 1, err
     assert f"[{code}]" in err
@@ -123,7 +125,7 @@ def test_an_orphan_schema_of_the_same_name_is_refused_not_reused() -> None:
 
 def test_delete_tenant_drops_schema_row_and_domains() -> None:
     tenant_create(slug="shortlived", name="Short", domain="short.testserver")
-    code, out, _err = _run("delete_tenant", "--slug", "shortlived", "--yes")
+    code, _out, _err = _run("delete_tenant", "--slug", "shortlived", "--yes")
     assert code == 0
     assert not schema_exists("shortlived")
     assert not Tenant.objects.filter(slug="shortlived").exists()
@@ -163,7 +165,9 @@ def test_list_tenants_shows_slug_schema_state_and_domain() -> None:
 @pytest.fixture
 def stale_template(django_db_blocker: object) -> Iterator[None]:
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        call_command("migrate_schemas", "contenttypes", "0001", schema_name=template.template_schema(), verbosity=0)
+        call_command(
+            "migrate_schemas", "contenttypes", "0001", schema_name=template.template_schema(), verbosity=0
+        )
         assert not template.template_is_current()
         try:
             yield
@@ -174,7 +178,9 @@ def stale_template(django_db_blocker: object) -> Iterator[None]:
 
 
 @pytest.mark.django_db(transaction=False)
-def test_a_stale_template_is_migrated_before_it_is_copied(stale_template: None, django_db_blocker: object) -> None:
+def test_a_stale_template_is_migrated_before_it_is_copied(
+    stale_template: None, django_db_blocker: object
+) -> None:
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         tenant_create(slug="after-stale", name="After", domain="after-stale.testserver")
         assert template.template_is_current()

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from shared_apps.tenants.db import use_tenant_schema
 from shared_apps.tenants.models import Domain, Tenant
 from tests.conftest import SHARED_HOST, TENANT_A, TENANT_B
 
@@ -119,7 +120,7 @@ def test_tenant_query_costs_one_search_path_statement(client_a: Client, tenant_a
     from django.contrib.contenttypes.models import ContentType
 
     client_a.get("/api/v1/info")
-    connection.set_tenant(tenant_a)
+    use_tenant_schema(tenant_a)
     with CaptureQueriesContext(connection) as queries:
         ContentType.objects.filter(app_label="contenttypes").count()
         ContentType.objects.filter(app_label="auth").count()
