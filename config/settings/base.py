@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "shared_apps.ops.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "shared_apps.ops.middleware.SecurityHeadersMiddleware",
+    # Serves the admin's and the docs' self-hosted assets (drf-spectacular-sidecar) under gunicorn, no CDN.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -146,6 +148,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Production serves what collectstatic gathered at build time; development and tests read the apps' folders.
+WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Request bodies: JSON endpoints are small; upload endpoints declare their own ceiling.

@@ -12,3 +12,8 @@ TENANT_TEMPLATE_SCHEMA = env.str("TENANT_TEMPLATE_SCHEMA", default="tenant_templ
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_massacorp")}  # noqa: F405
 METRICS_TOKEN = "test-metrics-token"  # noqa: S105
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = None  # nothing is collected here: assets come from the apps (finders)
+# HIBP stays on, pointed at a closed loopback port: tests that do not care fail open at once (the bundled
+# list still applies) and never reach the Internet; the HIBP tests point it at their fake server.
+HIBP_API_URL = "http://127.0.0.1:9/range/"
