@@ -23,10 +23,15 @@ from .db import use_public_schema, use_tenant_schema
 from .routing import tenant_for_host, tenant_for_slug
 
 TENANTLESS_PATHS = frozenset({"/health", "/ready", "/health/deep", "/metrics"})
-# Under /api/ yet served without a tenant (the API description is the same for every tenant).
+# The tenant API: on a shared host it needs X-Tenant-ID. Its description is the same for every tenant.
+TENANT_API_PREFIX = "/api/v1/"
 PUBLIC_API_PATHS = frozenset({"/api/v1/schema"})
 ROUTING_ERROR_URLCONF = "shared_apps.tenants.urls_routing_error"
 TENANT_HEADER = "HTTP_X_TENANT_ID"
+
+
+def _is_tenant_api(path: str) -> bool:
+    return path.startswith(TENANT_API_PREFIX) and path not in PUBLIC_API_PATHS
 
 
 class TenantRoutingMiddleware:
@@ -57,7 +62,7 @@ class TenantRoutingMiddleware:
         if host in self.shared_hosts:
             if header:
                 tenant = tenant_for_slug(header)
-            elif request.path_info.startswith("/api/") and request.path_info not in PUBLIC_API_PATHS:
+            elif _is_tenant_api(request.path_info):
                 raise ValidationFailed(
                     "This host serves several tenants: name one in the X-Tenant-ID header.",
                     code="tenant_required",

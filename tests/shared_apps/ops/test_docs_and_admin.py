@@ -21,6 +21,13 @@ def test_openapi_schema_describes_the_tenant_api(tenant_a: object, host: str) ->
     assert "/api/v1/info" in schema["paths"]
 
 
+@pytest.mark.parametrize("host", [SHARED_HOST, "alpha.testserver"])
+def test_docs_page_answers_on_shared_and_tenant_hosts(tenant_a: object, host: str) -> None:
+    response = Client(HTTP_HOST=host).get("/api/docs")
+    assert response.status_code == 200
+    assert b"swagger-ui" in response.content
+
+
 def test_docs_assets_are_served_by_us(client_a: Client) -> None:
     html = client_a.get("/api/docs").content.decode()
     assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
