@@ -1,11 +1,14 @@
 """A tenant's site: its API under /api/v1/ (no trailing slash), operator routes and docs."""
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from shared_apps.tenants.apis import TenantInfoApi
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("info", TenantInfoApi.as_view(), name="info"),
+    path("", include("shared_apps.authn.urls")),
+    path("", include("shared_apps.accounts.urls")),
+    path("", include("tenant_apps.sessions.urls")),
 ]
 
 urlpatterns = [

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # One command for a new user: install, find/start services, migrate, provision the demo tenant, serve it at
 # http://demo.localhost:8000 (development settings). HOST/PORT override where it listens.
+# --reset drops and recreates the development database first (e.g. after a migration history rewrite).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 eval "$(PYTHON=.venv/bin/python scripts/services.sh)"
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.dev}"
+if [ "${1:-}" = "--reset" ]; then
+  .venv/bin/python scripts/dbtool.py recreate "$DATABASE_URL"
+fi
 manage() { .venv/bin/python manage.py "$@"; }
 
 manage migrate_schemas --shared --noinput -v 0

@@ -36,6 +36,11 @@ SHARED_APPS = [
     "django_tenants",
     "shared_apps.core",
     "shared_apps.ops",
+    "shared_apps.audit",
+    "shared_apps.ratelimit",
+    "shared_apps.captcha",
+    "shared_apps.accounts",
+    "shared_apps.authn",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -50,6 +55,7 @@ SHARED_APPS = [
 ]
 TENANT_APPS: list[str] = [
     "django.contrib.contenttypes",
+    "tenant_apps.sessions",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -136,8 +142,12 @@ else:
 
 AUTH_PASSWORD_VALIDATORS: list[dict[str, object]] = []
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Argon2id at OWASP's parameters, at most PASSWORD_HASH_CONCURRENCY hashes at once per process. It
+    # replaces Django's Argon2PasswordHasher: both are named "argon2", and only one may answer for the name.
+    "shared_apps.accounts.passwords.CappedArgon2PasswordHasher",
     "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    # The predecessor's `$2b$` hashes, imported as `bcrypt$$2b$…`; re-hashed to Argon2id at the next login.
+    "shared_apps.accounts.hashers.LegacyBCryptPasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
@@ -165,8 +175,9 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.JSONParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # Every API view needs a valid access token of this tenant and an active membership, unless it says not.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["shared_apps.authn.authentication.AccessTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["shared_apps.authn.permissions.IsTenantMember"],
     "EXCEPTION_HANDLER": "shared_apps.core.exception_handlers.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
@@ -224,3 +235,64 @@ LOGGING = {
         "massacorp.request": {"level": "INFO", "propagate": True},
     },
 }
+
+# --- Identity (M2: accounts, authn, sessions) ---
+AUTH_USER_MODEL = "accounts.User"
+# Email uniqueness is the functional index on LOWER(email) (accounts_user_email_ci_unique), which this check
+# cannot see; the manager's get_by_natural_key looks up through that index.
+SILENCED_SYSTEM_CHECKS = ["auth.E003"]
+JWT_ISSUER = env.str("JWT_ISSUER", default="massacorp")
+JWT_AUDIENCE = env.str("JWT_AUDIENCE", default="massacorp-api")
+# Capped at 15 minutes: revocation is checked per request, but a short life bounds a leaked token.
+JWT_ACCESS_TOKEN_LIFETIME_SECONDS = min(env.int("JWT_ACCESS_TOKEN_LIFETIME_SECONDS", default=900), 900)
+# Platform defaults; a tenant's settings `session_idle_timeout_seconds` / `session_absolute_timeout_seconds`
+# may only shorten them.
+SESSION_IDLE_TIMEOUT_SECONDS = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=7 * 24 * 3600)
+SESSION_ABSOLUTE_TIMEOUT_SECONDS = env.int("SESSION_ABSOLUTE_TIMEOUT_SECONDS", default=30 * 24 * 3600)
+MFA_SESSION_TOKEN_LIFETIME_SECONDS = 300
+PASSWORD_RESET_TOKEN_LIFETIME_SECONDS = min(
+    env.int("PASSWORD_RESET_TOKEN_LIFETIME_SECONDS", default=900), 900
+)
+# The link mailed for a password reset; {domain} is the tenant's primary domain, never the request's Host.
+PASSWORD_RESET_URL = env.str("PASSWORD_RESET_URL", default="https://{domain}/reset-password?token={token}")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MassaCorp <no-reply@massacorp.localhost>")
+# Login limits: per (tenant, account) and per client IP at one tenant, plus a per-IP limit across tenants.
+LOGIN_RATE_LIMIT_PER_ACCOUNT = env.int("LOGIN_RATE_LIMIT_PER_ACCOUNT", default=5)
+LOGIN_RATE_LIMIT_PER_IP = env.int("LOGIN_RATE_LIMIT_PER_IP", default=20)
+LOGIN_RATE_LIMIT_GLOBAL_PER_IP = env.int("LOGIN_RATE_LIMIT_GLOBAL_PER_IP", default=60)
+LOGIN_RATE_LIMIT_WINDOW_SECONDS = 60
+
+# --- M2 building blocks: rate limits and lockout, CAPTCHA, password policy ---
+# Atomic counters (rate limits, lockout, single-use CAPTCHA challenges): "auto" = Redis when a Redis URL is
+# set, else the UNLOGGED PostgreSQL table ratelimit_counter. Never Django's cache (not atomic).
+RATELIMIT_BACKEND = env.str("RATELIMIT_BACKEND", default="auto")  # auto | redis | postgres
+RATELIMIT_REDIS_URL = env.str("RATELIMIT_REDIS_URL", default=REDIS_URL)
+RATELIMIT_REDIS_TIMEOUT_SECONDS = env.float("RATELIMIT_REDIS_TIMEOUT_SECONDS", default=1.0)
+RATELIMIT_KEY_PREFIX = env.str("RATELIMIT_KEY_PREFIX", default="massacorp:")
+RATELIMIT_ENABLED = env.bool("RATELIMIT_ENABLED", default=True)
+# Brute-force escalation per scope (shared_apps.ratelimit.lockout): CAPTCHA after 3 failures, a delay
+# doubling from 1 s after 5, a 15-minute lock after 10, doubled for each further lock within 24 h.
+LOCKOUT_CAPTCHA_AFTER = env.int("LOCKOUT_CAPTCHA_AFTER", default=3)
+LOCKOUT_DELAY_AFTER = env.int("LOCKOUT_DELAY_AFTER", default=5)
+LOCKOUT_DELAY_BASE_SECONDS = 1
+LOCKOUT_DELAY_MAX_SECONDS = 30
+LOCKOUT_LOCK_AFTER = env.int("LOCKOUT_LOCK_AFTER", default=10)
+LOCKOUT_LOCK_SECONDS = env.int("LOCKOUT_LOCK_SECONDS", default=15 * 60)
+LOCKOUT_LOCK_MAX_SECONDS = 24 * 3600
+LOCKOUT_FAILURE_WINDOW_SECONDS = 3600
+LOCKOUT_MEMORY_SECONDS = 24 * 3600
+# CAPTCHA: "pow" (self-hosted proof-of-work, works offline) unless "turnstile" or "hcaptcha" is named AND
+# its secret is set. CAPTCHA_VERIFY_URL overrides the provider's siteverify URL (tests: a loopback fake).
+CAPTCHA_PROVIDER = env.str("CAPTCHA_PROVIDER", default="pow")
+CAPTCHA_SITE_KEY = env.str("CAPTCHA_SITE_KEY", default="")
+CAPTCHA_SECRET_KEY = env.str("CAPTCHA_SECRET_KEY", default="")
+CAPTCHA_VERIFY_URL = env.str("CAPTCHA_VERIFY_URL", default="")
+CAPTCHA_TIMEOUT_SECONDS = env.float("CAPTCHA_TIMEOUT_SECONDS", default=3.0)
+CAPTCHA_POW_DIFFICULTY = env.int("CAPTCHA_POW_DIFFICULTY", default=18)  # leading zero bits of SHA-256
+CAPTCHA_POW_TTL_SECONDS = env.int("CAPTCHA_POW_TTL_SECONDS", default=300)
+# Breached-password check (HIBP range API, k-anonymity, padded); fails open to the bundled common list.
+HIBP_ENABLED = env.bool("HIBP_ENABLED", default=True)
+HIBP_API_URL = env.str("HIBP_API_URL", default="https://api.pwnedpasswords.com/range/")
+HIBP_TIMEOUT_SECONDS = env.float("HIBP_TIMEOUT_SECONDS", default=1.5)
+# Concurrent Argon2 hashes per process: peak hashing memory = 19 MiB x this.
+PASSWORD_HASH_CONCURRENCY = env.int("PASSWORD_HASH_CONCURRENCY", default=4)

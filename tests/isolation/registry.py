@@ -29,6 +29,8 @@ class Scenario:
     # "auth_b" (optional) holds request headers that authenticate a caller at B.
     arrange: Callable[[Tenant, Tenant], dict[str, object]]
     probes: tuple[Probe, ...] = (Probe(),)
+    # Runs after the probes: asserts that tenant A's data is unchanged (for probes that could write).
+    after: Callable[[dict[str, object]], None] | None = None
 
 
 def _info(tenant_a: Tenant, tenant_b: Tenant) -> dict[str, object]:
@@ -48,3 +50,8 @@ TENANTLESS: dict[str, str] = {
     "schema": "the API description, the same for every tenant",
     "docs": "static docs page",
 }
+
+# Identity routes (M2) keep their scenarios in their own module.
+from .identity import IDENTITY_SCENARIOS  # noqa: E402
+
+SCENARIOS.update(IDENTITY_SCENARIOS)

@@ -50,3 +50,5 @@ def test_data_of_tenant_a_never_appears_at_tenant_b(
         text = response.content.decode(errors="replace")
         leaked = [s for s in secrets if s in text]
         assert leaked == [], f"{route.name} at tenant B shows tenant A's {leaked}"
+    if scenario.after:
+        scenario.after(context)

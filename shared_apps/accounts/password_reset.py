@@ -1,0 +1,138 @@
+"""Password reset: a single-use token of ≤ 15 minutes, stored as its SHA-256, mailed as a link on the
+tenant's primary domain (never the request's Host, which a client controls). The request answers the same
+whether or not the account exists; only members of the tenant get a mail."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from shared_apps.audit.models import EventType
+from shared_apps.audit.services import audit_record
+from shared_apps.authn.tokens import opaque_secret, secret_digest
+from shared_apps.core.exceptions import ValidationFailed
+from shared_apps.tenants.models import Tenant
+from shared_apps.tenants.selectors import tenant_primary_domain
+
+from .managers import normalize_email
+from .models import PasswordResetToken, User
+from .services import password_set_by_reset
+
+logger = logging.getLogger(__name__)
+
+INVALID_TOKEN = "This reset link is invalid or has expired."  # noqa: S105 - a message
+
+
+def _lifetime() -> timedelta:
+    return timedelta(seconds=min(int(settings.PASSWORD_RESET_TOKEN_LIFETIME_SECONDS), 900))
+
+
+def reset_link(*, tenant: Tenant, token: str) -> str:
+    domain = tenant_primary_domain(tenant=tenant)
+    if not domain:
+        raise ValidationFailed("This tenant has no primary domain.", code="no_primary_domain")
+    return str(settings.PASSWORD_RESET_URL).format(domain=domain, token=token)
+
+
+def _send(*, to: str, tenant_name: str, link: str, minutes: int) -> None:
+    send_mail(
+        subject=f"{tenant_name}: reset your password",
+        message=(
+            f"Someone asked to reset the password of your {tenant_name} account.\n\n"
+            f"Open this link within {minutes} minutes to choose a new password:\n{link}\n\n"
+            "If it was not you, ignore this mail: your password stays as it is."
+        ),
+        from_email=None,
+        recipient_list=[to],
+    )
+
+
+@transaction.atomic
+def password_reset_request(
+    *, tenant: Tenant, email: str, request: HttpRequest | None = None, now: datetime | None = None
+) -> None:
+    now = now or timezone.now()
+    user = (
+        User.objects.filter(
+            email__lower=normalize_email(email),
+            is_active=True,
+            memberships__tenant=tenant,
+            memberships__is_active=True,
+        )
+        .distinct()
+        .first()
+    )
+    if user is None:
+        return
+    # A new link retires the older ones: only the latest mail works.
+    PasswordResetToken.objects.filter(user=user, tenant=tenant, used_at__isnull=True).update(used_at=now)
+    token = opaque_secret()
+    PasswordResetToken.objects.create(
+        user=user, tenant=tenant, token_hash=secret_digest(token), expires_at=now + _lifetime()
+    )
+    link = reset_link(tenant=tenant, token=token)
+    audit_record(event_type=EventType.PASSWORD_RESET_REQUESTED, tenant=tenant, user=user, request=request)
+    minutes = int(_lifetime().total_seconds() // 60)
+    address, name = user.email, tenant.name
+    transaction.on_commit(lambda: _send(to=address, tenant_name=name, link=link, minutes=minutes))
+
+
+@dataclass(frozen=True)
+class TokenCheck:
+    valid: bool
+    reason: str | None
+
+
+def _find(*, tenant: Tenant, token: str) -> PasswordResetToken | None:
+    return (
+        PasswordResetToken.objects.select_related("user")
+        .filter(tenant=tenant, token_hash=secret_digest(token))
+        .first()
+    )
+
+
+def password_reset_validate(*, tenant: Tenant, token: str, now: datetime | None = None) -> TokenCheck:
+    now = now or timezone.now()
+    row = _find(tenant=tenant, token=token)
+    if row is None:
+        return TokenCheck(valid=False, reason="invalid")
+    if row.used_at is not None:
+        return TokenCheck(valid=False, reason="used")
+    if row.expires_at <= now:
+        return TokenCheck(valid=False, reason="expired")
+    return TokenCheck(valid=True, reason=None)
+
+
+@transaction.atomic
+def password_reset_confirm(
+    *,
+    tenant: Tenant,
+    token: str,
+    new_password: str,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Set the new password and end every session of the user; returns how many sessions ended."""
+    now = now or timezone.now()
+    row = _find(tenant=tenant, token=token)
+    if row is None or row.used_at is not None or row.expires_at <= now or not row.user.is_active:
+        raise ValidationFailed(INVALID_TOKEN, code="invalid_reset_token")
+    # Single use even under a race: only the update that still finds it unused goes on.
+    if PasswordResetToken.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=now) != 1:
+        raise ValidationFailed(INVALID_TOKEN, code="invalid_reset_token")
+    result = password_set_by_reset(tenant=tenant, user=row.user, new_password=new_password)
+    audit_record(
+        event_type=EventType.PASSWORD_RESET_COMPLETED,
+        tenant=tenant,
+        user=row.user,
+        request=request,
+        details={"sessions_revoked": result.sessions_revoked},
+    )
+    return result.sessions_revoked

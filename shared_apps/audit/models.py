@@ -1,0 +1,84 @@
+"""The audit log: one append-only table in the public schema.
+
+PostgreSQL itself refuses UPDATE and DELETE on it (trigger installed by migration 0002), with a single,
+narrow exception for GDPR pseudonymisation: see `services.audit_pseudonymise`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+
+class EventType(models.TextChoices):
+    # M2 identity events; later milestones add theirs here (a choices change needs no schema change).
+    LOGIN_SUCCEEDED = "login_succeeded", "Login succeeded"
+    LOGIN_FAILED = "login_failed", "Login failed"
+    ACCOUNT_LOCKED = "account_locked", "Account locked"
+    ACCOUNT_UNLOCKED = "account_unlocked", "Account unlocked"
+    TOKEN_REUSE_DETECTED = "token_reuse_detected", "Refresh token reuse detected"
+    LOGOUT = "logout", "Logout"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
+    PASSWORD_RESET_COMPLETED = "password_reset_completed", "Password reset completed"
+    USER_CREATED = "user_created", "User created"
+    USER_UPDATED = "user_updated", "User updated"
+    USER_DEACTIVATED = "user_deactivated", "User deactivated"
+    USER_DELETED = "user_deleted", "User deleted"
+    MEMBERSHIP_CHANGED = "membership_changed", "Membership changed"
+
+
+class Factor(models.TextChoices):
+    """How the principal proved who they are (login events)."""
+
+    PASSWORD = "password", "Password"
+    TOTP = "totp", "TOTP"
+    RECOVERY = "recovery", "Recovery code"
+    OAUTH = "oauth", "OAuth"
+    API_KEY = "api_key", "API key"
+
+
+class AuditEvent(models.Model):
+    """One security-relevant event. `user` is the account the event is about; `actor` is who acted, when
+    that is someone else (a tenant admin deactivating a member). The e-mail columns are snapshots taken at
+    write time, so a row stays readable after the user changes their address or is deleted."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    event_type = models.CharField(max_length=64, choices=EventType.choices)
+    # PROTECT: a tenant or user that audit rows point to cannot be deleted behind the log's back; GDPR
+    # erasure first pseudonymises the rows (user_id -> NULL), which the trigger allows.
+    tenant = models.ForeignKey(
+        "tenants.Tenant", on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
+    )
+    email = models.CharField(
+        max_length=254, blank=True, help_text="The user's e-mail when the event happened."
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_events_as_actor",
+    )
+    actor_email = models.CharField(max_length=254, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True)
+    request_id = models.CharField(max_length=128, blank=True)
+    success = models.BooleanField(default=True)
+    factor = models.CharField(max_length=16, choices=Factor.choices, blank=True)
+    details = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["tenant", "-created_at"], name="audit_tenant_created"),
+            models.Index(fields=["tenant", "event_type", "-created_at"], name="audit_tenant_type_created"),
+            models.Index(fields=["user", "-created_at"], name="audit_user_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.email or '-'} {self.created_at:%Y-%m-%d %H:%M:%S}"

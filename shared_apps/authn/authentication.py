@@ -1,0 +1,69 @@
+"""`Authorization: Bearer <access token>`: a valid JWT of this tenant whose session is still alive.
+
+Checks, in order: signature, kid, algorithm, issuer, audience, expiry (tokens.access_token_decode); the
+token's `tid` is the tenant the request is routed to; the session is not revoked and the user is active
+(one Redis EXISTS plus one query, or one query). Logout and revocation therefore take effect on the next
+request. Every failure answers the same 401, so the reason is not an oracle.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.utils import timezone
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.request import Request
+
+from shared_apps.accounts.models import User
+from tenant_apps.sessions.selectors import principal_for_token
+
+from . import revocation
+from .tokens import AccessClaims, InvalidToken, access_token_decode
+
+logger = logging.getLogger(__name__)
+
+FAILURE_MESSAGE = "Invalid or expired access token."
+
+
+def _fail(reason: str) -> AuthenticationFailed:
+    logger.info("access token refused: %s", reason)
+    return AuthenticationFailed(FAILURE_MESSAGE, code="invalid_token")
+
+
+class AccessTokenAuthentication(BaseAuthentication):
+    keyword = b"bearer"
+
+    def authenticate(self, request: Request) -> tuple[User, AccessClaims] | None:
+        parts = get_authorization_header(request).split()
+        if not parts or parts[0].lower() != self.keyword:
+            return None
+        if len(parts) != 2:
+            raise _fail("malformed Authorization header")
+        try:
+            claims = access_token_decode(parts[1].decode("ascii"))
+        except (InvalidToken, UnicodeDecodeError) as error:
+            raise _fail(str(error)) from error
+        tenant = getattr(request._request, "tenant", None)
+        if tenant is None or claims.tenant != tenant.slug:
+            raise _fail("token of another tenant")
+        revoked = revocation.is_revoked(schema_name=tenant.schema_name, session_id=claims.session_id)
+        if revoked:
+            raise _fail("session revoked")
+        user = principal_for_token(
+            tenant=tenant,
+            user_id=claims.user_id,
+            session_id=claims.session_id,
+            now=timezone.now(),
+            session_checked=revoked is False,
+        )
+        if user is None:
+            raise _fail("no live session or inactive user")
+        return user, claims
+
+    def authenticate_header(self, request: Request) -> str:
+        return 'Bearer realm="api"'
+
+    def __repr__(self, *args: Any) -> str:
+        return "AccessTokenAuthentication"

@@ -1,0 +1,65 @@
+"""The Redis side of session liveness: a key per revoked session, set the moment it is revoked.
+
+With Redis configured, a request's liveness check is one EXISTS; without it, the session row is read
+(tenant_apps.sessions.selectors.principal_for_token). A key only has to outlive the access tokens of its
+session: afterwards the refresh, which always reads the database, refuses the revoked session anyway.
+Keys are written before the revoking transaction commits: if it then rolls back, the session stays refused
+(fail closed), which is the safe side of a rare case. If Redis cannot be reached, the reader falls back to
+the database, so an outage costs speed, not correctness.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from functools import lru_cache
+from uuid import UUID
+
+import redis
+from django.conf import settings
+
+from .tokens import LEEWAY_SECONDS, access_token_lifetime
+
+logger = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=4)
+def _client(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+
+
+def redis_client() -> redis.Redis | None:
+    url = str(getattr(settings, "REDIS_URL", "") or "")
+    return _client(url) if url else None
+
+
+def _key(schema_name: str, session_id: UUID | str) -> str:
+    return f"authn:revoked:{schema_name}:{session_id}"
+
+
+def mark_revoked(*, schema_name: str, session_ids: Iterable[UUID | str]) -> None:
+    client = redis_client()
+    ids = list(session_ids)
+    if client is None or not ids:
+        return
+    ttl = access_token_lifetime() + LEEWAY_SECONDS + 60
+    try:
+        pipe = client.pipeline(transaction=False)
+        for session_id in ids:
+            pipe.set(_key(schema_name, session_id), b"1", ex=ttl)
+        pipe.execute()
+    except redis.RedisError:
+        # The database row is revoked already; with Redis down the readers use it.
+        logger.exception("could not publish %d session revocation(s) to Redis", len(ids))
+
+
+def is_revoked(*, schema_name: str, session_id: UUID) -> bool | None:
+    """True or False from Redis; None when Redis is not configured or not reachable (ask the database)."""
+    client = redis_client()
+    if client is None:
+        return None
+    try:
+        return bool(client.exists(_key(schema_name, session_id)))
+    except redis.RedisError:
+        logger.warning("Redis unreachable for the session check; reading the database")
+        return None

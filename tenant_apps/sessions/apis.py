@@ -1,0 +1,107 @@
+"""The `sessions` endpoints: a member lists and ends their own sessions at this tenant, nobody else's."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shared_apps.authn.context import request_claims, request_tenant, request_user
+from shared_apps.core.exceptions import NotFound
+
+from .models import RevokeReason, UserSession
+from .selectors import session_get_for_user, session_list_for_user
+from .services import sessions_revoke
+
+
+class SessionOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    user_id = serializers.UUIDField()
+    tenant_id = serializers.SerializerMethodField()
+    ip_address = serializers.CharField(source="ip", allow_null=True)
+    user_agent = serializers.CharField()
+    is_active = serializers.SerializerMethodField()
+    last_seen_at = serializers.DateTimeField()
+    device_type = serializers.CharField()
+    browser = serializers.CharField()
+    os = serializers.CharField()
+    is_current = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(source="absolute_expires_at")
+
+    def get_tenant_id(self, session: UserSession) -> str:
+        return str(self.context["tenant"].slug)
+
+    def get_is_active(self, session: UserSession) -> bool:
+        return session.is_alive(self.context["now"])
+
+    def get_is_current(self, session: UserSession) -> bool:
+        return session.pk == self.context["current"]
+
+
+def _context(request: Request) -> dict[str, Any]:
+    return {
+        "tenant": request_tenant(request),
+        "now": timezone.now(),
+        "current": request_claims(request).session_id,
+    }
+
+
+def _terminated(count: int) -> Response:
+    return Response({"terminated_count": count, "message": f"{count} session(s) terminated."})
+
+
+class SessionListApi(APIView):
+    class FilterSerializer(serializers.Serializer):
+        include_inactive = serializers.BooleanField(default=False)
+
+    class DeleteSerializer(serializers.Serializer):
+        session_ids = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=100)
+        terminate_all = serializers.BooleanField(default=False)
+
+    def get(self, request: Request) -> Response:
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        context = _context(request)
+        sessions = session_list_for_user(
+            user_id=request_user(request).pk,
+            include_inactive=filters.validated_data["include_inactive"],
+            now=context["now"],
+        )
+        data = SessionOutputSerializer(sessions, many=True, context=context).data
+        active = sum(1 for session in sessions if session.is_alive(context["now"]))
+        return Response({"sessions": data, "total": len(sessions), "active_count": active})
+
+    def delete(self, request: Request) -> Response:
+        data = self.DeleteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ids = None if data.validated_data["terminate_all"] else data.validated_data.get("session_ids") or []
+        # Only the caller's sessions match: another user's id simply ends nothing.
+        count = sessions_revoke(
+            user_id=request_user(request).pk, reason=RevokeReason.TERMINATED, session_ids=ids
+        )
+        return _terminated(count)
+
+
+class SessionDetailApi(APIView):
+    def _get(self, request: Request, session_id: UUID) -> UserSession:
+        session = session_get_for_user(user_id=request_user(request).pk, session_id=session_id)
+        if session is None:
+            raise NotFound("No such session.", code="session_not_found")
+        return session
+
+    def get(self, request: Request, session_id: UUID) -> Response:
+        session = self._get(request, session_id)
+        return Response(SessionOutputSerializer(session, context=_context(request)).data)
+
+    def delete(self, request: Request, session_id: UUID) -> Response:
+        session = self._get(request, session_id)
+        count = sessions_revoke(
+            user_id=session.user_id, reason=RevokeReason.TERMINATED, session_ids=[session.pk]
+        )
+        return _terminated(count)

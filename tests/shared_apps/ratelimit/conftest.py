@@ -1,0 +1,1 @@
+from tests.support.ratelimit import backend  # noqa: F401
