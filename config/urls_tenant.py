@@ -9,6 +9,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("shared_apps.authn.urls")),
     path("", include("shared_apps.accounts.urls")),
     path("", include("tenant_apps.sessions.urls")),
+    path("", include("tenant_apps.metro.urls")),
 ]
 
 urlpatterns = [

@@ -14,7 +14,7 @@ echo "== mypy"
 .venv/bin/mypy .
 echo "== migrations"
 # Against a scratch database: the check also validates the recorded history, which a dev database may not share.
-check_url="${DATABASE_URL%/*}/massacorp_migrations_check"
+check_url="${DATABASE_URL%/*}/massacorp_migrations_check_$$"
 .venv/bin/python scripts/dbtool.py recreate "$check_url"
 DATABASE_URL="$check_url" .venv/bin/python manage.py makemigrations --check --dry-run
 .venv/bin/python scripts/dbtool.py drop "$check_url"

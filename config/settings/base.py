@@ -52,10 +52,14 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "django_prometheus",
+    # Background jobs: the queue table lives in the public schema; each task names its tenant (M5).
+    "django_tasks",
+    "django_tasks_db",
 ]
 TENANT_APPS: list[str] = [
     "django.contrib.contenttypes",
     "tenant_apps.sessions",
+    "tenant_apps.metro",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -296,3 +300,12 @@ HIBP_API_URL = env.str("HIBP_API_URL", default="https://api.pwnedpasswords.com/r
 HIBP_TIMEOUT_SECONDS = env.float("HIBP_TIMEOUT_SECONDS", default=1.5)
 # Concurrent Argon2 hashes per process: peak hashing memory = 19 MiB x this.
 PASSWORD_HASH_CONCURRENCY = env.int("PASSWORD_HASH_CONCURRENCY", default=4)
+
+# --- METRO invoices (M5) ---
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+# POST /metro/import: at most this many PDFs per request, each at most this size; more files than
+# METRO_IMPORT_SYNC_MAX_FILES run as a background job (202 + a status URL) instead of answering at once.
+METRO_IMPORT_MAX_FILES = env.int("METRO_IMPORT_MAX_FILES", default=100)
+METRO_IMPORT_MAX_FILE_BYTES = env.int("METRO_IMPORT_MAX_FILE_BYTES", default=10 * 1024 * 1024)
+METRO_IMPORT_MAX_BODY_BYTES = env.int("METRO_IMPORT_MAX_BODY_BYTES", default=200 * 1024 * 1024)
+METRO_IMPORT_SYNC_MAX_FILES = env.int("METRO_IMPORT_SYNC_MAX_FILES", default=10)

@@ -17,3 +17,5 @@ STATIC_ROOT = None  # nothing is collected here: assets come from the apps (find
 # HIBP stays on, pointed at a closed loopback port: tests that do not care fail open at once (the bundled
 # list still applies) and never reach the Internet; the HIBP tests point it at their fake server.
 HIBP_API_URL = "http://127.0.0.1:9/range/"
+# Background tasks run at once, in the test's transaction.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -37,8 +37,50 @@ def _info(tenant_a: Tenant, tenant_b: Tenant) -> dict[str, object]:
     return {"secrets": [tenant_a.slug, tenant_a.name]}
 
 
+def _metro(tenant_a: Tenant, tenant_b: Tenant) -> dict[str, object]:
+    """Two real invoices imported at A (parsed once per session); an administrator of B calls."""
+    from django_tenants.utils import schema_context
+
+    from tenant_apps.metro.models import ImportBatch, Invoice, Product
+    from tenant_apps.metro.services import invoice_import_file
+    from tests.factories.metro import _cached_parse, bearer_for, sample_paths
+
+    with schema_context(tenant_a.schema_name):
+        batch = ImportBatch.objects.create(source="cli")
+        for path in sample_paths("135_13_81001", "135_25_45648"):
+            invoice_import_file(
+                path_or_bytes=path, filename=path.name, batch=batch, parsed=_cached_parse(path)
+            )
+        invoices = list(Invoice.objects.all())
+        products = list(Product.objects.exclude(ean="").order_by("id"))
+    return {
+        "secrets": [i.numero for i in invoices] + [p.designation for p in products[:5]],
+        "auth_b": bearer_for(tenant_b, admin=True),
+        "facture_id": str(invoices[0].pk),
+        "produit_id": str(products[0].pk),
+        "ean": products[0].ean,
+        "job_id": str(batch.pk),
+    }
+
+
+_METRO = Scenario(arrange=_metro)
+_METRO_IDS = Probe(path_values=lambda ctx: {k: ctx[k] for k in ("facture_id", "produit_id", "ean", "job_id")})
+
 SCENARIOS: dict[str, Scenario] = {
     "api:info": Scenario(arrange=_info),
+    "api:metro-products": _METRO,
+    "api:metro-product": Scenario(arrange=_metro, probes=(_METRO_IDS,)),
+    "api:metro-product-by-ean": Scenario(arrange=_metro, probes=(_METRO_IDS,)),
+    "api:metro-invoices": _METRO,
+    "api:metro-invoice": Scenario(arrange=_metro, probes=(_METRO_IDS,)),
+    "api:metro-summary": _METRO,
+    "api:metro-dashboard": _METRO,
+    "api:metro-stats-categories": _METRO,
+    "api:metro-stats-tva": _METRO,
+    "api:metro-categories": _METRO,
+    "api:metro-import": Scenario(arrange=_metro, probes=(Probe(method="post", body=lambda ctx: {}),)),
+    "api:metro-import-job": Scenario(arrange=_metro, probes=(_METRO_IDS,)),
+    "api:metro-recalculate": Scenario(arrange=_metro, probes=(Probe(method="post", body=lambda ctx: {}),)),
 }
 
 # Routes that answer without a tenant, so they hold no tenant data to leak.

@@ -1,0 +1,263 @@
+"""Benchmark loading METRO invoices into a tenant schema: invoice lines per second.
+
+    .venv/bin/python scripts/bench/bench_metro_load.py [--invoices 400] [--lines 40] [--naive-invoices 20]
+
+Synthetic invoices (no PDF parsing: that is bench_metro_parse.py's figure) are loaded into the tenant
+`benchmetro` of the database DATABASE_URL points to (created if missing; its METRO tables are emptied first,
+no other schema is touched). Two paths, in the same run:
+(a) ours: `invoice_load` per invoice (one transaction each), then one set-based aggregate refresh;
+(b) a naive baseline: per line, ORM get_or_create of the product, save() of the line and of the fact, and
+    the product's aggregates recomputed and saved (what a per-row loader does), one transaction per invoice.
+Prints lines/s for each and the ratio. The target for (a) is >= 20,000 lines/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+from datetime import datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+os.environ.setdefault("DEBUG", "0")  # no query log: it would measure Django's debug bookkeeping
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import Count, Max, Min, Sum  # noqa: E402
+from django_tenants.utils import schema_context  # noqa: E402
+
+from metro_etl import ArticleLine, DocType, ParsedInvoice, ReconciliationReport  # noqa: E402
+from shared_apps.tenants.models import Tenant  # noqa: E402
+from shared_apps.tenants.services import tenant_create  # noqa: E402
+from tenant_apps.metro.models import (  # noqa: E402
+    ImportBatch,
+    ImportSource,
+    Invoice,
+    InvoiceLine,
+    LineKind,
+    Product,
+    PurchaseFact,
+)
+from tenant_apps.metro.services import aggregates_refresh, invoice_load  # noqa: E402
+from tenant_apps.metro.services.loading import load_context_build, product_key  # noqa: E402
+
+TENANT: dict[str, Any] = {"slug": "benchmetro", "name": "Bench METRO", "domain": "benchmetro.localhost"}
+TARGET = 20_000
+
+
+def synthetic_invoices(count: int, lines: int, products: int, seed: int, prefix: str) -> list[ParsedInvoice]:
+    rng = random.Random(seed)
+    catalogue = [
+        (f"{3000000000000 + n}", f"{1000000 + n:07d}", f"PRODUIT {n} 70CL", rng.choice("ABDE"))
+        for n in range(products)
+    ]
+    invoices = []
+    start = datetime(2024, 1, 1, 10, 0)  # noqa: DTZ001 - METRO prints naive wall-clock times
+    for number in range(count):
+        rows = []
+        for position in range(1, lines + 1):
+            ean, article, designation, code = rng.choice(catalogue)
+            price = Decimal(rng.randint(100, 5000)) / 100
+            colisage, quantity = rng.choice((1, 6, 12)), rng.randint(1, 5)
+            rows.append(
+                ArticleLine(
+                    position=position,
+                    page=1,
+                    mm=None,
+                    ean=ean,
+                    article_number=article,
+                    designation=designation,
+                    regie=None,
+                    vol_alcool=None,
+                    vap=None,
+                    unit_volume=Decimal("0.700"),
+                    unit_price=price,
+                    colisage=colisage,
+                    quantity=quantity,
+                    weight_kg=None,
+                    amount=price * colisage * quantity,
+                    vat_code=code,
+                    promo=None,
+                    extr=None,
+                    category="CAVE",
+                    raw="",
+                )
+            )
+        total = sum((row.amount for row in rows), Decimal(0))
+        when = start + timedelta(hours=number)
+        invoices.append(
+            ParsedInvoice(
+                doc_type=DocType.INVOICE,
+                doc_label="Nº FACTURE",
+                number=f"0/0({prefix}){number:010d}",
+                referenced_invoice_number=None,
+                recalled_invoice_number=None,
+                ticket=None,
+                invoice_date=when.date(),
+                invoice_datetime=when,
+                store_name="METRO BENCH",
+                store_code="999",
+                customer_number=None,
+                pages=1,
+                lines=tuple(rows),
+                cotis_lines=(),
+                discount_lines=(),
+                info_lines=(),
+                down_payment_lines=(),
+                category_totals=(),
+                vat_rows=(),
+                total_ht=total,
+                total_tva=None,
+                total_ttc=None,
+                total_a_payer=None,
+                total_ht_line=total,
+                montant_hors_tva=None,
+                page_headers=(),
+                unparsed_lines=(),
+                sha256=f"{prefix}{number:060d}",
+            )
+        )
+    return invoices
+
+
+def load_ours(invoices: list[ParsedInvoice]) -> float:
+    batch = ImportBatch.objects.create(source=ImportSource.CLI)
+    context = load_context_build()
+    started = time.perf_counter()
+    for parsed in invoices:
+        report = ReconciliationReport(parsed.number, True, (), ())
+        invoice_load(
+            parsed=parsed,
+            report=report,
+            sha256=parsed.sha256,
+            file_name=f"{parsed.sha256}.pdf",
+            batch=batch,
+            context=context,
+        )
+    aggregates_refresh()
+    return time.perf_counter() - started
+
+
+def load_naive(invoices: list[ParsedInvoice]) -> float:
+    """The per-row ORM loader this app replaces: correct, but one or more round trips per row and field."""
+    started = time.perf_counter()
+    for parsed in invoices:
+        with transaction.atomic():
+            invoice = Invoice.objects.create(
+                numero=parsed.number,
+                doc_type=str(parsed.doc_type),
+                libelle_document=parsed.doc_label,
+                date_facture=parsed.invoice_date,
+                facture_le=parsed.invoice_datetime.astimezone(),
+                magasin=parsed.store_name,
+                code_magasin=parsed.store_code,
+                total_ht=parsed.total_ht,
+                nb_lignes=len(parsed.lines),
+                statut_rapprochement="reconciled",
+                fichier_source="x.pdf",
+                sha256=parsed.sha256,
+            )
+            for row in parsed.lines:
+                product, _ = Product.objects.get_or_create(
+                    cle=product_key(row),
+                    defaults={
+                        "ean": row.ean or "",
+                        "article_numero": row.article_number,
+                        "designation": row.designation,
+                    },
+                )
+                line = InvoiceLine(
+                    invoice=invoice,
+                    position=row.position,
+                    kind=LineKind.ARTICLE,
+                    product=product,
+                    designation=row.designation,
+                    prix_unitaire=row.unit_price,
+                    montant_ht=row.amount,
+                    quantite_colis=Decimal(row.quantity),
+                    quantite_unitaire=Decimal(row.quantity * (row.colisage or 1)),
+                )
+                line.save()
+                PurchaseFact(
+                    line=line,
+                    product=product,
+                    invoice=invoice,
+                    date_achat=parsed.invoice_date,
+                    quantite_colis=Decimal(row.quantity),
+                    quantite_unitaire=Decimal(row.quantity * (row.colisage or 1)),
+                    prix_unitaire=row.unit_price,
+                    prix_colis=row.unit_price * (row.colisage or 1),
+                    montant_ht=row.amount,
+                    montant_tva=Decimal(0),
+                ).save()
+                totals = product.facts.aggregate(
+                    n=Count("id"),
+                    ht=Sum("montant_ht"),
+                    qu=Sum("quantite_unitaire"),
+                    pmin=Min("prix_unitaire"),
+                    pmax=Max("prix_unitaire"),
+                    last=Max("date_achat"),
+                )
+                product.nb_achats, product.montant_total_ht = totals["n"], totals["ht"]
+                product.quantite_unitaire_totale = totals["qu"]
+                product.prix_unitaire_min, product.prix_unitaire_max = totals["pmin"], totals["pmax"]
+                product.dernier_achat = totals["last"]
+                product.save()
+    return time.perf_counter() - started
+
+
+def empty_tables() -> None:
+    tables = ", ".join(
+        model._meta.db_table for model in (PurchaseFact, InvoiceLine, Invoice, Product, ImportBatch)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {tables}, metro_pricehistory, metro_stageddocument CASCADE")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--invoices", type=int, default=400)
+    parser.add_argument("--lines", type=int, default=40, help="article lines per invoice")
+    parser.add_argument("--products", type=int, default=3000, help="distinct products in the catalogue")
+    parser.add_argument("--naive-invoices", type=int, default=20)
+    args = parser.parse_args()
+
+    tenant = Tenant.objects.filter(slug=TENANT["slug"]).first() or tenant_create(**TENANT)
+    ours_invoices = synthetic_invoices(args.invoices, args.lines, args.products, seed=1, prefix="901")
+    naive_invoices = synthetic_invoices(args.naive_invoices, args.lines, args.products, seed=2, prefix="902")
+    with schema_context(tenant.schema_name):
+        empty_tables()
+        ours_seconds = load_ours(ours_invoices)
+        empty_tables()
+        naive_seconds = load_naive(naive_invoices)
+        empty_tables()
+    ours_lines = args.invoices * args.lines
+    naive_lines = args.naive_invoices * args.lines
+    ours_rate, naive_rate = ours_lines / ours_seconds, naive_lines / naive_seconds
+    print(
+        f"synthetic invoices of {args.lines} article lines, {args.products} distinct products, "
+        f"{datetime.now().astimezone():%Y-%m-%d %H:%M}"
+    )
+    print(
+        f"(a) ours:  {ours_lines:>7} lines in {ours_seconds:6.2f} s = {ours_rate:>9,.0f} lines/s "
+        f"({args.invoices / ours_seconds:,.0f} invoices/s, aggregates included)"
+    )
+    print(f"(b) naive: {naive_lines:>7} lines in {naive_seconds:6.2f} s = {naive_rate:>9,.0f} lines/s")
+    print(
+        f"ratio (a)/(b): {ours_rate / naive_rate:.1f}x; target {TARGET:,} lines/s: "
+        f"{'met' if ours_rate >= TARGET else 'NOT met'}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The /metro endpoints: one thin view per operation."""

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.conf import settings
+from django.urls import reverse
+from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shared_apps.authn.permissions import IsTenantAdmin
+from shared_apps.core.exceptions import NotFound
+
+from ..models import ImportSource
+from ..selectors import batch_get, batch_status
+from ..services import SourceFile, aggregates_recalculate, batch_enqueue, batch_import, uploads_read
+from .common import validated
+
+
+class InvoiceImportApi(APIView):
+    """Upload one or many invoice PDFs (multipart field `files`); a large batch becomes a background job."""
+
+    permission_classes = [IsTenantAdmin]
+    parser_classes = [MultiPartParser]
+    # Read by BodySizeLimitMiddleware before the body is: the ceiling for all files of one request.
+    max_body_bytes = settings.METRO_IMPORT_MAX_BODY_BYTES
+
+    class InputSerializer(serializers.Serializer):
+        force = serializers.BooleanField(default=False)
+
+    def post(self, request: Request) -> Response:
+        options = validated(self.InputSerializer, {k: v for k, v in request.data.items() if k == "force"})
+        files = uploads_read(
+            files=request.FILES.getlist("files") + request.FILES.getlist("file"),
+            max_files=settings.METRO_IMPORT_MAX_FILES,
+            max_file_bytes=settings.METRO_IMPORT_MAX_FILE_BYTES,
+        )
+        user_id = getattr(request.user, "pk", None)
+        if len(files) > settings.METRO_IMPORT_SYNC_MAX_FILES:
+            batch = batch_enqueue(files=files, user_id=user_id, force=options["force"])
+            url = reverse("api:metro-import-job", kwargs={"job_id": batch.pk})
+            body = {
+                "job_id": str(batch.pk),
+                "status": batch.status,
+                "nb_fichiers": len(files),
+                "status_url": url,
+            }
+            return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": url})
+        sources = [SourceFile(name, data=data) for name, data in files]
+        result = batch_import(
+            files=sources, source=ImportSource.API, user_id=user_id, force=options["force"], workers=1
+        )
+        return Response(result.as_json())
+
+
+class ImportJobApi(APIView):
+    permission_classes = [IsTenantAdmin]
+
+    def get(self, request: Request, job_id: UUID) -> Response:
+        batch = batch_get(batch_id=job_id)
+        if batch is None:
+            raise NotFound("No such import job.")
+        return Response(batch_status(batch=batch))
+
+
+class RecalculateApi(APIView):
+    permission_classes = [IsTenantAdmin]
+
+    def post(self, request: Request) -> Response:
+        nb_produits = aggregates_recalculate()
+        return Response(
+            {"success": True, "nb_produits": nb_produits, "message": f"{nb_produits} products recalculated."}
+        )

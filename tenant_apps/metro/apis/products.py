@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import re
+
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shared_apps.core.exceptions import NotFound, ValidationFailed
+
+from ..selectors import product_get, product_get_by_ean, product_list
+from ..selectors.products import SORTABLE
+from .common import PageInput, ProductOutput, page_body, validated
+
+_EAN = re.compile(r"^\d{8,14}$")
+
+
+class ProductListApi(APIView):
+    class InputSerializer(PageInput):
+        q = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+        famille = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
+        categorie = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
+        taux_tva = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, default=None)
+        sort_by = serializers.ChoiceField(choices=SORTABLE, default="designation")
+        sort_order = serializers.ChoiceField(choices=("asc", "desc"), default="asc")
+
+    def get(self, request: Request) -> Response:
+        filters = validated(self.InputSerializer, request.query_params)
+        return Response(page_body(product_list(**filters), ProductOutput))
+
+
+class ProductDetailApi(APIView):
+    def get(self, request: Request, produit_id: int) -> Response:
+        product = product_get(product_id=produit_id)
+        if product is None:
+            raise NotFound("No such product.")
+        return Response(ProductOutput(product).data)
+
+
+class ProductByEanApi(APIView):
+    def get(self, request: Request, ean: str) -> Response:
+        if not _EAN.match(ean):
+            raise ValidationFailed("An EAN has 8 to 14 digits.", code="invalid_ean")
+        product = product_get_by_ean(ean=ean)
+        if product is None:
+            raise NotFound("No such product.")
+        return Response(ProductOutput(product).data)

@@ -1,0 +1,45 @@
+"""Invoices (ODS): the paginated list by date and one invoice with its lines."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import F, QuerySet
+
+from ..models import Invoice, InvoiceLine
+from .products import Page, paginate
+
+
+def invoice_list(
+    *, page: int, per_page: int, date_debut: date | None = None, date_fin: date | None = None
+) -> Page:
+    invoices = Invoice.objects.only(
+        "id",
+        "numero",
+        "doc_type",
+        "date_facture",
+        "magasin",
+        "total_ht",
+        "total_tva",
+        "total_ttc",
+        "total_a_payer",
+        "nb_lignes",
+        "importee_le",
+    )
+    if date_debut is not None:
+        invoices = invoices.filter(date_facture__gte=date_debut)
+    if date_fin is not None:
+        invoices = invoices.filter(date_facture__lte=date_fin)
+    return paginate(invoices.order_by("-date_facture", "-id"), page=page, per_page=per_page)
+
+
+def invoice_get(*, invoice_id: int) -> Invoice | None:
+    return Invoice.objects.select_related("facture_referencee").filter(pk=invoice_id).first()
+
+
+def invoice_lines(*, invoice: Invoice) -> QuerySet[InvoiceLine]:
+    return (
+        InvoiceLine.objects.filter(invoice=invoice)
+        .annotate(categorie_id=F("product__category_id"))
+        .order_by("position")
+    )

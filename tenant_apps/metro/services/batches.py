@@ -1,0 +1,321 @@
+"""Import files into the current tenant: one file (`invoice_import_file`) or a batch (`batch_import`).
+
+A batch parses on every core (metro_etl.parse_many) and loads sequentially, one transaction per invoice, so
+a crash loses at most the invoice in flight and a re-run completes the batch: files already loaded are
+recognised by their SHA-256 (or their invoice number) and skipped as duplicates. A bad file becomes a
+per-file error in the result, never a failure of the batch. Aggregates are refreshed once, at the end.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from uuid import UUID
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from metro_etl import (
+    MetroParseError,
+    ParsedInvoice,
+    UnreadableFileError,
+    parse_invoice,
+    parse_many,
+    reconcile,
+)
+
+from ..models import BatchStatus, DocumentStatus, ImportBatch, ImportSource, Invoice, StagedDocument
+from . import loading
+from .aggregates import aggregates_refresh
+
+PARSE_CHUNK = 64
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file to import: a path on disk (CLI) or bytes received (API)."""
+
+    name: str
+    path: Path | None = None
+    data: bytes | None = None
+
+    def read(self) -> bytes:
+        if self.data is not None:
+            return self.data
+        assert self.path is not None
+        try:
+            return self.path.read_bytes()
+        except OSError as error:
+            raise UnreadableFileError(
+                f"cannot read the file ({error.strerror})", filename=self.name
+            ) from error
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    fichier: str
+    statut: str  # "imported", "duplicate", "unreconciled" or "error"
+    numero: str = ""
+    nb_lignes: int = 0
+    code: str = ""
+    message: str = ""
+    raisons: tuple[str, ...] = ()
+
+
+IMPORTED, DUPLICATE, UNRECONCILED, ERROR = "imported", "duplicate", "unreconciled", "error"
+_FROM_LOAD = {
+    DocumentStatus.LOADED: IMPORTED,
+    DocumentStatus.DUPLICATE: DUPLICATE,
+    DocumentStatus.UNRECONCILED: UNRECONCILED,
+}
+
+
+@dataclass
+class BatchResult:
+    batch_id: UUID
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    nb_produits_agreges: int = 0
+    duree_ms: int = 0
+
+    def count(self, statut: str) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.statut == statut)
+
+    def as_json(self) -> dict[str, object]:
+        """The API's answer: the contract's fields, then the detail per file."""
+        return {
+            "success": self.count(ERROR) == 0 and self.count(UNRECONCILED) == 0,
+            "nb_factures_importees": self.count(IMPORTED),
+            "nb_lignes_importees": sum(o.nb_lignes for o in self.outcomes if o.statut == IMPORTED),
+            "nb_produits_agreges": self.nb_produits_agreges,
+            "erreurs": [
+                {"fichier": o.fichier, "code": o.code, "message": o.message} for o in self._of(ERROR)
+            ],
+            "duree_ms": self.duree_ms,
+            "batch_id": str(self.batch_id),
+            "nb_doublons": self.count(DUPLICATE),
+            "non_rapprochees": [
+                {"fichier": o.fichier, "numero": o.numero, "raisons": list(o.raisons)}
+                for o in self._of(UNRECONCILED)
+            ],
+            "fichiers": [asdict(o) for o in self.outcomes],
+        }
+
+    def _of(self, statut: str) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.statut == statut]
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _error(*, name: str, sha256: str | None, batch: ImportBatch, error: MetroParseError) -> FileOutcome:
+    if sha256 is not None:
+        StagedDocument.objects.update_or_create(
+            sha256=sha256,
+            defaults={
+                "batch": batch,
+                "file_name": name[:255],
+                "status": DocumentStatus.ERROR,
+                "error_code": error.code,
+                "error_message": error.message[:500],
+                "invoice": None,
+            },
+        )
+    return FileOutcome(fichier=name, statut=ERROR, code=error.code, message=error.message)
+
+
+def _known(staged: StagedDocument | None, *, name: str, force: bool) -> FileOutcome | None:
+    """The outcome of a file seen before, without reading it again; None when it must be (re)processed."""
+    if staged is None:
+        return None
+    if staged.status in (DocumentStatus.LOADED, DocumentStatus.DUPLICATE):
+        return FileOutcome(fichier=name, statut=DUPLICATE, numero=staged.invoice_number)
+    if staged.status == DocumentStatus.UNRECONCILED and not force:
+        gaps = staged.reconciliation.get("gaps", []) if isinstance(staged.reconciliation, dict) else []
+        reasons = tuple(f"{g['what']}: expected {g['expected']}, got {g['actual']}" for g in gaps)
+        return FileOutcome(fichier=name, statut=UNRECONCILED, numero=staged.invoice_number, raisons=reasons)
+    return None  # an error, or an unreconciled document now forced: try again
+
+
+def invoice_import_file(
+    *,
+    path_or_bytes: Path | bytes,
+    filename: str,
+    batch: ImportBatch,
+    force: bool = False,
+    parsed: ParsedInvoice | MetroParseError | None = None,
+    context: loading.LoadContext | None = None,
+) -> FileOutcome:
+    """Import one file into the current tenant; a bad file is an outcome, never an exception."""
+    source = (
+        SourceFile(filename, data=path_or_bytes)
+        if isinstance(path_or_bytes, bytes)
+        else (SourceFile(filename, path=path_or_bytes))
+    )
+    try:
+        data = source.read()
+    except MetroParseError as error:
+        return _error(name=filename, sha256=None, batch=batch, error=error)
+    sha256 = _sha256(data)
+    known = _known(StagedDocument.objects.filter(sha256=sha256).first(), name=filename, force=force)
+    if known is not None:
+        return known
+    return _parse_and_load(
+        name=filename,
+        data=data,
+        sha256=sha256,
+        batch=batch,
+        force=force,
+        parsed=parsed,
+        context=context or loading.load_context_build(),
+    )
+
+
+def _parse_and_load(
+    *,
+    name: str,
+    data: bytes,
+    sha256: str,
+    batch: ImportBatch,
+    force: bool,
+    parsed: ParsedInvoice | MetroParseError | None,
+    context: loading.LoadContext,
+) -> FileOutcome:
+    if parsed is None:
+        try:
+            parsed = parse_invoice(data, filename=name)
+        except MetroParseError as error:
+            parsed = error
+    if isinstance(parsed, MetroParseError):
+        return _error(name=name, sha256=sha256, batch=batch, error=parsed)
+    report = reconcile(parsed)
+    kwargs = {"parsed": parsed, "report": report, "sha256": sha256, "file_name": name, "batch": batch}
+    try:
+        result = loading.invoice_load(**kwargs, context=context, force=force)  # type: ignore[arg-type]
+    except IntegrityError:
+        # A concurrent import stored the same invoice (or file) first: this one is a duplicate.
+        if not Invoice.objects.filter(numero=parsed.number).exists():
+            raise
+        result = loading.LoadResult(DocumentStatus.DUPLICATE, parsed.number)
+    return FileOutcome(
+        fichier=name,
+        statut=_FROM_LOAD[DocumentStatus(result.status)],
+        numero=result.invoice_number,
+        nb_lignes=result.nb_lines,
+        raisons=result.reasons,
+    )
+
+
+def batch_create(*, source: str, user_id: UUID | None, nb_files: int, force: bool = False) -> ImportBatch:
+    return ImportBatch.objects.create(
+        source=source, created_by_id=user_id, nb_files=nb_files, force=force, status=BatchStatus.PENDING
+    )
+
+
+def batch_import(
+    *,
+    files: Sequence[SourceFile],
+    source: str = ImportSource.CLI,
+    user_id: UUID | None = None,
+    force: bool = False,
+    workers: int | None = None,
+    batch: ImportBatch | None = None,
+    on_file: Callable[[SourceFile, FileOutcome], None] | None = None,
+) -> BatchResult:
+    """Import `files` into the current tenant (see the module docstring); returns every file's outcome."""
+    started = time.monotonic()
+    batch = batch or batch_create(source=source, user_id=user_id, nb_files=len(files), force=force)
+    batch.status, batch.started_at = BatchStatus.RUNNING, batch.started_at or timezone.now()
+    batch.save(update_fields=["status", "started_at"])
+    result = BatchResult(batch_id=batch.pk)
+    context = loading.load_context_build()
+    try:
+        for start in range(0, len(files), PARSE_CHUNK):
+            for item, outcome in _chunk_import(
+                files[start : start + PARSE_CHUNK], batch, force, workers, context
+            ):
+                result.outcomes.append(outcome)
+                _progress_save(batch, outcome)
+                if on_file is not None:
+                    on_file(item, outcome)
+        result.nb_produits_agreges = aggregates_refresh()
+    except BaseException:
+        ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED, finished_at=timezone.now())
+        raise
+    result.duree_ms = int((time.monotonic() - started) * 1000)
+    batch.status, batch.finished_at = BatchStatus.DONE, timezone.now()
+    batch.nb_products, batch.result = result.nb_produits_agreges, result.as_json()
+    batch.save(update_fields=["status", "finished_at", "nb_products", "result"])
+    return result
+
+
+def _chunk_import(
+    chunk: Sequence[SourceFile],
+    batch: ImportBatch,
+    force: bool,
+    workers: int | None,
+    context: loading.LoadContext,
+) -> Iterable[tuple[SourceFile, FileOutcome]]:
+    """Read and hash a chunk, skip what is known, parse the rest on every core, then load one by one."""
+    data: dict[int, bytes] = {}
+    hashes: dict[int, str] = {}
+    outcomes: dict[int, FileOutcome] = {}
+    for index, item in enumerate(chunk):
+        try:
+            data[index] = item.read()
+            hashes[index] = _sha256(data[index])
+        except MetroParseError as error:
+            outcomes[index] = _error(name=item.name, sha256=None, batch=batch, error=error)
+    staged = {s.sha256: s for s in StagedDocument.objects.filter(sha256__in=set(hashes.values()))}
+    first_index: dict[str, int] = {}
+    for index, sha256 in hashes.items():
+        known = _known(staged.get(sha256), name=chunk[index].name, force=force)
+        if known is None and sha256 in first_index:
+            known = FileOutcome(fichier=chunk[index].name, statut=DUPLICATE)  # the same file twice in a batch
+        if known is not None:
+            outcomes[index] = known
+        first_index.setdefault(sha256, index)
+    todo = [index for index in hashes if index not in outcomes]
+    parsed = _parse(chunk, todo, data, workers)
+    for index, item in enumerate(chunk):
+        if index not in outcomes:
+            outcomes[index] = _parse_and_load(
+                name=item.name,
+                data=data[index],
+                sha256=hashes[index],
+                batch=batch,
+                force=force,
+                parsed=parsed[index],
+                context=context,
+            )
+        yield item, outcomes[index]
+
+
+def _parse(
+    chunk: Sequence[SourceFile], todo: list[int], data: dict[int, bytes], workers: int | None
+) -> dict[int, ParsedInvoice | MetroParseError]:
+    paths = [chunk[index].path for index in todo]
+    if workers != 1 and len(todo) > 1 and all(path is not None for path in paths):
+        return dict(zip(todo, parse_many([p for p in paths if p is not None], workers), strict=True))
+    results: dict[int, ParsedInvoice | MetroParseError] = {}
+    for index in todo:
+        try:
+            results[index] = parse_invoice(data[index], filename=chunk[index].name)
+        except MetroParseError as error:
+            results[index] = error
+    return results
+
+
+def _progress_save(batch: ImportBatch, outcome: FileOutcome) -> None:
+    batch.nb_processed += 1
+    attribute = {IMPORTED: "nb_imported", DUPLICATE: "nb_duplicates", UNRECONCILED: "nb_unreconciled"}.get(
+        outcome.statut, "nb_errors"
+    )
+    setattr(batch, attribute, getattr(batch, attribute) + 1)
+    if outcome.statut == IMPORTED:
+        batch.nb_lines += outcome.nb_lignes
+    with transaction.atomic():
+        batch.save(update_fields=["nb_processed", attribute, "nb_lines"])

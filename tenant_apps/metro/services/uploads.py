@@ -1,0 +1,53 @@
+"""Checks on uploaded PDFs before anything is stored: count, size, and type by content (`%PDF-`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from shared_apps.core.exceptions import ApplicationError, PayloadTooLarge, ValidationFailed
+
+PDF_MAGIC = b"%PDF-"
+
+
+class UnsupportedFileType(ApplicationError):
+    status_code = 415
+    default_code = "unsupported_media_type"
+
+
+class Upload(Protocol):
+    name: str | None
+    size: int | None
+
+    def read(self, size: int = ...) -> bytes: ...
+
+    def seek(self, offset: int) -> int: ...
+
+
+def uploads_read(*, files: Sequence[Upload], max_files: int, max_file_bytes: int) -> list[tuple[str, bytes]]:
+    """(name, bytes) of each upload, or an error naming the first file that breaks a limit."""
+    if not files:
+        raise ValidationFailed("Send one or more PDF files in the multipart field `files`.", code="no_file")
+    if len(files) > max_files:
+        raise ValidationFailed(
+            f"At most {max_files} files per request.", code="too_many_files", details={"max_files": max_files}
+        )
+    received: list[tuple[str, bytes]] = []
+    for index, upload in enumerate(files):
+        name = (upload.name or f"file-{index + 1}.pdf")[:255]
+        if (upload.size or 0) > max_file_bytes:
+            raise PayloadTooLarge(
+                f"{name} is larger than {max_file_bytes} bytes.",
+                details={"file": name, "max_bytes": max_file_bytes},
+            )
+        data = upload.read(max_file_bytes + 1)
+        if len(data) > max_file_bytes:
+            raise PayloadTooLarge(
+                f"{name} is larger than {max_file_bytes} bytes.",
+                details={"file": name, "max_bytes": max_file_bytes},
+            )
+        # The type is what the bytes say, not the name or the client's Content-Type.
+        if not data.startswith(PDF_MAGIC):
+            raise UnsupportedFileType(f"{name} is not a PDF.", details={"file": name})
+        received.append((name, data))
+    return received

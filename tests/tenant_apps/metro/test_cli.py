@@ -1,0 +1,64 @@
+"""`manage.py import_metro`: folders and files, a summary, exit status 2 on bad arguments."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from shared_apps.tenants.models import Tenant
+from tenant_apps.metro.models import Invoice
+from tests.factories.metro import in_schema, sample_paths
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(*args: str) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_metro", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_a_folder_is_imported_with_a_summary_then_recognised(tenant_a: Tenant, tmp_path: object) -> None:
+    folder = str(sample_paths()[0].parent)
+    out, _ = _run("--tenant", tenant_a.slug, "--workers", "1", folder)
+    assert "imported: 40 invoices, 530 lines" in out
+    assert "duplicates skipped: 0" in out
+    assert "not reconciled: 0" in out
+    assert "errors: 0" in out
+    with in_schema(tenant_a):
+        assert Invoice.objects.count() == 40
+    one = str(sample_paths("135_13_81001")[0])
+    out, _ = _run("--tenant", tenant_a.slug, one)
+    assert "imported: 0 invoices" in out
+    assert "duplicates skipped: 1" in out
+
+
+def test_bad_files_are_listed_in_the_summary(tenant_a: Tenant, tmp_path: object) -> None:
+    from pathlib import Path
+
+    bad = Path(str(tmp_path)) / "bad.pdf"
+    bad.write_bytes(b"hello")
+    out, _ = _run("--tenant", tenant_a.slug, str(bad), str(sample_paths("135_13_81001")[0]))
+    assert "imported: 1 invoices" in out
+    assert "errors: 1" in out
+    assert "bad.pdf: [not_pdf]" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--tenant", "nobody", "."), "unknown tenant: nobody [unknown_tenant]"),
+        (
+            ("--tenant", "alpha", "/no/such/path.pdf"),
+            "no such file or folder: /no/such/path.pdf [no_such_path]",
+        ),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(tenant_a: Tenant, args: tuple[str, ...], message: str) -> None:
+    err = io.StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import_metro", *args, stdout=io.StringIO(), stderr=err)
+    assert exit_info.value.code == 2
+    assert err.getvalue().strip() == f"error: {message}"
