@@ -33,7 +33,6 @@ FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[DEV_FIELD_ENC
 SHARED_APPS = [
     # Ours before django_tenants: our create_tenant / delete_tenant commands replace its interactive ones.
     "shared_apps.tenants",
-    "django_tenants",
     "shared_apps.core",
     "shared_apps.ops",
     "shared_apps.audit",
@@ -47,6 +46,9 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.admin",
+    # After the admin: django-tenants' admin index templates need a tenant on the request, and the
+    # platform admin runs on the public host, where there is none; Django's own templates are used.
+    "django_tenants",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

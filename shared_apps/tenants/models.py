@@ -36,6 +36,8 @@ class Tenant(TenantMixin):
     is_active = models.BooleanField(default=True)
     settings = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the tenant was deleted but its row must stay (append-only audit rows refer to it).
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     # Schemas are created by services.tenant_create (template clone), never implicitly by save().
     auto_create_schema = False

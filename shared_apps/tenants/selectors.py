@@ -13,6 +13,7 @@ class TenantRow:
     name: str
     schema_name: str
     is_active: bool
+    is_deleted: bool
     primary_domain: str | None
 
 
@@ -25,6 +26,7 @@ def tenant_list() -> list[TenantRow]:
             name=t.name,
             schema_name=t.schema_name,
             is_active=t.is_active,
+            is_deleted=t.deleted_at is not None,
             primary_domain=t.primary_domain,
         )
         for t in rows

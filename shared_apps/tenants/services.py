@@ -6,6 +6,8 @@ import re
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import CASCADE, ProtectedError
+from django.utils import timezone
 from django_tenants.utils import schema_exists
 
 from shared_apps.core.exceptions import Conflict, NotFound, ValidationFailed
@@ -38,8 +40,10 @@ def tenant_create(*, slug: str, name: str, domain: str, settings: dict[str, Any]
     # Bring the template to the latest migration first: a copy of a stale template would lack tables.
     template.ensure_template_current()
     with transaction.atomic():
-        if Tenant.objects.filter(slug=slug).exists():
-            raise Conflict(f"a tenant with slug {slug!r} already exists", code="duplicate_slug")
+        existing = Tenant.objects.filter(slug=slug).first()
+        if existing is not None:
+            detail = " (it belonged to a deleted tenant)" if existing.deleted_at else ""
+            raise Conflict(f"a tenant with slug {slug!r} already exists{detail}", code="duplicate_slug")
         if Domain.objects.filter(domain=domain).exists():
             raise Conflict(f"domain {domain!r} is already in use", code="duplicate_domain")
         if schema_exists(schema_name, case_sensitive=False):
@@ -52,15 +56,33 @@ def tenant_create(*, slug: str, name: str, domain: str, settings: dict[str, Any]
 
 
 def tenant_delete(*, slug: str) -> None:
-    """Remove a tenant, its domains and its schema (and with it every row of its data)."""
+    """Remove a tenant: its schema (every row of its data), its domains, memberships and other dependants.
+
+    The row itself goes too, unless something that must outlive it refers to it (the append-only audit log
+    protects its rows): then it stays as an inactive tombstone with `deleted_at`, and its slug stays taken.
+    """
     with transaction.atomic():
-        tenant = Tenant.objects.select_for_update().filter(slug=slug).first()
+        tenant = Tenant.objects.select_for_update().filter(slug=slug, deleted_at__isnull=True).first()
         if tenant is None:
             raise NotFound(f"no tenant with slug {slug!r}", code="tenant_not_found")
         use_public_schema()
         with connection.cursor() as cursor:
             cursor.execute(f'DROP SCHEMA IF EXISTS "{tenant.schema_name}" CASCADE')
-        tenant.delete()
+        try:
+            with transaction.atomic():
+                tenant.delete()
+        except ProtectedError:
+            _delete_cascading_dependants(tenant)
+            tenant.is_active = False
+            tenant.deleted_at = timezone.now()
+            tenant.save(update_fields=["is_active", "deleted_at"])
+
+
+def _delete_cascading_dependants(tenant: Tenant) -> None:
+    """What a real delete would have cascaded to (domains, memberships, tenant roles …), found generically."""
+    for relation in Tenant._meta.related_objects:
+        if relation.on_delete is CASCADE and relation.related_model is not Tenant:
+            relation.related_model._default_manager.filter(**{relation.field.name: tenant}).delete()
 
 
 def tenant_set_active(*, slug: str, is_active: bool) -> Tenant:

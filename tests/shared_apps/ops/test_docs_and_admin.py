@@ -47,3 +47,16 @@ def test_admin_is_not_reachable_on_a_tenant_host(client_a: Client) -> None:
     response = client_a.get("/admin/login/")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    "path", ["/admin/", "/admin/tenants/tenant/", "/admin/tenants/domain/", "/admin/accounts/user/"]
+)
+def test_platform_staff_can_use_the_admin_on_the_public_host(db: None, path: str) -> None:
+    from shared_apps.accounts.models import User
+
+    staff = User.objects.create_superuser(email="ops@massacorp.example", password="a long staff passphrase 1")
+    client = Client(HTTP_HOST=SHARED_HOST)
+    client.force_login(staff)
+    response = client.get(path)
+    assert response.status_code == 200, response.content[:300]

@@ -189,3 +189,30 @@ def test_a_stale_template_is_migrated_before_it_is_copied(
         # What is recorded really ran: 0002 dropped the `name` column, so the copy has none.
         columns = [column for table, column in _tables("after_stale") if table == "django_content_type"]
         assert "name" not in columns
+
+
+def test_deleting_a_tenant_with_audit_history_keeps_a_tombstone() -> None:
+    from shared_apps.accounts.models import Membership
+    from shared_apps.audit.models import AuditEvent
+    from shared_apps.audit.services import audit_record
+    from tests.factories.accounts import make_member
+
+    tenant = tenant_create(slug="audited", name="Audited", domain="audited.testserver")
+    member = make_member(tenant=tenant)
+    audit_record(event_type="login_succeeded", tenant=tenant, user=member.user)
+    code, _out, err = _run("delete_tenant", "--slug", "audited", "--yes")
+    assert (code, err) == (0, "")
+    assert not schema_exists("audited")
+    tombstone = Tenant.objects.get(slug="audited")
+    assert tombstone.deleted_at is not None
+    assert not tombstone.is_active
+    assert not Domain.objects.filter(tenant=tombstone).exists()
+    assert not Membership.objects.filter(tenant=tombstone).exists()
+    assert AuditEvent.objects.filter(tenant=tombstone).count() == 1
+    _code, out, _err = _run("list_tenants")
+    assert "audited\taudited\tdeleted" in out
+    code, _out, err = _run(
+        "create_tenant", "--slug", "audited", "--name", "Again", "--domain", "again.testserver"
+    )
+    assert code == 2
+    assert "deleted tenant" in err

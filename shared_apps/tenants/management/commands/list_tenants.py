@@ -4,7 +4,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from shared_apps.tenants.selectors import tenant_list
+from shared_apps.tenants.selectors import TenantRow, tenant_list
+
+
+def _state(row: TenantRow) -> str:
+    if row.is_deleted:
+        return "deleted"
+    return "active" if row.is_active else "inactive"
 
 
 class Command(BaseCommand):
@@ -13,6 +19,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         for row in tenant_list():
             self.stdout.write(
-                f"{row.slug}\t{row.schema_name}\t{'active' if row.is_active else 'inactive'}\t"
-                f"{row.primary_domain or '-'}\t{row.name}"
+                f"{row.slug}\t{row.schema_name}\t{_state(row)}\t{row.primary_domain or '-'}\t{row.name}"
             )
