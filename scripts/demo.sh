@@ -1,10 +1,41 @@
 #!/usr/bin/env bash
-# Provisions the demo tenant (idempotent). Expects the environment of scripts/services.sh.
+# Provisions the demo tenant and its administrator (idempotent) and prints a working login.
+# Expects the environment of scripts/services.sh. DEMO_PASSWORD overrides the generated password.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 manage() { .venv/bin/python manage.py "$@"; }
+email="${DEMO_EMAIL:-owner@demo.localhost}"
+password_file=".run/demo-password"
+
 if manage list_tenants | cut -f1 | grep -qx demo; then
   echo "demo tenant: already provisioned"
 else
   manage create_tenant --slug demo --name "Démo Bistro" --domain demo.localhost
 fi
+
+mkdir -p .run
+if [ -n "${DEMO_PASSWORD:-}" ]; then
+  printf '%s\n' "$DEMO_PASSWORD" > "$password_file"
+elif [ ! -s "$password_file" ]; then
+  # A fresh random passphrase per checkout, kept (git-ignored) so the login stays the same across runs.
+  .venv/bin/python -c 'import secrets; print("demo-" + secrets.token_urlsafe(12))' > "$password_file"
+fi
+chmod 600 "$password_file"
+manage create_tenant_user --tenant demo --email "$email" --admin --verified \
+  --first-name Demo --last-name Owner --password-stdin < "$password_file"
+
+# The team's real METRO invoices, when the shared folder sits beside the checkout: the demo then has data.
+sample="${MASSACORP_SHARED_DIR:-../shared}/data/metro/invoices"
+if [ -d "$sample" ]; then
+  manage import_metro --tenant demo "$sample" | tail -n 6
+fi
+
+port="${PORT:-8000}"
+cat <<TXT
+
+Demo login (tenant "demo"):
+  email:    $email
+  password: $(cat "$password_file")
+  curl -s -H 'X-Tenant-ID: demo' -H 'Content-Type: application/json' \\
+    -d '{"email": "$email", "password": "$(cat "$password_file")"}' http://127.0.0.1:$port/api/v1/auth/login
+TXT

@@ -12,7 +12,13 @@ if [ "${1:-}" = "--reset" ]; then
 fi
 manage() { .venv/bin/python manage.py "$@"; }
 
-manage migrate_schemas --shared --noinput -v 0
+if ! out="$(manage migrate_schemas --shared --noinput -v 0 2>&1)"; then
+  printf '%s\n' "$out" >&2
+  if grep -q InconsistentMigrationHistory <<<"$out"; then
+    echo "run: this development database predates a migration rewrite; 'scripts/run.sh --reset' recreates it" >&2
+  fi
+  exit 1
+fi
 manage prepare_tenant_template -v 0
 manage migrate_schemas --tenant --noinput -v 0
 scripts/demo.sh
