@@ -3,10 +3,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from shared_apps.oauth.views import OAuthBounceView
+
 urlpatterns = [
     path("", include("config.urls_ops")),
     path("", include("config.urls_docs")),
     path("admin/", admin.site.urls),
+    # OAuth (M4): the single callback host of every tenant's sign-in (OAUTH_CALLBACK_BASE_URL).
+    path("oauth/callback/<str:provider>", OAuthBounceView.as_view(), name="oauth-bounce"),
 ]
 
 handler400 = "shared_apps.core.views.bad_request"

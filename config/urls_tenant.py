@@ -7,8 +7,13 @@ from shared_apps.tenants.apis import TenantInfoApi
 api_v1: list[URLPattern | URLResolver] = [
     path("info", TenantInfoApi.as_view(), name="info"),
     path("", include("shared_apps.authn.urls")),
+    path("", include("shared_apps.mfa.urls")),
     path("", include("shared_apps.accounts.urls")),
     path("", include("tenant_apps.sessions.urls")),
+    path("", include("shared_apps.rbac.urls")),
+    path("", include("tenant_apps.apikeys.urls")),
+    path("", include("shared_apps.gdpr.urls")),
+    path("", include("shared_apps.oauth.urls")),
     path("", include("tenant_apps.metro.urls")),
 ]
 

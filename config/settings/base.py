@@ -40,6 +40,10 @@ SHARED_APPS = [
     "shared_apps.captcha",
     "shared_apps.accounts",
     "shared_apps.authn",
+    "shared_apps.mfa",
+    "shared_apps.rbac",
+    "shared_apps.oauth",
+    "shared_apps.gdpr",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -61,6 +65,7 @@ SHARED_APPS = [
 TENANT_APPS: list[str] = [
     "django.contrib.contenttypes",
     "tenant_apps.sessions",
+    "tenant_apps.apikeys",
     "tenant_apps.metro",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -77,6 +82,8 @@ DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 MIDDLEWARE = [
     "shared_apps.tenants.middleware.TenantRoutingMiddleware",
     "shared_apps.ops.middleware.RequestContextMiddleware",
+    # Records API-key usage after the response went out (inside the timing, so it sees the final status).
+    "tenant_apps.apikeys.usage.ApiKeyUsageMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "shared_apps.ops.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -182,7 +189,10 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     # Every API view needs a valid access token of this tenant and an active membership, unless it says not.
-    "DEFAULT_AUTHENTICATION_CLASSES": ["shared_apps.authn.authentication.AccessTokenAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "shared_apps.authn.authentication.AccessTokenAuthentication",
+        "tenant_apps.apikeys.authentication.ApiKeyAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["shared_apps.authn.permissions.IsTenantMember"],
     "EXCEPTION_HANDLER": "shared_apps.core.exception_handlers.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -311,3 +321,52 @@ METRO_IMPORT_MAX_FILES = env.int("METRO_IMPORT_MAX_FILES", default=100)
 METRO_IMPORT_MAX_FILE_BYTES = env.int("METRO_IMPORT_MAX_FILE_BYTES", default=10 * 1024 * 1024)
 METRO_IMPORT_MAX_BODY_BYTES = env.int("METRO_IMPORT_MAX_BODY_BYTES", default=200 * 1024 * 1024)
 METRO_IMPORT_SYNC_MAX_FILES = env.int("METRO_IMPORT_SYNC_MAX_FILES", default=10)
+
+# --- MFA (M3) ---
+# One budget of code checks per user across every code-checking endpoint, then a lock of the factor.
+MFA_RATE_LIMIT_PER_USER = env.int("MFA_RATE_LIMIT_PER_USER", default=5)
+MFA_RATE_LIMIT_WINDOW_SECONDS = 60
+MFA_LOCK_AFTER = env.int("MFA_LOCK_AFTER", default=10)
+MFA_LOCK_SECONDS = env.int("MFA_LOCK_SECONDS", default=15 * 60)
+MFA_FAILURE_WINDOW_SECONDS = 24 * 3600  # consecutive failures are remembered for a day
+# Step-up: sensitive actions need a login (auth_time) this recent, or a fresh code.
+STEP_UP_MAX_AGE_SECONDS = env.int("STEP_UP_MAX_AGE_SECONDS", default=300)
+
+# --- API keys (M4) ---
+API_KEYS_MAX_PER_USER = env.int("API_KEYS_MAX_PER_USER", default=25)
+
+# --- GDPR (M4) ---
+# Tenant-side sources of personal data (each a tuple of shared_apps.gdpr.sources.Source), called inside
+# every tenant schema on export, erasure and anonymisation.
+GDPR_TENANT_SOURCES = [
+    "tenant_apps.sessions.gdpr.SOURCES",
+    "tenant_apps.apikeys.gdpr.SOURCES",
+]
+
+# --- OAuth sign-in (M4): Google and GitHub, authorization code + PKCE (Authlib's httpx client) ---
+# The one redirect URI registered at each provider, for every tenant (served by the public URLconf):
+# <base>/<provider>. It forwards code and state to the return URL the tenant's front started with.
+OAUTH_CALLBACK_BASE_URL = env.str("OAUTH_CALLBACK_BASE_URL", default="http://localhost:8000/oauth/callback")
+OAUTH_STATE_MAX_AGE_SECONDS = env.int("OAUTH_STATE_MAX_AGE_SECONDS", default=600)
+OAUTH_HTTP_TIMEOUT_SECONDS = env.float("OAUTH_HTTP_TIMEOUT_SECONDS", default=5.0)
+# Return URLs must be https on one of the tenant's domains; plain http only where this is on (dev, tests).
+OAUTH_ALLOW_HTTP_RETURN_URLS = env.bool("OAUTH_ALLOW_HTTP_RETURN_URLS", default=DEBUG)
+OAUTH_PROVIDERS = {
+    "google": {
+        "client_id": env.str("OAUTH_GOOGLE_CLIENT_ID", default=""),
+        "client_secret": env.str("OAUTH_GOOGLE_CLIENT_SECRET", default=""),
+        "authorize_url": "https://accounts.google.com/o/oauth2/v2/auth",
+        "token_url": "https://oauth2.googleapis.com/token",
+        "userinfo_url": "https://openidconnect.googleapis.com/v1/userinfo",
+        "scope": "openid email profile",
+    },
+    "github": {
+        "client_id": env.str("OAUTH_GITHUB_CLIENT_ID", default=""),
+        "client_secret": env.str("OAUTH_GITHUB_CLIENT_SECRET", default=""),
+        "authorize_url": "https://github.com/login/oauth/authorize",
+        "token_url": "https://github.com/login/oauth/access_token",
+        "userinfo_url": "https://api.github.com/user",
+        "emails_url": "https://api.github.com/user/emails",
+        "scope": "read:user user:email",
+    },
+}

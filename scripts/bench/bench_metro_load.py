@@ -4,11 +4,14 @@
 
 Synthetic invoices (no PDF parsing: that is bench_metro_parse.py's figure) are loaded into the tenant
 `benchmetro` of the database DATABASE_URL points to (created if missing; its METRO tables are emptied first,
-no other schema is touched). Two paths, in the same run:
-(a) ours: `invoice_load` per invoice (one transaction each), then one set-based aggregate refresh;
+no other schema is touched). Three paths, in the same run:
+(a) ours: `invoice_load` per invoice (ONE prepared statement each, which in autocommit is the invoice's
+    transaction: one round trip), then one set-based aggregate refresh;
+(p) the previous loader (metro_load_previous.py: the same transaction per invoice in about ten round trips:
+    look-ups, INSERTs, COPY, UPDATEs), then the same refresh;
 (b) a naive baseline: per line, ORM get_or_create of the product, save() of the line and of the fact, and
     the product's aggregates recomputed and saved (what a per-row loader does), one transaction per invoice.
-Prints lines/s for each and the ratio. The target for (a) is >= 20,000 lines/s.
+Prints lines/s for each and the ratios. The target for (a) is >= 20,000 lines/s.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count, Max, Min, Sum  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
+from metro_load_previous import invoice_load_previous  # noqa: E402  (scripts/bench is on sys.path)
 
 from metro_etl import ArticleLine, DocType, ParsedInvoice, ReconciliationReport  # noqa: E402
 from shared_apps.tenants.models import Tenant  # noqa: E402
@@ -130,13 +134,13 @@ def synthetic_invoices(count: int, lines: int, products: int, seed: int, prefix:
     return invoices
 
 
-def load_ours(invoices: list[ParsedInvoice]) -> float:
+def load_ours(invoices: list[ParsedInvoice], load: Any = invoice_load) -> float:
     batch = ImportBatch.objects.create(source=ImportSource.CLI)
     context = load_context_build()
     started = time.perf_counter()
     for parsed in invoices:
         report = ReconciliationReport(parsed.number, True, (), ())
-        invoice_load(
+        load(
             parsed=parsed,
             report=report,
             sha256=parsed.sha256,
@@ -237,6 +241,8 @@ def main() -> None:
     naive_invoices = synthetic_invoices(args.naive_invoices, args.lines, args.products, seed=2, prefix="902")
     with schema_context(tenant.schema_name):
         empty_tables()
+        previous_seconds = load_ours(ours_invoices, load=invoice_load_previous)
+        empty_tables()
         ours_seconds = load_ours(ours_invoices)
         empty_tables()
         naive_seconds = load_naive(naive_invoices)
@@ -244,6 +250,7 @@ def main() -> None:
     ours_lines = args.invoices * args.lines
     naive_lines = args.naive_invoices * args.lines
     ours_rate, naive_rate = ours_lines / ours_seconds, naive_lines / naive_seconds
+    previous_rate = ours_lines / previous_seconds
     print(
         f"synthetic invoices of {args.lines} article lines, {args.products} distinct products, "
         f"{datetime.now().astimezone():%Y-%m-%d %H:%M}"
@@ -252,9 +259,14 @@ def main() -> None:
         f"(a) ours:  {ours_lines:>7} lines in {ours_seconds:6.2f} s = {ours_rate:>9,.0f} lines/s "
         f"({args.invoices / ours_seconds:,.0f} invoices/s, aggregates included)"
     )
+    print(
+        f"(p) previous: {ours_lines:>4} lines in {previous_seconds:6.2f} s = {previous_rate:>9,.0f} lines/s "
+        f"({args.invoices / previous_seconds:,.0f} invoices/s, aggregates included)"
+    )
     print(f"(b) naive: {naive_lines:>7} lines in {naive_seconds:6.2f} s = {naive_rate:>9,.0f} lines/s")
     print(
-        f"ratio (a)/(b): {ours_rate / naive_rate:.1f}x; target {TARGET:,} lines/s: "
+        f"ratio (a)/(p): {ours_rate / previous_rate:.1f}x; (a)/(b): {ours_rate / naive_rate:.1f}x; "
+        f"target {TARGET:,} lines/s: "
         f"{'met' if ours_rate >= TARGET else 'NOT met'}"
     )
 

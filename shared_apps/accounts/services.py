@@ -20,6 +20,7 @@ from shared_apps.audit.models import EventType
 from shared_apps.audit.services import audit_record
 from shared_apps.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from shared_apps.tenants.models import Tenant
+from tenant_apps.apikeys.services import api_keys_revoke_for_user
 from tenant_apps.sessions.models import RevokeReason
 from tenant_apps.sessions.services import sessions_revoke, sessions_revoke_everywhere
 
@@ -246,6 +247,7 @@ def member_update(
         membership.save(update_fields=[*flags, "updated_at"])
         if flags.get("is_active") is False:
             sessions_revoke(user_id=user.pk, reason=RevokeReason.DEACTIVATED)
+            api_keys_revoke_for_user(user_id=user.pk, reason=RevokeReason.DEACTIVATED)
     if changed or flags:
         audit_record(
             event_type=EventType.USER_DEACTIVATED
@@ -281,6 +283,7 @@ def member_remove(
     user = membership.user
     _forbid_self(actor, user)
     sessions_revoke(user_id=user.pk, reason=RevokeReason.REMOVED)
+    api_keys_revoke_for_user(user_id=user.pk, reason=RevokeReason.REMOVED)
     membership.delete()
     audit_record(
         event_type=EventType.USER_DELETED,

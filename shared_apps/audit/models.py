@@ -27,6 +27,14 @@ class EventType(models.TextChoices):
     USER_DEACTIVATED = "user_deactivated", "User deactivated"
     USER_DELETED = "user_deleted", "User deleted"
     MEMBERSHIP_CHANGED = "membership_changed", "Membership changed"
+    # M3 MFA
+    MFA_ENABLED = "mfa_enabled", "MFA enabled"
+    MFA_DISABLED = "mfa_disabled", "MFA disabled"
+    MFA_CODE_FAILED = "mfa_code_failed", "MFA code failed"
+    MFA_CODE_REPLAYED = "mfa_code_replayed", "MFA code replayed"
+    MFA_LOCKED = "mfa_locked", "MFA locked"
+    RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
+    RECOVERY_CODES_REGENERATED = "recovery_codes_regenerated", "Recovery codes regenerated"
 
 
 class Factor(models.TextChoices):

@@ -14,11 +14,12 @@ from shared_apps.accounts.serializers import UserOutputSerializer
 from shared_apps.accounts.services import member_create, password_change
 from shared_apps.core.exceptions import PermissionDenied
 from shared_apps.core.net import client_ip
+from shared_apps.mfa.stepup import require_recent_auth
 from shared_apps.ratelimit.keys import ip_scope
 from shared_apps.ratelimit.services import RateLimit, enforce
 
 from .context import request_claims, request_tenant, request_user
-from .mfa import user_has_mfa
+from .mfa import mfa_required_for, user_has_mfa
 from .services import TokenPair, auth_login, auth_logout, auth_refresh
 
 REGISTER_PER_IP = RateLimit(name="register:ip", limit=10, window_seconds=3600)
@@ -91,6 +92,8 @@ class RegisterApi(APIView):
 
 
 class LogoutApi(APIView):
+    allowed_during_mfa_setup = True  # M3: a restricted token (tenant requires MFA) may still log out
+
     class InputSerializer(serializers.Serializer):
         refresh_token = serializers.CharField(max_length=512, required=False, allow_blank=True)
         session_id = serializers.UUIDField(required=False, allow_null=True)
@@ -128,15 +131,18 @@ class RefreshApi(APIView):
 
 
 class MeApi(APIView):
+    allowed_during_mfa_setup = True
+
     def get(self, request: Request) -> Response:
         user = request_user(request)
+        tenant = request_tenant(request)
         return Response(
             {
                 "authenticated": True,
                 "user_id": str(user.pk),
-                "tenant_id": request_tenant(request).slug,
+                "tenant_id": tenant.slug,
                 "email": user.email,
-                "mfa_required": False,
+                "mfa_required": mfa_required_for(tenant=tenant, user=user),
                 "mfa_enabled": user_has_mfa(user),
             }
         )
@@ -146,11 +152,14 @@ class ChangePasswordApi(APIView):
     class InputSerializer(serializers.Serializer):
         current_password = serializers.CharField(max_length=128, trim_whitespace=False)
         new_password = serializers.CharField(max_length=128, trim_whitespace=False)
+        # M3 step-up: a current TOTP code, when the login is older than STEP_UP_MAX_AGE_SECONDS.
+        code = serializers.CharField(max_length=16, required=False, allow_blank=True)
 
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         enforce(CHANGE_PASSWORD_PER_USER, str(request_user(request).pk))
+        require_recent_auth(request, code=data.validated_data.get("code") or None)
         password_change(
             tenant=request_tenant(request),
             user=request_user(request),

@@ -17,10 +17,11 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
 from shared_apps.accounts.models import User
+from shared_apps.core.exceptions import PermissionDenied
 from tenant_apps.sessions.selectors import principal_for_token
 
 from . import revocation
-from .tokens import AccessClaims, InvalidToken, access_token_decode
+from .tokens import SCOPE_MFA_SETUP, AccessClaims, InvalidToken, access_token_decode
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +31,12 @@ FAILURE_MESSAGE = "Invalid or expired access token."
 def _fail(reason: str) -> AuthenticationFailed:
     logger.info("access token refused: %s", reason)
     return AuthenticationFailed(FAILURE_MESSAGE, code="invalid_token")
+
+
+def _open_during_mfa_setup(request: Request) -> bool:
+    """Whether the view declares `allowed_during_mfa_setup` (MFA set-up and enable, status, me, logout)."""
+    view = (getattr(request, "parser_context", None) or {}).get("view")
+    return bool(getattr(view, "allowed_during_mfa_setup", False))
 
 
 class AccessTokenAuthentication(BaseAuthentication):
@@ -60,6 +67,12 @@ class AccessTokenAuthentication(BaseAuthentication):
         )
         if user is None:
             raise _fail("no live session or inactive user")
+        if claims.scope == SCOPE_MFA_SETUP and not _open_during_mfa_setup(request):
+            # M3: the one place the tenant's MFA policy is enforced for every view.
+            raise PermissionDenied(
+                "This organisation requires two-factor authentication: set it up first (/mfa/setup).",
+                code="mfa_setup_required",
+            )
         return user, claims
 
     def authenticate_header(self, request: Request) -> str:

@@ -1,31 +1,14 @@
-"""Who may call a view: an active member of the routed tenant (the default), or one of its administrators.
-
-Full roles and permission codes arrive with M4; until then `IsTenantAdmin` is the single place that
-decides what a tenant administrator is.
-"""
+"""Who may call a view. Since M4 the decision belongs to shared_apps.rbac: `IsTenantMember` (the default
+permission class) is rbac's `RequiredPermission`, which reads each view's `required_permission` (none: any
+active member, as a person); `IsTenantAdmin` requires the `tenant:admin` permission (the owner and admin
+roles, which Membership.is_admin confers)."""
 
 from __future__ import annotations
 
-from typing import Any
+from shared_apps.rbac.enums import PermissionCode
+from shared_apps.rbac.permissions import HasPermission, RequiredPermission
 
-from rest_framework.permissions import BasePermission
-from rest_framework.request import Request
+IsTenantMember = RequiredPermission
+IsTenantAdmin = HasPermission(PermissionCode.TENANT_ADMIN)
 
-
-def _member(request: Request) -> bool:
-    user = request.user
-    return user is not None and bool(getattr(user, "membership_is_active", False))
-
-
-class IsTenantMember(BasePermission):
-    message = "You are not a member of this tenant."
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return _member(request)
-
-
-class IsTenantAdmin(BasePermission):
-    message = "This requires a tenant administrator."
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return _member(request) and bool(getattr(request.user, "membership_is_admin", False))
+__all__ = ["IsTenantAdmin", "IsTenantMember"]

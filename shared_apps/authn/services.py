@@ -41,8 +41,8 @@ from tenant_apps.sessions.services import (
     token_refresh,
 )
 
-from .mfa import user_has_mfa
-from .tokens import AccessClaims, access_token_encode
+from .mfa import mfa_setup_pending, user_has_mfa
+from .tokens import SCOPE_MFA_SETUP, AccessClaims, access_token_encode
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +90,8 @@ def _failure(state: LockState | None) -> LoginFailed:
 
 
 def _issue(*, tenant: Tenant, session: UserSession, refresh_token: str, now: datetime) -> TokenPair:
+    # Decided at every issue (login and refresh), so a refresh cannot shed the MFA set-up restriction.
+    restricted = mfa_setup_pending(tenant=tenant, user=session.user, auth_methods=session.auth_methods)
     access, expires_in = access_token_encode(
         user_id=session.user_id,
         tenant=tenant.slug,
@@ -97,6 +99,7 @@ def _issue(*, tenant: Tenant, session: UserSession, refresh_token: str, now: dat
         auth_time=session.created_at or now,
         not_after=min(session.idle_expires_at, session.absolute_expires_at),
         now=now,
+        scope=SCOPE_MFA_SETUP if restricted else None,
     )
     return TokenPair(
         access_token=access, refresh_token=refresh_token, expires_in=expires_in, session_id=session.pk

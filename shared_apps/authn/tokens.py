@@ -23,6 +23,9 @@ from django.utils import timezone
 ALGORITHM = "HS256"
 TOKEN_TYPE_ACCESS = "access"  # noqa: S105 - the `typ` claim
 REQUIRED_CLAIMS = ["iss", "aud", "sub", "tid", "sid", "jti", "typ", "iat", "exp", "auth_time"]
+# M3: the optional `scope` claim restricts a token; "mfa_setup" = the tenant requires MFA and the member has
+# none yet, so only MFA set-up (views marked `allowed_during_mfa_setup`) is open to it.
+SCOPE_MFA_SETUP = "mfa_setup"
 LEEWAY_SECONDS = 5
 
 
@@ -38,6 +41,7 @@ class AccessClaims:
     jti: str
     auth_time: int
     expires_at: int
+    scope: str | None = None
 
 
 @lru_cache(maxsize=8)
@@ -69,6 +73,7 @@ def access_token_encode(
     auth_time: datetime,
     not_after: datetime | None = None,
     now: datetime | None = None,
+    scope: str | None = None,
 ) -> tuple[str, int]:
     """A signed access token and its lifetime in seconds; never outliving `not_after` (the session's end)."""
     now = now or timezone.now()
@@ -88,6 +93,8 @@ def access_token_encode(
         "exp": int(expires.timestamp()),
         "auth_time": int(auth_time.timestamp()),
     }
+    if scope:
+        payload["scope"] = scope
     token = jwt.encode(payload, secret, algorithm=ALGORITHM, headers={"kid": kid})
     return token, max(0, int((expires - now).total_seconds()))
 
@@ -125,6 +132,7 @@ def access_token_decode(token: str) -> AccessClaims:
             jti=str(payload["jti"]),
             auth_time=int(payload["auth_time"]),
             expires_at=int(payload["exp"]),
+            scope=str(payload["scope"]) if payload.get("scope") is not None else None,
         )
     except (ValueError, TypeError) as error:
         raise InvalidToken("malformed claims") from error

@@ -267,7 +267,9 @@ class Product(models.Model):
 class InvoiceLine(models.Model):
     """A printed row. Identity is (invoice, position): METRO repeats identical rows on one invoice."""
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lignes")
+    # No index of its own: the unique (invoice, position) index serves every lookup by invoice, and one
+    # index entry less per line is loading speed (services.statement).
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lignes", db_index=False)
     position = models.PositiveIntegerField()  # printed order over every kind of row, from 1
     kind = models.CharField(max_length=16, choices=LineKind.choices)
     product = models.ForeignKey(Product, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -307,7 +309,8 @@ class PurchaseFact(models.Model):
     """One per article line, with everything stock and spend analyses join on."""
 
     line = models.OneToOneField(InvoiceLine, on_delete=models.CASCADE, related_name="fact")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="facts")
+    # Served by the (product, date_achat) index below; no single-column one.
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="facts", db_index=False)
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="facts")
     date_achat = models.DateField()
     quantite_colis = _quantity()
@@ -331,7 +334,8 @@ class PurchaseFact(models.Model):
 class PriceHistory(models.Model):
     """The unit prices a product was bought at: one row per (product, invoice, price)."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="prices")
+    # Served by the unique (product, invoice, prix_unitaire) index; no single-column one.
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="prices", db_index=False)
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="+")
     date = models.DateField()
     prix_unitaire = _price()

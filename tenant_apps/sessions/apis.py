@@ -11,8 +11,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shared_apps.authn.context import request_claims, request_tenant, request_user
+from shared_apps.authn.context import request_tenant, request_user
 from shared_apps.core.exceptions import NotFound
+from shared_apps.rbac.enums import PermissionCode
 
 from .models import RevokeReason, UserSession
 from .selectors import session_get_for_user, session_list_for_user
@@ -48,7 +49,8 @@ def _context(request: Request) -> dict[str, Any]:
     return {
         "tenant": request_tenant(request),
         "now": timezone.now(),
-        "current": request_claims(request).session_id,
+        # An API key (M4) has no session of its own: then no session is the current one.
+        "current": getattr(request.auth, "session_id", None),
     }
 
 
@@ -57,6 +59,8 @@ def _terminated(count: int) -> Response:
 
 
 class SessionListApi(APIView):
+    required_permission = {"GET": PermissionCode.SESSIONS_READ, "DELETE": PermissionCode.SESSIONS_WRITE}
+
     class FilterSerializer(serializers.Serializer):
         include_inactive = serializers.BooleanField(default=False)
 
@@ -89,6 +93,8 @@ class SessionListApi(APIView):
 
 
 class SessionDetailApi(APIView):
+    required_permission = {"GET": PermissionCode.SESSIONS_READ, "DELETE": PermissionCode.SESSIONS_WRITE}
+
     def _get(self, request: Request, session_id: UUID) -> UserSession:
         session = session_get_for_user(user_id=request_user(request).pk, session_id=session_id)
         if session is None:

@@ -8,18 +8,22 @@ from uuid import UUID
 from django.db.models import F, FilteredRelation, Q, QuerySet
 
 from shared_apps.accounts.models import User
+from shared_apps.rbac.selectors import live_codes_annotations
 from shared_apps.tenants.models import Tenant
 
 from .models import UserSession
 
 
-def _with_membership(queryset: QuerySet, *, prefix: str, tenant: Tenant) -> QuerySet:
-    """LEFT JOIN the user's membership at `tenant` (at most one row: unique per user and tenant)."""
+def _with_membership(queryset: QuerySet, *, prefix: str, tenant: Tenant, now: datetime) -> QuerySet:
+    """LEFT JOIN the user's membership at `tenant` (at most one row: unique per user and tenant), and read
+    their live role codes in the same query (M4: the permission check then costs no query)."""
     relation = f"{prefix}memberships"
+    user_ref = f"{prefix}id" if prefix else "id"
     return queryset.annotate(
         tenant_membership=FilteredRelation(relation, condition=Q(**{f"{relation}__tenant_id": tenant.pk})),
         membership_is_active=F("tenant_membership__is_active"),
         membership_is_admin=F("tenant_membership__is_admin"),
+        **live_codes_annotations(user_ref=user_ref, tenant_id=tenant.pk, now=now),
     )
 
 
@@ -32,7 +36,9 @@ def principal_for_token(
     user and their membership are read; otherwise the live session row is joined in.
     """
     if session_checked:
-        users = _with_membership(User.objects.filter(pk=user_id, is_active=True), prefix="", tenant=tenant)
+        users = _with_membership(
+            User.objects.filter(pk=user_id, is_active=True), prefix="", tenant=tenant, now=now
+        )
         return users.first()
     sessions = UserSession.objects.filter(
         pk=session_id,
@@ -42,12 +48,13 @@ def principal_for_token(
         idle_expires_at__gt=now,
         absolute_expires_at__gt=now,
     ).select_related("user")
-    session = _with_membership(sessions, prefix="user__", tenant=tenant).first()
+    session = _with_membership(sessions, prefix="user__", tenant=tenant, now=now).first()
     if session is None:
         return None
     user = session.user
     user.membership_is_active = session.membership_is_active
     user.membership_is_admin = session.membership_is_admin
+    user.rbac_assigned, user.rbac_codes = session.rbac_assigned, session.rbac_codes
     return user
 
 

@@ -239,3 +239,31 @@ def sessions_purge_for_user(*, user: User) -> None:
         with schema_context(schema_name):
             UserSession.objects.filter(user=user).delete()
             MfaChallenge.objects.filter(user=user).delete()
+
+
+# --- M3: the second-factor step keeps the challenge until it succeeds, the factor locks or it expires ---
+
+
+def mfa_challenge_peek(*, token: str, now: datetime | None = None) -> User | None:
+    """The active user of a live, unused challenge, without using it up (a mistyped code may be retried;
+    the limiter and the MFA lockout bound the retries, and a lock ends every challenge of the user)."""
+    now = now or timezone.now()
+    user_id = (
+        MfaChallenge.objects.filter(token_hash=secret_digest(token), used_at__isnull=True, expires_at__gt=now)
+        .values_list("user_id", flat=True)
+        .first()
+    )
+    if user_id is None:
+        return None
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def mfa_challenges_end_everywhere(*, user: User, now: datetime | None = None) -> int:
+    """Use up every open challenge of the user at every tenant they belong to: the login must restart."""
+    now = now or timezone.now()
+    ended = 0
+    tenants = Tenant.objects.filter(memberships__user=user).only("schema_name").distinct()
+    for tenant in tenants:
+        with schema_context(tenant.schema_name):
+            ended += MfaChallenge.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
+    return ended

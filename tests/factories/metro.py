@@ -56,11 +56,14 @@ def _cached_parse(source: bytes | Path, *, filename: str | None = None) -> Parse
     return result
 
 
-def _cached_parse_many(paths: Iterable[Path | str], workers: int | None = None) -> list[Any]:
+def _cached_parse_many(
+    paths: Iterable[Path | str | tuple[str, bytes]], workers: int | None = None
+) -> list[Any]:
     results: list[Any] = []
-    for path in paths:
+    for item in paths:
+        name, source = item if isinstance(item, tuple) else (Path(item).name, Path(item))
         try:
-            results.append(_cached_parse(Path(path), filename=Path(path).name))
+            results.append(_cached_parse(source, filename=name))
         except MetroParseError as error:
             results.append(error)
     return results

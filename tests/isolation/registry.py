@@ -97,3 +97,18 @@ TENANTLESS: dict[str, str] = {
 from .identity import IDENTITY_SCENARIOS  # noqa: E402
 
 SCENARIOS.update(IDENTITY_SCENARIOS)
+
+# MFA routes (M3) keep their scenarios in their own module.
+from .mfa import MFA_SCENARIOS  # noqa: E402
+
+SCENARIOS.update(MFA_SCENARIOS)
+
+# Access routes (M4: roles, API keys, GDPR) keep their scenarios in their own module.
+from .access import ACCESS_SCENARIOS  # noqa: E402
+
+SCENARIOS.update(ACCESS_SCENARIOS)
+
+# OAuth routes (M4) too.
+from .oauth import OAUTH_SCENARIOS  # noqa: E402
+
+SCENARIOS.update(OAUTH_SCENARIOS)

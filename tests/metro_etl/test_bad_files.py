@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import pickle
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -225,3 +226,22 @@ def test_parse_many_single_worker_and_empty_input(invoice_file: Callable[[str], 
 
     assert parse_many([]) == []
     assert parse_many([path], workers=1) == [parse_invoice(path)]
+
+
+def test_parse_many_takes_content_in_memory_as_name_and_bytes(invoice_file: Callable[[str], Path]) -> None:
+    path = invoice_file("135_12_329014")
+    items: list[Path | tuple[str, bytes]] = [
+        ("upload-1.pdf", path.read_bytes()),
+        ("notes.pdf", b"not a pdf"),
+        path,
+    ]
+
+    results = parse_many(items, workers=2)
+
+    first, error, last = results
+    assert isinstance(first, ParsedInvoice)
+    assert isinstance(last, ParsedInvoice)
+    assert first == replace(last, filename="upload-1.pdf")  # the name given, not a path's
+    assert last == parse_invoice(path)
+    assert isinstance(error, MetroParseError)
+    assert (error.code, error.filename) == ("not_pdf", "notes.pdf")

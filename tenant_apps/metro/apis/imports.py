@@ -10,8 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shared_apps.authn.permissions import IsTenantAdmin
 from shared_apps.core.exceptions import NotFound
+from shared_apps.rbac.enums import PermissionCode
 
 from ..models import ImportSource
 from ..selectors import batch_get, batch_status
@@ -22,7 +22,7 @@ from .common import validated
 class InvoiceImportApi(APIView):
     """Upload one or many invoice PDFs (multipart field `files`); a large batch becomes a background job."""
 
-    permission_classes = [IsTenantAdmin]
+    required_permission = PermissionCode.METRO_WRITE
     parser_classes = [MultiPartParser]
     # Read by BodySizeLimitMiddleware before the body is: the ceiling for all files of one request.
     max_body_bytes = settings.METRO_IMPORT_MAX_BODY_BYTES
@@ -56,7 +56,7 @@ class InvoiceImportApi(APIView):
 
 
 class ImportJobApi(APIView):
-    permission_classes = [IsTenantAdmin]
+    required_permission = PermissionCode.METRO_WRITE
 
     def get(self, request: Request, job_id: UUID) -> Response:
         batch = batch_get(batch_id=job_id)
@@ -66,7 +66,7 @@ class ImportJobApi(APIView):
 
 
 class RecalculateApi(APIView):
-    permission_classes = [IsTenantAdmin]
+    required_permission = PermissionCode.METRO_WRITE
 
     def post(self, request: Request) -> Response:
         nb_produits = aggregates_recalculate()

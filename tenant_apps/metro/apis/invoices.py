@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.core.exceptions import NotFound, ValidationFailed
+from shared_apps.rbac.enums import PermissionCode
 
 from ..models import Invoice, InvoiceLine
 from ..selectors import invoice_get, invoice_lines, invoice_list
@@ -13,6 +14,8 @@ from .common import PageInput, page_body, validated
 
 
 class InvoiceListApi(APIView):
+    required_permission = PermissionCode.METRO_READ
+
     class InputSerializer(PageInput):
         date_debut = serializers.DateField(required=False, default=None)
         date_fin = serializers.DateField(required=False, default=None)
@@ -42,6 +45,8 @@ class InvoiceListApi(APIView):
 
 
 class InvoiceDetailApi(APIView):
+    required_permission = PermissionCode.METRO_READ
+
     class LineSerializer(serializers.ModelSerializer):
         facture_id = serializers.IntegerField(source="invoice_id")
         categorie_id = serializers.IntegerField(allow_null=True)

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.core.exceptions import NotFound, ValidationFailed
+from shared_apps.rbac.enums import PermissionCode
 
 from ..selectors import product_get, product_get_by_ean, product_list
 from ..selectors.products import SORTABLE
@@ -17,6 +18,8 @@ _EAN = re.compile(r"^\d{8,14}$")
 
 
 class ProductListApi(APIView):
+    required_permission = PermissionCode.METRO_READ
+
     class InputSerializer(PageInput):
         q = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
         famille = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
@@ -31,6 +34,8 @@ class ProductListApi(APIView):
 
 
 class ProductDetailApi(APIView):
+    required_permission = PermissionCode.METRO_READ
+
     def get(self, request: Request, produit_id: int) -> Response:
         product = product_get(product_id=produit_id)
         if product is None:
@@ -39,6 +44,8 @@ class ProductDetailApi(APIView):
 
 
 class ProductByEanApi(APIView):
+    required_permission = PermissionCode.METRO_READ
+
     def get(self, request: Request, ean: str) -> Response:
         if not _EAN.match(ean):
             raise ValidationFailed("An EAN has 8 to 14 digits.", code="invalid_ean")

@@ -5,6 +5,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shared_apps.rbac.enums import PermissionCode
+
 from ..selectors import category_counts, dashboard, stats_categories, stats_tva, summary
 from .common import ProductOutput
 
@@ -38,11 +40,15 @@ class VatStatOutput(serializers.Serializer):
 
 
 class SummaryApi(APIView):
+    required_permission = PermissionCode.METRO_READ
+
     def get(self, request: Request) -> Response:
         return Response(SummaryOutput(summary()).data)
 
 
 class DashboardApi(APIView):
+    required_permission = PermissionCode.METRO_READ
+
     class OutputSerializer(serializers.Serializer):
         summary = SummaryOutput()
         categories = CategoryStatOutput(many=True)
@@ -54,16 +60,22 @@ class DashboardApi(APIView):
 
 
 class CategoryStatsApi(APIView):
+    required_permission = PermissionCode.METRO_READ
+
     def get(self, request: Request) -> Response:
         return Response(CategoryStatOutput(stats_categories(), many=True).data)
 
 
 class VatStatsApi(APIView):
+    required_permission = PermissionCode.METRO_READ
+
     def get(self, request: Request) -> Response:
         return Response(VatStatOutput(stats_tva(), many=True).data)
 
 
 class CategoryListApi(APIView):
+    required_permission = PermissionCode.METRO_READ
+
     class OutputSerializer(serializers.Serializer):
         categorie = serializers.CharField()
         count = serializers.IntegerField()

@@ -297,9 +297,10 @@ def _chunk_import(
 def _parse(
     chunk: Sequence[SourceFile], todo: list[int], data: dict[int, bytes], workers: int | None
 ) -> dict[int, ParsedInvoice | MetroParseError]:
-    paths = [chunk[index].path for index in todo]
-    if workers != 1 and len(todo) > 1 and all(path is not None for path in paths):
-        return dict(zip(todo, parse_many([p for p in paths if p is not None], workers), strict=True))
+    if workers != 1 and len(todo) > 1:
+        # Files on disk go by path, uploads and queued files by content: either way on every core.
+        sources = [chunk[index].path or (chunk[index].name, data[index]) for index in todo]
+        return dict(zip(todo, parse_many(sources, workers), strict=True))
     results: dict[int, ParsedInvoice | MetroParseError] = {}
     for index in todo:
         try:

@@ -48,4 +48,5 @@ def batch_process(*, batch_id: UUID) -> BatchResult | None:
     def processed(source: SourceFile, outcome: FileOutcome) -> None:
         PendingFile.objects.filter(pk=ids[id(source)]).delete()
 
-    return batch_import(files=files, force=batch.force, workers=1, batch=batch, on_file=processed)
+    # Parsed on every core (the files' content goes to the worker processes), loaded one by one.
+    return batch_import(files=files, force=batch.force, batch=batch, on_file=processed)

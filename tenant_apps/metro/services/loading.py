@@ -1,31 +1,35 @@
 """Load one parsed invoice: staging row, ODS header and lines, DWH facts and prices, in one transaction.
 
-Speed comes from doing per invoice a fixed, small number of statements whatever its size (services.rows):
-the lines by COPY, products by one upsert, facts and prices by one INSERT … SELECT.
-Aggregates are not touched here: the products are only flagged
-stale, and one set-based refresh runs per batch (services.aggregates).
+Speed comes from round trips: the whole load is ONE prepared statement (services.statement), fed with one
+array per column (services.rows), whatever the invoice's size; in autocommit mode that statement is also
+the invoice's transaction, so an invoice costs one round trip. Aggregates are not touched here: the
+products are only flagged stale, and one set-based refresh runs per batch (services.aggregates).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import psycopg
 from django.db import connection, transaction
-from django.db.models import Subquery
+from psycopg.types.array import ListBinaryDumper
+from psycopg.types.json import Jsonb
 
 from metro_etl import ParsedInvoice, ReconciliationReport
 
-from ..models import DocumentStatus, ImportBatch, Invoice, ReconciliationStatus, StagedDocument
+from ..models import DocumentStatus, ImportBatch, ReconciliationStatus
 from .rows import (
+    LINE_COLUMNS,
+    PRODUCT_COLUMNS,
     LoadContext,
-    facts_and_prices_insert,
-    line_rows,
-    lines_copy,
+    line_arrays,
     load_context_build,
+    product_arrays,
     product_key,
-    products_upsert,
 )
+from .statement import INVOICE_LOAD_SQL, PARAM_NAMES
 
 # METRO prints French wall-clock time without a zone.
 METRO_TZ = ZoneInfo("Europe/Paris")
@@ -53,48 +57,6 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _staged_save(
-    *,
-    sha256: str,
-    file_name: str,
-    batch: ImportBatch,
-    status: str,
-    parsed: ParsedInvoice,
-    report: ReconciliationReport,
-    invoice: Invoice | None,
-) -> None:
-    row = StagedDocument(
-        sha256=sha256,
-        batch=batch,
-        file_name=file_name[:255],
-        status=status,
-        invoice_number=parsed.number,
-        doc_type=str(parsed.doc_type),
-        raw_lines=[line.raw for line in parsed.lines] + list(parsed.unparsed_lines),
-        reconciliation=report_as_json(report),
-        invoice=invoice,
-    )
-    # One INSERT … ON CONFLICT (sha256) DO UPDATE: a file seen before (an error, now fixed) is overwritten.
-    StagedDocument.objects.bulk_create(
-        [row], update_conflicts=True, unique_fields=["sha256"], update_fields=STAGED_UPDATE_FIELDS
-    )
-
-
-STAGED_UPDATE_FIELDS = [
-    "batch",
-    "file_name",
-    "status",
-    "invoice_number",
-    "doc_type",
-    "raw_lines",
-    "reconciliation",
-    "error_code",
-    "error_message",
-    "invoice",
-    "updated_at",
-]
-
-
 def invoice_load(
     *,
     parsed: ParsedInvoice,
@@ -107,104 +69,104 @@ def invoice_load(
 ) -> LoadResult:
     """Stage `parsed`, and load it when it reconciles (or `force`); a known number is a duplicate."""
     reasons = tuple(str(gap) for gap in report.gaps)
-    with transaction.atomic():
-        _commit_without_waiting_for_disk()
-        existing = Invoice.objects.filter(numero=parsed.number).first()
-        if existing is not None:
-            if StagedDocument.objects.filter(sha256=sha256, status=DocumentStatus.LOADED).exists():
-                # The very file that loaded this invoice, offered twice in one batch: keep its record.
-                return LoadResult(DocumentStatus.DUPLICATE, parsed.number)
-            _staged_save(
-                sha256=sha256,
-                file_name=file_name,
-                batch=batch,
-                status=DocumentStatus.DUPLICATE,
-                parsed=parsed,
-                report=report,
-                invoice=existing,
-            )
-            return LoadResult(DocumentStatus.DUPLICATE, parsed.number)
-        if not report.reconciled and not force:
-            _staged_save(
-                sha256=sha256,
-                file_name=file_name,
-                batch=batch,
-                status=DocumentStatus.UNRECONCILED,
-                parsed=parsed,
-                report=report,
-                invoice=None,
-            )
-            return LoadResult(DocumentStatus.UNRECONCILED, parsed.number, reasons=reasons)
-        invoice = _invoice_create(
-            parsed=parsed, report=report, sha256=sha256, file_name=file_name, batch=batch
+    params = _params(
+        parsed=parsed, report=report, sha256=sha256, file_name=file_name, batch=batch, context=context
+    )
+    params["may_load"] = report.reconciled or force
+    if connection.get_autocommit():
+        # The statement is the invoice's transaction: PostgreSQL runs a lone statement in autocommit
+        # mode as one transaction, all of it or none, so no BEGIN and COMMIT round trips are needed.
+        params["async_commit"] = True
+        status, new_keys, new_ids = _execute(params)
+    else:
+        # Inside a caller's transaction: a savepoint, so that a failure (a concurrent import of the same
+        # number) leaves that transaction usable; its commit stays the caller's, and synchronous.
+        params["async_commit"] = False
+        with transaction.atomic():
+            status, new_keys, new_ids = _execute(params)
+    if status != DocumentStatus.LOADED:
+        return LoadResult(
+            status, parsed.number, reasons=reasons if status == DocumentStatus.UNRECONCILED else ()
         )
-        _staged_save(
-            sha256=sha256,
-            file_name=file_name,
-            batch=batch,
-            status=DocumentStatus.LOADED,
-            parsed=parsed,
-            report=report,
-            invoice=invoice,
-        )
-        products = products_upsert(parsed.lines, context)
-        lines_copy(line_rows(parsed, invoice.pk, products))
-        facts_and_prices_insert(invoice_id=invoice.pk)
-        _credit_notes_link(invoice=invoice)
-    context.product_ids.update(products)
+    # Committed: the ids are real from now on (a rolled-back invoice must leave none in the cache).
+    context.product_ids.update(zip(new_keys or (), new_ids or (), strict=True))
     return LoadResult(DocumentStatus.LOADED, parsed.number, nb_lines=len(parsed.lines), reasons=reasons)
 
 
-def _commit_without_waiting_for_disk() -> None:
-    """`synchronous_commit = off` for this transaction only: the commit returns before the WAL reaches disk.
+def _execute(params: dict[str, Any]) -> tuple[str, list[str] | None, list[int] | None]:
+    """Run the statement with server-side binding, prepared once per connection.
 
-    Atomicity and consistency are unchanged; what a database crash can cost is the last fraction of a
-    second of commits, i.e. a few invoices that simply are not there yet. The import is idempotent, so
-    running the batch again loads them. This removes one disk flush per invoice, the largest single cost
-    of a one-transaction-per-invoice load.
+    With `async_commit`, the statement sets `synchronous_commit = off` for its own transaction
+    (`set_config(…, true)` is SET LOCAL): the commit returns before the WAL reaches disk. Atomicity and
+    consistency are unchanged; what a database crash can cost is the last fraction of a second of
+    commits, i.e. a few invoices that are simply not there yet, never half of one. The import is
+    idempotent (file hash, invoice number), so running the batch again loads them. That removes one
+    disk flush per invoice. Inside a caller's transaction it would weaken the caller's commit too, so it
+    is not used there.
+
+    Django's cursor binds client-side: it would render the ~45 arrays and values into ~15 kB of SQL text
+    per invoice, for the server to parse and plan again. Here the values travel as bound parameters
+    (arrays in binary: no text quoting on our side, no text parsing on the server's) and the prepared
+    plan skips parsing and planning. A prepared plan follows `search_path`: PostgreSQL replans it when
+    the tenant's schema changes. (A pooler in transaction mode in front of PostgreSQL would need its
+    prepared-statement support enabled.)
     """
-    if connection.in_atomic_block and not connection.savepoint_ids:
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit = off")
+    with connection.cursor():  # connects and sets the tenant's search_path
+        pass
+    raw = connection.connection
+    # Django opens connections with prepared statements off (`prepare_threshold=None`, which also voids
+    # `prepare=True`); they are allowed for this statement only, every other query is unaffected.
+    threshold, raw.prepare_threshold = raw.prepare_threshold, 0
+    try:
+        with connection.wrap_database_errors, psycopg.RawCursor(raw) as cursor:
+            cursor.adapters.register_dumper(list, ListBinaryDumper)  # this cursor only
+            cursor.execute(INVOICE_LOAD_SQL, [params[name] for name in PARAM_NAMES], prepare=True)
+            row = cursor.fetchone()
+    finally:
+        raw.prepare_threshold = threshold
+    assert row is not None  # the statement always returns its outcome row
+    return row[0], row[1], row[2]
 
 
-def _invoice_create(
-    *, parsed: ParsedInvoice, report: ReconciliationReport, sha256: str, file_name: str, batch: ImportBatch
-) -> Invoice:
-    status = ReconciliationStatus.RECONCILED if report.reconciled else ReconciliationStatus.FORCED
-    return Invoice.objects.create(
-        numero=parsed.number,
-        doc_type=str(parsed.doc_type),
-        libelle_document=parsed.doc_label[:64],
-        date_facture=parsed.invoice_date,
-        facture_le=parsed.invoice_datetime.replace(tzinfo=METRO_TZ),
-        magasin=parsed.store_name[:64],
-        code_magasin=parsed.store_code[:8],
-        numero_client=parsed.customer_number or "",
-        total_ht=parsed.total_ht,
-        total_tva=parsed.total_tva,
-        total_ttc=parsed.total_ttc,
-        total_a_payer=parsed.total_a_payer,
-        nb_lignes=len(parsed.lines),
-        statut_rapprochement=status,
-        rapport_rapprochement=report_as_json(report),
-        numero_facture_referencee=parsed.referenced_invoice_number or "",
-        fichier_source=file_name[:255],
-        sha256=sha256,
-        batch=batch,
-    )
-
-
-def _credit_notes_link(*, invoice: Invoice) -> None:
-    """Link a credit note to its invoice, and an invoice to the credit notes that arrived before it."""
-    if invoice.numero_facture_referencee:
-        original = Invoice.objects.filter(numero=invoice.numero_facture_referencee).values_list(
-            "pk", flat=True
-        )
-        Invoice.objects.filter(pk=invoice.pk).update(facture_referencee_id=Subquery(original[:1]))
-    Invoice.objects.filter(numero_facture_referencee=invoice.numero, facture_referencee__isnull=True).update(
-        facture_referencee=invoice
-    )
+def _params(
+    *,
+    parsed: ParsedInvoice,
+    report: ReconciliationReport,
+    sha256: str,
+    file_name: str,
+    batch: ImportBatch,
+    context: LoadContext,
+) -> dict[str, Any]:
+    report_json = Jsonb(report_as_json(report))
+    (known_keys, known_ids), new_products = product_arrays(parsed.lines, context)
+    return {
+        "numero": parsed.number,
+        "doc_type": str(parsed.doc_type),
+        "libelle_document": parsed.doc_label[:64],
+        "date_facture": parsed.invoice_date,
+        "facture_le": parsed.invoice_datetime.replace(tzinfo=METRO_TZ),
+        "magasin": parsed.store_name[:64],
+        "code_magasin": parsed.store_code[:8],
+        "numero_client": parsed.customer_number or "",
+        "total_ht": parsed.total_ht,
+        "total_tva": parsed.total_tva,
+        "total_ttc": parsed.total_ttc,
+        "total_a_payer": parsed.total_a_payer,
+        "nb_lignes": len(parsed.lines),
+        "statut_rapprochement": (
+            ReconciliationStatus.RECONCILED.value if report.reconciled else ReconciliationStatus.FORCED.value
+        ),
+        "report": report_json,
+        "referenced": parsed.referenced_invoice_number or "",
+        "file_name": file_name[:255],
+        "sha256": sha256,
+        "batch_id": batch.pk,
+        "raw_lines": Jsonb([line.raw for line in parsed.lines] + list(parsed.unparsed_lines)),
+        "known_keys": known_keys,
+        "known_ids": known_ids,
+        **{f"np_{name}": values for (name, _), values in zip(PRODUCT_COLUMNS, new_products, strict=True)},
+        **{f"l_{name}": values for (name, _), values in zip(LINE_COLUMNS, line_arrays(parsed), strict=True)},
+    }
 
 
 __all__ = ["LoadContext", "LoadResult", "invoice_load", "load_context_build", "product_key"]

@@ -1,7 +1,7 @@
-"""The bulk writes of one invoice: products (upsert), lines (COPY), facts and prices (INSERT … SELECT).
+"""The values one invoice's load statement needs (services.statement), as one array per column.
 
-Each is a fixed number of statements whatever the invoice's size, and none does Python work per value
-beyond building the row tuples.
+Python only builds the row tuples and classifies products first seen in the batch; everything else (ids,
+facts, prices) is done by the database inside the statement.
 """
 
 from __future__ import annotations
@@ -9,20 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
-
 from metro_etl import VAT_RATES, ArticleLine, ParsedInvoice
 
-from ..models import (
-    Category,
-    ClassificationRule,
-    Invoice,
-    InvoiceLine,
-    LineKind,
-    PriceHistory,
-    Product,
-    PurchaseFact,
-)
+from ..models import Category, ClassificationRule, LineKind
 from ..normalise import Rule, category_match, designation_parse, rule_compile
 
 CENT = Decimal("0.01")
@@ -56,79 +45,55 @@ def product_key(line: ArticleLine) -> str:
     return f"ean:{line.ean}" if line.ean else f"art:{line.article_number}"
 
 
-def products_upsert(lines: tuple[ArticleLine, ...], context: LoadContext) -> dict[str, int]:
-    """Product ids by key. New products are inserted (classified); every touched one is flagged stale.
+def product_arrays(lines: tuple[ArticleLine, ...], context: LoadContext) -> tuple[list[object], list[object]]:
+    """The products of `lines` as the statement's parameters: (known keys, their ids) and new-product columns.
 
-    At most three statements, and in a batch's steady state only the (no-op) flag: ids already known to
-    the batch come from `context`, unknown keys are looked up, and only the really new ones are inserted.
+    A key the batch has already seen comes with its id; any other one comes with every column a new product
+    needs (classified here, once per product and batch): the statement inserts it unless it already exists.
     """
-    firsts: dict[str, ArticleLine] = {}
+    known: dict[str, int] = {}
+    new: dict[str, ArticleLine] = {}
     for line in lines:
-        firsts.setdefault(product_key(line), line)
-    if not firsts:
-        return {}
-    ids = {key: context.product_ids[key] for key in firsts if key in context.product_ids}
-    table = Product._meta.db_table
-    with connection.cursor() as cursor:
-        unknown = [key for key in firsts if key not in ids]
-        if unknown:
-            cursor.execute(f"SELECT cle, id FROM {table} WHERE cle = ANY(%s)", [unknown])  # noqa: S608
-            ids.update(cursor.fetchall())
-        new = [key for key in firsts if key not in ids]
-        if new:
-            rows = [_product_values(key, firsts[key], context) for key in new]
-            cursor.execute(
-                f"""
-                INSERT INTO {table} ({", ".join(_PRODUCT_COLUMNS)}, aggregats_a_jour, quantite_colis_totale,
-                    quantite_unitaire_totale, montant_total_ht, montant_total_tva, montant_total, nb_achats,
-                    created_at)
-                VALUES {", ".join([_PRODUCT_PLACEHOLDER] * len(rows))}
-                ON CONFLICT (cle) DO UPDATE SET aggregats_a_jour = false
-                RETURNING cle, id
-                """,  # noqa: S608 - table and column names are ours; values are parameters
-                [value for row in rows for value in row],  # type: ignore[misc]
-            )
-            ids.update(cursor.fetchall())
-        # Known products: flagged stale in this transaction, so a crash before the batch's refresh
-        # is harmless.
-        # The condition makes it a no-op for products an earlier invoice of the batch already flagged.
-        known = [ids[key] for key in firsts if key not in new]
-        if known:
-            cursor.execute(
-                f"UPDATE {table} SET aggregats_a_jour = false WHERE id = ANY(%s) AND aggregats_a_jour",  # noqa: S608
-                [known],
-            )
-    return ids
+        key = product_key(line)
+        if key in context.product_ids:
+            known[key] = context.product_ids[key]
+        else:
+            new.setdefault(key, line)
+    rows = [_product_values(key, line, context) for key, line in new.items()]
+    return [list(known), list(known.values())], _columns(rows, len(PRODUCT_COLUMNS))
 
 
-_PRODUCT_COLUMNS = (
-    "cle",
-    "ean",
-    "article_numero",
-    "designation",
-    "designation_normalisee",
-    "marque",
-    "volume_cl",
-    "degre_alcool",
-    "categorie_metro",
-    "category_id",
-    "famille",
-    "categorie",
-    "sous_categorie",
-    "code_tva",
-    "taux_tva",
-    "regie",
-    "vol_alcool",
-    "unite",
-    "volume_unitaire",
-)
-_PRODUCT_PLACEHOLDER = "({}, false, 0, 0, 0, 0, 0, 0, now())".format(
-    ", ".join(["%s"] * len(_PRODUCT_COLUMNS))
+def _columns(rows: list[tuple[object, ...]], width: int) -> list[object]:
+    """Rows → one list per column: each becomes an array parameter, zipped back by `unnest`."""
+    return [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
+
+
+# (column, SQL type) of a new product, in `_product_values` order.
+PRODUCT_COLUMNS = (
+    ("cle", "text"),
+    ("ean", "text"),
+    ("article_numero", "text"),
+    ("designation", "text"),
+    ("designation_normalisee", "text"),
+    ("marque", "text"),
+    ("volume_cl", "numeric"),
+    ("degre_alcool", "numeric"),
+    ("categorie_metro", "text"),
+    ("category_id", "bigint"),
+    ("famille", "text"),
+    ("categorie", "text"),
+    ("sous_categorie", "text"),
+    ("code_tva", "text"),
+    ("taux_tva", "numeric"),
+    ("regie", "text"),
+    ("vol_alcool", "numeric"),
+    ("unite", "text"),
+    ("volume_unitaire", "numeric"),
 )
 
 
 def _product_values(key: str, line: ArticleLine, context: LoadContext) -> tuple[object, ...]:
-    """The `_PRODUCT_COLUMNS` of a product first seen on `line`."""
+    """The `PRODUCT_COLUMNS` of a product first seen on `line`."""
     parsed = designation_parse(line.designation, unit_volume_l=line.unit_volume, vol_alcool=line.vol_alcool)
     category_id = category_match(
         context.rules, designation=parsed.normalised, categorie_metro=line.category or ""
@@ -170,40 +135,46 @@ def _vat(amount: Decimal, code: str) -> tuple[Decimal | None, Decimal | None]:
     return rate, (amount * rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+# (column, SQL type) of an invoice line after its invoice id, in `line_rows` order; `cle` (the product key)
+# becomes `product_id` in the statement.
 LINE_COLUMNS = (
-    "invoice_id",
-    "position",
-    "kind",
-    "product_id",
-    "ean",
-    "article_numero",
-    "designation",
-    "mm",
-    "colisage",
-    "quantite_colis",
-    "quantite_unitaire",
-    "poids_kg",
-    "prix_colis",
-    "prix_unitaire",
-    "montant_ht",
-    "volume_unitaire",
-    "unite",
-    "code_tva",
-    "taux_tva",
-    "montant_tva",
-    "regie",
-    "vol_alcool",
-    "categorie",
-    "promo",
+    ("position", "integer"),
+    ("kind", "text"),
+    ("cle", "text"),
+    ("ean", "text"),
+    ("article_numero", "text"),
+    ("designation", "text"),
+    ("mm", "text"),
+    ("colisage", "integer"),
+    ("quantite_colis", "numeric"),
+    ("quantite_unitaire", "numeric"),
+    ("poids_kg", "numeric"),
+    ("prix_colis", "numeric"),
+    ("prix_unitaire", "numeric"),
+    ("montant_ht", "numeric"),
+    ("volume_unitaire", "numeric"),
+    ("unite", "text"),
+    ("code_tva", "text"),
+    ("taux_tva", "numeric"),
+    ("montant_tva", "numeric"),
+    ("regie", "text"),
+    ("vol_alcool", "numeric"),
+    ("categorie", "text"),
+    ("promo", "text"),
 )
 Row = tuple[object, ...]
 
 
-def line_rows(parsed: ParsedInvoice, invoice_id: int, products: dict[str, int]) -> list[Row]:
+def line_arrays(parsed: ParsedInvoice) -> list[object]:
+    """The lines of `parsed` as the statement's parameters: one list per `LINE_COLUMNS` entry."""
+    return _columns(line_rows(parsed), len(LINE_COLUMNS))
+
+
+def line_rows(parsed: ParsedInvoice) -> list[Row]:
     """`LINE_COLUMNS` values in print order: an article, then the COTIS and discount rows under it."""
     ordered: list[tuple[tuple[int, int, int], Row]] = []
     for line in parsed.lines:
-        ordered.append(((line.position, 0, 0), _article_row(line, products[product_key(line)])))
+        ordered.append(((line.position, 0, 0), _article_row(line)))
     for index, cotis in enumerate(parsed.cotis_lines):
         row = _extra_row(LineKind.COTIS, cotis.label, cotis.amount, cotis.vat_code)
         ordered.append(((cotis.after_position, 1, index), row))
@@ -214,10 +185,10 @@ def line_rows(parsed: ParsedInvoice, invoice_id: int, products: dict[str, int]) 
         label = f"{down.label} {down.contract or ''}".strip()
         ordered.append(((down.position, 0, 0), _extra_row(LineKind.DOWN_PAYMENT, label, down.amount, "")))
     ordered.sort(key=lambda item: item[0])
-    return [(invoice_id, position, *row) for position, (_, row) in enumerate(ordered, start=1)]
+    return [(position, *row) for position, (_, row) in enumerate(ordered, start=1)]
 
 
-def _article_row(line: ArticleLine, product_id: int) -> Row:
+def _article_row(line: ArticleLine) -> Row:
     taux, montant_tva = _vat(line.amount, line.vat_code)
     colisage = line.colisage or 1
     if line.weight_kg is not None:
@@ -226,7 +197,7 @@ def _article_row(line: ArticleLine, product_id: int) -> Row:
         unit_quantity = Decimal(colisage * line.quantity)
     return (
         LineKind.ARTICLE.value,
-        product_id,
+        product_key(line),
         line.ean or "",
         line.article_number,
         line.designation[:128],
@@ -276,45 +247,3 @@ def _extra_row(kind: LineKind, label: str, amount: Decimal, code: str) -> Row:
         "",
         "",
     )
-
-
-def lines_copy(rows: list[Row]) -> None:
-    """COPY … FROM STDIN: the fastest way into PostgreSQL, with no per-value work in Django."""
-    table = InvoiceLine._meta.db_table
-    with (
-        connection.cursor() as cursor,
-        cursor.copy(f"COPY {table} ({', '.join(LINE_COLUMNS)}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
-
-
-def facts_and_prices_insert(*, invoice_id: int) -> None:
-    """Facts and price points straight from the article lines: one SQL statement, no Python per row."""
-    line, fact, price, inv = (
-        InvoiceLine._meta.db_table,
-        PurchaseFact._meta.db_table,
-        PriceHistory._meta.db_table,
-        Invoice._meta.db_table,
-    )
-    with connection.cursor() as cursor:
-        # Price points come from purchases only: a return repeats a price already paid.
-        cursor.execute(
-            f"""
-            WITH facts AS (
-                INSERT INTO {fact} (line_id, product_id, invoice_id, date_achat, quantite_colis,
-                    quantite_unitaire, prix_unitaire, prix_colis, colisage, montant_ht, montant_tva)
-                SELECT l.id, l.product_id, l.invoice_id, i.date_facture, l.quantite_colis,
-                       l.quantite_unitaire,
-                       l.prix_unitaire, l.prix_colis, l.colisage, l.montant_ht, COALESCE(l.montant_tva, 0)
-                FROM {line} l JOIN {inv} i ON i.id = l.invoice_id
-                WHERE l.invoice_id = %s AND l.kind = %s
-                RETURNING product_id, invoice_id, date_achat, prix_unitaire, quantite_unitaire
-            )
-            INSERT INTO {price} (product_id, invoice_id, date, prix_unitaire)
-            SELECT DISTINCT product_id, invoice_id, date_achat, prix_unitaire FROM facts
-            WHERE quantite_unitaire > 0
-            ON CONFLICT DO NOTHING
-            """,  # noqa: S608 - table names come from model metadata, values are parameters
-            [invoice_id, LineKind.ARTICLE.value],
-        )

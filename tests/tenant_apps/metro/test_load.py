@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection, transaction
 from django.db.models import Count, Sum
 from pypdf import PdfReader, PdfWriter
 
@@ -283,3 +284,39 @@ def test_a_tampered_parse_is_kept_out_of_the_facts(tenant_a: Tenant, monkeypatch
         assert outcome.statut == "unreconciled"
         assert outcome.raisons
         assert not Invoice.objects.exists()
+
+
+def test_inside_a_callers_transaction_the_load_keeps_synchronous_commit(tenant_a: Tenant) -> None:
+    """`synchronous_commit = off` is for the invoice's own transaction; a caller's commit stays durable."""
+    path = sample_paths("135_13_81001")[0]
+    with in_schema(tenant_a), transaction.atomic():  # the test's transaction is the caller's here
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit = on")  # a dev/test cluster may default to off
+        batch = ImportBatch.objects.create(source="cli")
+        outcome = invoice_import_file(path_or_bytes=path.read_bytes(), filename=path.name, batch=batch)
+        assert outcome.statut == "imported"
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone() == ("on",)
+
+
+def test_an_invoice_sharing_products_with_an_earlier_batch_reuses_them(tenant_a: Tenant) -> None:
+    """Products the batch has not seen are found in the table, not inserted twice; aggregates add up."""
+    first, second = "135_12_329009", "135_12_329014"  # an invoice and its credit note: the same articles
+    import_samples(tenant_a, first)
+    with in_schema(tenant_a):
+        before = Product.objects.count()
+    import_samples(tenant_a, second)
+    parsed = [_cached_parse(path) for path in sample_paths(first, second)]
+    with in_schema(tenant_a):
+        keys = {product_key(line) for invoice in parsed for line in invoice.lines}
+        assert Product.objects.count() == len(keys) >= before
+        shared = {product_key(line) for line in parsed[0].lines} & {
+            product_key(line) for line in parsed[1].lines
+        }
+        assert shared
+        for product in Product.objects.filter(cle__in=shared):
+            assert product.facts.count() == 2 or product.facts.values("invoice").distinct().count() == 2
+            assert product.aggregats_a_jour
+            facts = product.facts.aggregate(ht=Sum("montant_ht"))
+            assert product.montant_total_ht == facts["ht"]

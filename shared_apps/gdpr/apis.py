@@ -1,0 +1,146 @@
+"""The `gdpr` endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shared_apps.accounts.selectors import member_get
+from shared_apps.authn.context import request_tenant, request_user
+from shared_apps.ratelimit.services import RateLimit, enforce
+from shared_apps.rbac.enums import PermissionCode
+
+from .selectors import gdpr_export, gdpr_inventory
+from .services import gdpr_anonymize, gdpr_delete
+
+# An export walks every tenant schema of the person: not something to loop on.
+EXPORT_PER_USER = RateLimit(name="gdpr-export:user", limit=10, window_seconds=3600)
+
+
+def _export_response(body: dict[str, Any], *, download: bool) -> Response:
+    response = Response(body)
+    if download:
+        day = timezone.now().strftime("%Y%m%d")
+        response["Content-Disposition"] = f'attachment; filename="massacorp-personal-data-{day}.json"'
+    return response
+
+
+class ExportFilter(serializers.Serializer):
+    download = serializers.BooleanField(default=False)
+
+
+class GdprExportApi(APIView):
+    """The caller's own data, from every tenant they belong to."""
+
+    def get(self, request: Request) -> Response:
+        options = ExportFilter(data=request.query_params)
+        options.is_valid(raise_exception=True)
+        user = request_user(request)
+        enforce(EXPORT_PER_USER, str(user.pk))
+        return _export_response(
+            gdpr_export(user=user, tenant=None), download=options.validated_data["download"]
+        )
+
+
+class GdprMemberExportApi(APIView):
+    """What this tenant holds about one of its members."""
+
+    required_permission = PermissionCode.USERS_ADMIN
+
+    def get(self, request: Request, user_id: Any) -> Response:
+        options = ExportFilter(data=request.query_params)
+        options.is_valid(raise_exception=True)
+        tenant = request_tenant(request)
+        membership = member_get(tenant=tenant, user_id=user_id)
+        body = gdpr_export(user=membership.user, tenant=tenant)
+        return _export_response(body, download=options.validated_data["download"])
+
+
+class GdprDeleteApi(APIView):
+    required_permission = PermissionCode.USERS_ADMIN
+
+    class InputSerializer(serializers.Serializer):
+        user_id = serializers.UUIDField()
+        reason = serializers.CharField(min_length=3, max_length=500)
+        confirm = serializers.BooleanField()
+
+    def delete(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        tenant = request_tenant(request)
+        membership = member_get(tenant=tenant, user_id=data.validated_data["user_id"])
+        gdpr_delete(
+            tenant=tenant,
+            user=membership.user,
+            actor=request_user(request),
+            reason=data.validated_data["reason"],
+            confirm=data.validated_data["confirm"],
+            request=request,
+        )
+        return Response(
+            {
+                "success": True,
+                "message": "The account and its personal data were erased; audit rows were pseudonymised.",
+                "deleted_user_id": str(data.validated_data["user_id"]),
+            }
+        )
+
+
+class GdprAnonymizeApi(APIView):
+    required_permission = PermissionCode.USERS_ADMIN
+
+    class InputSerializer(serializers.Serializer):
+        user_id = serializers.UUIDField()
+        reason = serializers.CharField(min_length=3, max_length=500)
+
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        tenant = request_tenant(request)
+        membership = member_get(tenant=tenant, user_id=data.validated_data["user_id"])
+        user = gdpr_anonymize(
+            tenant=tenant,
+            user=membership.user,
+            actor=request_user(request),
+            reason=data.validated_data["reason"],
+            request=request,
+        )
+        return Response(
+            {"success": True, "message": "The account was anonymised.", "anonymized_user_id": str(user.pk)}
+        )
+
+
+class GdprInventoryApi(APIView):
+    def get(self, request: Request) -> Response:
+        return Response(
+            {
+                "tenant_id": request_tenant(request).slug,
+                "generated_at": timezone.now(),
+                "data_categories": gdpr_inventory(),
+                "data_processors": [
+                    {
+                        "name": "Hosting provider (PostgreSQL, Redis)",
+                        "purpose": "Storage and processing of the service's data",
+                        "location": "EU",
+                    },
+                    {
+                        "name": "Have I Been Pwned (range API)",
+                        "purpose": "Breached-password check (k-anonymity: "
+                        "only 5 hex characters of a SHA-1 leave)",
+                        "location": "worldwide",
+                    },
+                ],
+                "data_subject_rights": {
+                    "access": "GET /api/v1/gdpr/export (JSON; ?download=1 for a file)",
+                    "rectification": "PUT /api/v1/users/me",
+                    "erasure": "ask an administrator: DELETE /api/v1/gdpr/delete",
+                    "restriction_and_objection": "ask an administrator: POST /api/v1/gdpr/anonymize",
+                    "portability": "GET /api/v1/gdpr/export?download=1",
+                },
+            }
+        )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GdprConfig(AppConfig):
+    name = "shared_apps.gdpr"
+    label = "gdpr"

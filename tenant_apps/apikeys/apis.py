@@ -1,0 +1,126 @@
+"""The `api-keys` endpoints. People manage keys (no key can mint or revoke keys); members see and revoke
+their own keys, tenant administrators every key of the tenant."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shared_apps.authn.context import request_tenant, request_user
+from shared_apps.mfa.stepup import require_recent_auth
+from shared_apps.rbac.enums import API_KEY_SCOPES, SCOPE_ALL, PermissionCode
+from shared_apps.rbac.permissions import request_has_permission, request_permissions
+
+from .models import ApiKey
+from .selectors import api_key_active_count, api_key_get, api_key_list
+from .services import api_key_create, api_key_revoke
+
+MAX_PAGE = 100
+SCOPE_CHOICES = sorted(API_KEY_SCOPES | {SCOPE_ALL})
+DEFAULT_SCOPES = sorted(s for s in API_KEY_SCOPES if s.endswith(":read"))
+
+
+class ApiKeyOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    tenant_id = serializers.SerializerMethodField()
+    key_prefix = serializers.CharField()
+    scopes = serializers.ListField(child=serializers.CharField())
+    is_revoked = serializers.SerializerMethodField()
+    is_expired = serializers.SerializerMethodField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+    last_used_at = serializers.DateTimeField(allow_null=True)
+    created_by_user_id = serializers.UUIDField(source="created_by_id")
+    created_at = serializers.DateTimeField()
+
+    def get_tenant_id(self, key: ApiKey) -> str:
+        return str(self.context["tenant"].slug)
+
+    def get_is_revoked(self, key: ApiKey) -> bool:
+        return key.revoked_at is not None
+
+    def get_is_expired(self, key: ApiKey) -> bool:
+        return key.is_expired(self.context["now"])
+
+
+def _sees_all(request: Request) -> bool:
+    return request_has_permission(request, PermissionCode.TENANT_ADMIN)
+
+
+def _context(request: Request) -> dict[str, Any]:
+    return {"tenant": request_tenant(request), "now": timezone.now()}
+
+
+class ApiKeyListApi(APIView):
+    required_permission = {"GET": None, "POST": PermissionCode.API_KEYS_MANAGE}
+
+    class FilterSerializer(serializers.Serializer):
+        include_revoked = serializers.BooleanField(default=False)
+        skip = serializers.IntegerField(min_value=0, default=0)
+        limit = serializers.IntegerField(min_value=1, max_value=MAX_PAGE, default=50)
+
+    class InputSerializer(serializers.Serializer):
+        name = serializers.CharField(min_length=1, max_length=255)
+        expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+        scopes = serializers.ListField(
+            child=serializers.ChoiceField(choices=SCOPE_CHOICES), required=False, max_length=20
+        )
+        # Step-up (M3): a current TOTP code, when the login is not recent enough.
+        code = serializers.CharField(max_length=16, required=False, allow_blank=True)
+
+    def get(self, request: Request) -> Response:
+        page = self.FilterSerializer(data=request.query_params)
+        page.is_valid(raise_exception=True)
+        now = timezone.now()
+        keys = api_key_list(
+            user_id=request_user(request).pk,
+            all_of_tenant=_sees_all(request),
+            include_revoked=page.validated_data["include_revoked"],
+            now=now,
+        )
+        skip, limit = page.validated_data["skip"], page.validated_data["limit"]
+        body = ApiKeyOutputSerializer(keys[skip : skip + limit], many=True, context=_context(request)).data
+        return Response(
+            {"keys": body, "total": keys.count(), "active_count": api_key_active_count(keys, now=now)}
+        )
+
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        require_recent_auth(request, code=data.validated_data.get("code") or None)
+        new = api_key_create(
+            tenant=request_tenant(request),
+            user=request_user(request),
+            name=data.validated_data["name"],
+            scopes=data.validated_data.get("scopes") or DEFAULT_SCOPES,
+            held=request_permissions(request),
+            expires_at=data.validated_data["expires_at"],
+            request=request,
+        )
+        body = dict(ApiKeyOutputSerializer(new.key, context=_context(request)).data)
+        body.update(raw_key=new.raw_key, message="Store this key now: it is shown only once.")
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class ApiKeyDetailApi(APIView):
+    required_permission = {"GET": None, "DELETE": PermissionCode.API_KEYS_MANAGE}
+
+    def _key(self, request: Request, key_id: Any) -> ApiKey:
+        return api_key_get(key_id=key_id, user_id=request_user(request).pk, all_of_tenant=_sees_all(request))
+
+    def get(self, request: Request, key_id: Any) -> Response:
+        return Response(ApiKeyOutputSerializer(self._key(request, key_id), context=_context(request)).data)
+
+    def delete(self, request: Request, key_id: Any) -> Response:
+        key = api_key_revoke(
+            tenant=request_tenant(request),
+            key=self._key(request, key_id),
+            actor=request_user(request),
+            request=request,
+        )
+        return Response({"success": True, "message": "API key revoked.", "revoked_key_id": str(key.pk)})
