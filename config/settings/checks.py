@@ -37,6 +37,9 @@ def production_problems(environ: Mapping[str, str], *, dev_defaults: Mapping[str
     if environ.get("DEBUG", "").strip().lower() not in _FALSY:
         problems.append("DEBUG is on")
 
+    if environ.get("OAUTH_ALLOW_HTTP_RETURN_URLS", "").strip().lower() not in _FALSY:
+        problems.append("OAUTH_ALLOW_HTTP_RETURN_URLS is on (OAuth return URLs must be https)")
+
     hosts = _split(environ.get("ALLOWED_HOSTS", ""))
     if not hosts:
         problems.append("ALLOWED_HOSTS is not set")

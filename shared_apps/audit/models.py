@@ -35,6 +35,16 @@ class EventType(models.TextChoices):
     MFA_LOCKED = "mfa_locked", "MFA locked"
     RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
     RECOVERY_CODES_REGENERATED = "recovery_codes_regenerated", "Recovery codes regenerated"
+    # M4 access
+    ROLE_CHANGED = "role_changed", "Role changed"
+    ROLE_ASSIGNED = "role_assigned", "Role assigned"
+    ROLE_UNASSIGNED = "role_unassigned", "Role unassigned"
+    API_KEY_CREATED = "api_key_created", "API key created"
+    API_KEY_REVOKED = "api_key_revoked", "API key revoked"
+    OAUTH_LINKED = "oauth_linked", "OAuth identity linked"
+    OAUTH_UNLINKED = "oauth_unlinked", "OAuth identity unlinked"
+    GDPR_ERASED = "gdpr_erased", "Personal data erased"
+    GDPR_ANONYMIZED = "gdpr_anonymized", "Personal data anonymised"
 
 
 class Factor(models.TextChoices):

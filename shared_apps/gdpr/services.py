@@ -20,6 +20,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from shared_apps.accounts.models import Membership, User
+from shared_apps.audit.models import EventType
 from shared_apps.audit.services import audit_pseudonymise, audit_record
 from shared_apps.core.exceptions import PermissionDenied, ValidationFailed
 from shared_apps.rbac.enums import PermissionCode
@@ -29,8 +30,8 @@ from shared_apps.tenants.models import Tenant
 
 from .sources import PUBLIC_SOURCES, tenant_sources
 
-EVENT_ERASED = "gdpr_erased"
-EVENT_ANONYMIZED = "gdpr_anonymized"
+EVENT_ERASED = EventType.GDPR_ERASED
+EVENT_ANONYMIZED = EventType.GDPR_ANONYMIZED
 ANONYMOUS_DOMAIN = "anonymized.invalid"
 
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from shared_apps.accounts.models import Membership, User
 from shared_apps.accounts.services import member_create
-from shared_apps.audit.models import Factor
+from shared_apps.audit.models import EventType, Factor
 from shared_apps.audit.services import audit_record
 from shared_apps.authn.mfa import user_has_mfa
 from shared_apps.authn.services import TokenPair, login_complete
@@ -38,8 +38,8 @@ from .providers import Profile, authorization_url, profile_fetch, provider_confi
 
 STATE_SALT = "massacorp.oauth.state"
 REGISTRATION_SALT = "massacorp.oauth.registration"
-EVENT_LINKED = "oauth_linked"
-EVENT_UNLINKED = "oauth_unlinked"
+EVENT_LINKED = EventType.OAUTH_LINKED
+EVENT_UNLINKED = EventType.OAUTH_UNLINKED
 
 
 class InvalidState(ValidationFailed):

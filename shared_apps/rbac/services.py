@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from shared_apps.accounts.models import Membership, User
+from shared_apps.audit.models import EventType
 from shared_apps.audit.services import audit_record
 from shared_apps.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from shared_apps.tenants.models import Tenant
@@ -20,9 +21,9 @@ from .enums import SYSTEM_ROLE_PERMISSIONS, PermissionCode, SystemRole
 from .models import Permission, Role, RoleAssignment
 from .selectors import holds_role
 
-EVENT_ROLE_CHANGED = "role_changed"
-EVENT_ROLE_ASSIGNED = "role_assigned"
-EVENT_ROLE_UNASSIGNED = "role_unassigned"
+EVENT_ROLE_CHANGED = EventType.ROLE_CHANGED
+EVENT_ROLE_ASSIGNED = EventType.ROLE_ASSIGNED
+EVENT_ROLE_UNASSIGNED = EventType.ROLE_UNASSIGNED
 
 
 def _permissions(codes: Iterable[str], *, actor_codes: frozenset[str]) -> list[Permission]:

@@ -69,18 +69,32 @@ def _applied_state() -> str:
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
+# The applied-migrations digest last found complete: migration files cannot change under a running
+# process, so while the template's recorded state is the same, it is still current (one query, not a
+# rebuild of the migration graph on every provisioning).
+_verified_state: str | None = None
+
+
 def template_is_current() -> bool:
+    global _verified_state
     if not schema_exists(template_schema()):
         return False
+    state = _applied_state()
+    if state == _verified_state:
+        return True
     # Apps that are only SHARED never touch the template; the router makes them no-ops in the plan.
-    return not _pending_template_migrations()
+    current = not _pending_template_migrations()
+    _verified_state = state if current else None
+    return current
 
 
-def ensure_template_current(*, verbosity: int = 0) -> None:
-    """Create or migrate the template so that a copy never records a migration it did not run."""
+def ensure_template_current(*, verbosity: int = 0) -> bool:
+    """Create or migrate the template so that a copy never records a migration it did not run.
+
+    Returns whether it had to migrate."""
     with _lock:
         if template_is_current():
-            return
+            return False
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_lock(%s)", [_TEMPLATE_LOCK_KEY])
         try:
@@ -98,6 +112,7 @@ def ensure_template_current(*, verbosity: int = 0) -> None:
             use_public_schema()
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [_TEMPLATE_LOCK_KEY])
+        return True
 
 
 def _pg_dump_command() -> list[str] | None:

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shared_apps.accounts.models import User
+from shared_apps.audit.models import EventType
 from shared_apps.audit.services import audit_record
 from shared_apps.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from shared_apps.rbac.enums import API_KEY_SCOPES, SCOPE_ALL
@@ -20,8 +21,8 @@ from shared_apps.tenants.models import Tenant
 from .keys import key_digest, key_new
 from .models import ApiKey
 
-EVENT_CREATED = "api_key_created"
-EVENT_REVOKED = "api_key_revoked"
+EVENT_CREATED = EventType.API_KEY_CREATED
+EVENT_REVOKED = EventType.API_KEY_REVOKED
 
 
 @dataclass(frozen=True)

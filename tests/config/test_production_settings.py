@@ -44,6 +44,7 @@ def test_a_complete_production_environment_passes() -> None:
         ({"DEBUG": "true"}, "DEBUG"),
         ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS"),
         ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS"),
+        ({"OAUTH_ALLOW_HTTP_RETURN_URLS": "true"}, "OAUTH_ALLOW_HTTP_RETURN_URLS"),
     ],
 )
 def test_each_unsafe_value_is_refused_naming_its_variable(

@@ -11,5 +11,6 @@ class Command(BaseCommand):
     help = "Create or migrate the template schema that new tenants are copied from (run it on deploy)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        ensure_template_current(verbosity=int(options["verbosity"]) - 1)
-        self.stdout.write(f"template schema {template_schema()} is current")
+        migrated = ensure_template_current(verbosity=int(options["verbosity"]) - 1)
+        state = "migrated to the latest state" if migrated else "already current"
+        self.stdout.write(f"template schema {template_schema()}: {state}")
