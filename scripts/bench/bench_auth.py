@@ -300,9 +300,12 @@ def breakdown(token: str, samples: int = 2000, batch: int = 100) -> None:
         )
 
     def compiled() -> tuple[str, Any]:
-        users = User.objects.filter(pk=claims.user_id, is_active=True)
-        query = selectors._with_membership(users, prefix="", tenant=tenant, now=timezone.now())[:1]
-        return query.query.sql_with_params()
+        # The principal statement is fixed text (M2): "building" it is only binding its values.
+        return selectors.PRINCIPAL_SQL, {
+            "tenant_id": tenant.pk,
+            "user_id": claims.user_id,
+            "now": timezone.now(),
+        }
 
     sql, params = compiled()
     client = revocation._client(os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL)

@@ -20,8 +20,21 @@ POLICIES = (POLICY_OPTIONAL, POLICY_ADMINS, POLICY_ALL)
 SECOND_FACTORS = frozenset({"totp", "recovery"})
 
 
+# Set on the request's user by the per-request principal lookup (tenant_apps.sessions.selectors), which
+# reads the flag in its one statement; the services that confirm or remove a device forget it.
+PRINCIPAL_MFA_ATTR = "_principal_has_mfa"
+
+
 def user_has_mfa(user: User) -> bool:
+    known = getattr(user, PRINCIPAL_MFA_ATTR, None)
+    if known is not None:
+        return bool(known)
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def user_mfa_forget(user: User) -> None:
+    """Drop the flag read with the principal: the device changed during this request."""
+    user.__dict__.pop(PRINCIPAL_MFA_ATTR, None)
 
 
 def mfa_policy(tenant: Tenant) -> str:

@@ -52,7 +52,13 @@ from tenant_apps.sessions.services import (
 
 from . import recovery, totp
 from .models import RecoveryCode, TOTPDevice
-from .selectors import mfa_required_by_any_tenant, mfa_status, recovery_codes_remaining, user_has_mfa
+from .selectors import (
+    mfa_required_by_any_tenant,
+    mfa_status,
+    recovery_codes_remaining,
+    user_has_mfa,
+    user_mfa_forget,
+)
 
 CodeKind = Literal["totp", "recovery", "auto"]
 _NEVER = 10**9  # the MFA lockout has no CAPTCHA or delay stage: the per-user limit already paces attempts
@@ -281,6 +287,7 @@ def mfa_enable(*, user: User, tenant: Tenant, code: str, request: Any) -> list[s
         device = TOTPDevice.objects.select_for_update().get(user=user)
         device.confirmed, device.confirmed_at = True, timezone.now()
         device.save(update_fields=["confirmed", "confirmed_at"])
+        user_mfa_forget(user)
         codes = _recovery_codes_replace(user=user)
         audit_record(
             event_type=EventType.MFA_ENABLED, tenant=tenant, user=user, request=request, factor=Factor.TOTP
@@ -362,6 +369,7 @@ def auth_login_mfa(
 def _mfa_remove(*, user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()
+    user_mfa_forget(user)
 
 
 # --- GDPR (M4 calls these) ----------------------------------------------------------------------------------

@@ -2,60 +2,101 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.db import connection
+from django_tenants.utils import get_public_schema_name
 
-from shared_apps.accounts.models import User
-from shared_apps.rbac.selectors import live_codes_annotations
+from shared_apps.accounts.models import Membership, User
+from shared_apps.mfa.models import TOTPDevice
+from shared_apps.mfa.selectors import PRINCIPAL_MFA_ATTR
+from shared_apps.rbac.models import Permission, Role, RoleAssignment
 from shared_apps.tenants.models import Tenant
 
 from .models import UserSession
 
+# --- the principal statement (M2) -------------------------------------------------------------------------
+# Every authenticated request runs it, so it is hand-written: the ORM spent more time building and compiling
+# the annotated query (FilteredRelation, Exists, ArraySubquery) than PostgreSQL spent running it. The text is
+# fixed (built once from the models' tables), values are bound. Users, memberships, roles and MFA devices are
+# public, so they are schema-qualified; the session table is the tenant's own, found on the search_path.
 
-def _with_membership(queryset: QuerySet, *, prefix: str, tenant: Tenant, now: datetime) -> QuerySet:
-    """LEFT JOIN the user's membership at `tenant` (at most one row: unique per user and tenant), and read
-    their live role codes in the same query (M4: the permission check then costs no query)."""
-    relation = f"{prefix}memberships"
-    user_ref = f"{prefix}id" if prefix else "id"
-    return queryset.annotate(
-        tenant_membership=FilteredRelation(relation, condition=Q(**{f"{relation}__tenant_id": tenant.pk})),
-        membership_is_active=F("tenant_membership__is_active"),
-        membership_is_admin=F("tenant_membership__is_admin"),
-        **live_codes_annotations(user_ref=user_ref, tenant_id=tenant.pk, now=now),
-    )
+
+def _table(model: Any, *, public: bool) -> str:
+    quote = connection.ops.quote_name
+    name = quote(model._meta.db_table)
+    return f"{quote(get_public_schema_name())}.{name}" if public else name
+
+
+_USER_FIELDS = tuple(User._meta.concrete_fields)
+_USER_ATTNAMES = tuple(field.attname for field in _USER_FIELDS)
+_ROLE_PERMISSIONS = Role.permissions.through
+
+# The live role codes come from one aggregate: NULL when no assignment is live (then the member role applies,
+# rbac.selectors.codes_combine), a NULL element for a live role without permissions. One subquery, not an
+# EXISTS plus an ARRAY: planning, not running, is what this statement costs.
+_PRINCIPAL_COLUMNS = f"""
+SELECT {", ".join(f'u."{field.column}"' for field in _USER_FIELDS)},
+       m.is_active, m.is_admin,
+       (SELECT array_agg(p.code)
+        FROM {_table(RoleAssignment, public=True)} a
+        LEFT JOIN {_table(_ROLE_PERMISSIONS, public=True)} rp ON rp.role_id = a.role_id
+        LEFT JOIN {_table(Permission, public=True)} p ON p.id = rp.permission_id
+        WHERE a.membership_id = m.id AND (a.expires_at IS NULL OR a.expires_at > %(now)s)),
+       EXISTS (SELECT 1 FROM {_table(TOTPDevice, public=True)} d WHERE d.user_id = u.id AND d.confirmed)"""  # noqa: S608 - identifiers from the models; values bound
+
+_MEMBERSHIP_JOIN = f"""
+LEFT JOIN {_table(Membership, public=True)} m ON m.user_id = u.id AND m.tenant_id = %(tenant_id)s"""
+
+# Redis already said the session is not revoked: the user, their membership here, their live role codes.
+PRINCIPAL_SQL = f"""{_PRINCIPAL_COLUMNS}
+FROM {_table(User, public=True)} u{_MEMBERSHIP_JOIN}
+WHERE u.id = %(user_id)s AND u.is_active"""
+
+# No Redis answer: the same, joined to the live session row of this tenant.
+PRINCIPAL_WITH_SESSION_SQL = f"""{_PRINCIPAL_COLUMNS}
+FROM {_table(UserSession, public=False)} s
+JOIN {_table(User, public=True)} u ON u.id = s.user_id{_MEMBERSHIP_JOIN}
+WHERE s.id = %(session_id)s AND s.user_id = %(user_id)s AND s.revoked_at IS NULL
+  AND s.idle_expires_at > %(now)s AND s.absolute_expires_at > %(now)s AND u.is_active"""
+
+
+def _principal_from_row(row: Sequence[Any]) -> User:
+    """The User of the row (no query), with what the permission classes read set on it."""
+    count = len(_USER_ATTNAMES)
+    user = User.from_db(connection.alias, list(_USER_ATTNAMES), row[:count])
+    is_active, is_admin, codes, has_mfa = row[count:]
+    user.membership_is_active = bool(is_active)  # type: ignore[attr-defined]
+    user.membership_is_admin = bool(is_admin)  # type: ignore[attr-defined]
+    # rbac.permissions.request_permissions combines these (rbac.selectors.codes_combine).
+    user.rbac_assigned = codes is not None  # type: ignore[attr-defined]
+    user.rbac_codes = [code for code in codes or () if code]  # type: ignore[attr-defined]
+    setattr(user, PRINCIPAL_MFA_ATTR, bool(has_mfa))  # mfa.selectors.user_has_mfa then reads no row
+    return user
 
 
 def principal_for_token(
     *, tenant: Tenant, user_id: UUID, session_id: UUID, now: datetime, session_checked: bool
 ) -> User | None:
-    """The user behind an access token, with `membership_is_active` / `membership_is_admin` set, or None.
+    """The user behind an access token, with `membership_is_active` / `membership_is_admin`, their live
+    role codes (`rbac_assigned`, `rbac_codes`) and their MFA flag set, or None.
 
-    One query either way: when Redis already said the session is not revoked (`session_checked`), only the
-    user and their membership are read; otherwise the live session row is joined in.
+    One statement either way: when Redis already said the session is not revoked (`session_checked`), only
+    the user and their membership are read; otherwise the live session row is joined in. Role expiry is
+    checked against `now`, the time of this request.
     """
+    params = {"tenant_id": tenant.pk, "user_id": user_id, "now": now}
     if session_checked:
-        users = _with_membership(
-            User.objects.filter(pk=user_id, is_active=True), prefix="", tenant=tenant, now=now
-        )
-        return users.first()
-    sessions = UserSession.objects.filter(
-        pk=session_id,
-        user_id=user_id,
-        user__is_active=True,
-        revoked_at__isnull=True,
-        idle_expires_at__gt=now,
-        absolute_expires_at__gt=now,
-    ).select_related("user")
-    session = _with_membership(sessions, prefix="user__", tenant=tenant, now=now).first()
-    if session is None:
-        return None
-    user = session.user
-    user.membership_is_active = session.membership_is_active
-    user.membership_is_admin = session.membership_is_admin
-    user.rbac_assigned, user.rbac_codes = session.rbac_assigned, session.rbac_codes
-    return user
+        statement = PRINCIPAL_SQL
+    else:
+        statement, params["session_id"] = PRINCIPAL_WITH_SESSION_SQL, session_id
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        row = cursor.fetchone()
+    return None if row is None else _principal_from_row(row)
 
 
 def session_list_for_user(*, user_id: UUID, include_inactive: bool, now: datetime) -> list[UserSession]:
