@@ -173,31 +173,28 @@ class UserVerifyApi(_UserActionApi):
         )
 
 
-class UserActivateApi(_UserActionApi):
+class _UserSetActiveApi(_UserActionApi):
+    is_active: bool
+
+    def act(self, request: Request, membership: Membership) -> None:
+        member_set_active(
+            tenant=request_tenant(request),
+            membership=membership,
+            actor=request_user(request),
+            is_active=self.is_active,
+            request=request,
+        )
+
+
+class UserActivateApi(_UserSetActiveApi):
+    is_active = True
     message = "User activated."
 
-    def act(self, request: Request, membership: Membership) -> None:
-        member_set_active(
-            tenant=request_tenant(request),
-            membership=membership,
-            actor=request_user(request),
-            is_active=True,
-            request=request,
-        )
 
-
-class UserDeactivateApi(_UserActionApi):
+class UserDeactivateApi(_UserSetActiveApi):
     required_permission = PermissionCode.USERS_ADMIN
+    is_active = False
     message = "User deactivated; their sessions were ended."
-
-    def act(self, request: Request, membership: Membership) -> None:
-        member_set_active(
-            tenant=request_tenant(request),
-            membership=membership,
-            actor=request_user(request),
-            is_active=False,
-            request=request,
-        )
 
 
 class PasswordResetRequestApi(APIView):

@@ -10,6 +10,7 @@ from shared_apps.rbac.enums import PermissionCode
 
 from ..models import Invoice, InvoiceLine
 from ..selectors import invoice_get, invoice_lines, invoice_list
+from ..selectors.invoices import INVOICE_LIST_FIELDS
 from .common import PageInput, page_body, validated
 
 
@@ -23,19 +24,7 @@ class InvoiceListApi(APIView):
     class OutputSerializer(serializers.ModelSerializer):
         class Meta:
             model = Invoice
-            fields = [
-                "id",
-                "numero",
-                "doc_type",
-                "date_facture",
-                "magasin",
-                "total_ht",
-                "total_tva",
-                "total_ttc",
-                "total_a_payer",
-                "nb_lignes",
-                "importee_le",
-            ]
+            fields = list(INVOICE_LIST_FIELDS)
 
     def get(self, request: Request) -> Response:
         filters = validated(self.InputSerializer, request.query_params)

@@ -9,23 +9,26 @@ from django.db.models import F, QuerySet
 from ..models import Invoice, InvoiceLine
 from .products import Page, paginate
 
+# The columns of the invoice listing: what the selector loads is exactly what the API shows.
+INVOICE_LIST_FIELDS = (
+    "id",
+    "numero",
+    "doc_type",
+    "date_facture",
+    "magasin",
+    "total_ht",
+    "total_tva",
+    "total_ttc",
+    "total_a_payer",
+    "nb_lignes",
+    "importee_le",
+)
+
 
 def invoice_list(
     *, page: int, per_page: int, date_debut: date | None = None, date_fin: date | None = None
 ) -> Page:
-    invoices = Invoice.objects.only(
-        "id",
-        "numero",
-        "doc_type",
-        "date_facture",
-        "magasin",
-        "total_ht",
-        "total_tva",
-        "total_ttc",
-        "total_a_payer",
-        "nb_lignes",
-        "importee_le",
-    )
+    invoices = Invoice.objects.only(*INVOICE_LIST_FIELDS)
     if date_debut is not None:
         invoices = invoices.filter(date_facture__gte=date_debut)
     if date_fin is not None:
