@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import environ
@@ -321,6 +322,9 @@ METRO_IMPORT_MAX_FILES = env.int("METRO_IMPORT_MAX_FILES", default=100)
 METRO_IMPORT_MAX_FILE_BYTES = env.int("METRO_IMPORT_MAX_FILE_BYTES", default=10 * 1024 * 1024)
 METRO_IMPORT_MAX_BODY_BYTES = env.int("METRO_IMPORT_MAX_BODY_BYTES", default=200 * 1024 * 1024)
 METRO_IMPORT_SYNC_MAX_FILES = env.int("METRO_IMPORT_SYNC_MAX_FILES", default=10)
+# Connections that load a batch's invoices at once (one thread each); one loader connection is bound by
+# PostgreSQL's CPU. Inside an atomic block a batch loads on the caller's connection alone.
+METRO_LOAD_WORKERS = env.int("METRO_LOAD_WORKERS", default=min(2, os.cpu_count() or 1))
 
 # --- MFA (M3) ---
 # One budget of code checks per user across every code-checking endpoint, then a lock of the factor.
@@ -370,3 +374,8 @@ OAUTH_PROVIDERS = {
         "scope": "read:user user:email",
     },
 }
+
+# --- Per-request principal cached in Redis (M2, shared_apps/authn/principal_cache.py) -----------------------
+# Seconds a principal snapshot may be served from Redis; the services invalidate it on every change, so this
+# only bounds a change made outside them (admin, shell). 0 turns the cache off (one query per request).
+AUTHN_PRINCIPAL_CACHE_SECONDS = env.int("AUTHN_PRINCIPAL_CACHE_SECONDS", default=60)

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from shared_apps.audit.models import EventType
 from shared_apps.audit.services import audit_record
+from shared_apps.authn import principal_cache
 from shared_apps.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from shared_apps.tenants.models import Tenant
 from tenant_apps.apikeys.services import api_keys_revoke_for_user
@@ -160,6 +161,7 @@ def membership_grant(
     if not created and (membership.is_admin != is_admin or not membership.is_active):
         membership.is_admin, membership.is_active = is_admin, True
         membership.save(update_fields=["is_admin", "is_active", "updated_at"])
+    principal_cache.forget_user(user.pk)
     audit_record(
         event_type=EventType.MEMBERSHIP_CHANGED,
         tenant=tenant,
@@ -176,6 +178,7 @@ def user_profile_update(*, user: User, data: dict[str, Any], request: HttpReques
     changed = _apply_profile(user, data)
     if changed:
         user.save(update_fields=[*changed, "updated_at"])
+        principal_cache.forget_user(user.pk)
         audit_record(
             event_type=EventType.USER_UPDATED,
             tenant=getattr(request, "tenant", None),
@@ -249,6 +252,7 @@ def member_update(
             sessions_revoke(user_id=user.pk, reason=RevokeReason.DEACTIVATED)
             api_keys_revoke_for_user(user_id=user.pk, reason=RevokeReason.DEACTIVATED)
     if changed or flags:
+        principal_cache.forget_user(user.pk)
         audit_record(
             event_type=EventType.USER_DEACTIVATED
             if flags.get("is_active") is False
@@ -285,6 +289,7 @@ def member_remove(
     sessions_revoke(user_id=user.pk, reason=RevokeReason.REMOVED)
     api_keys_revoke_for_user(user_id=user.pk, reason=RevokeReason.REMOVED)
     membership.delete()
+    principal_cache.forget_user(user.pk)
     audit_record(
         event_type=EventType.USER_DELETED,
         tenant=tenant,
@@ -309,6 +314,7 @@ def password_change(
         raise ValidationFailed("The current password is incorrect.", code="invalid_current_password")
     _set_password(user=user, password=new_password, tenant=tenant)
     user.save(update_fields=["password", "password_changed_at", "updated_at"])
+    principal_cache.forget_user(user.pk)
     revoked = sessions_revoke_everywhere(
         user=user, reason=RevokeReason.PASSWORD_CHANGED, except_session_id=session_id
     )
@@ -332,5 +338,6 @@ def password_set_by_reset(*, tenant: Tenant, user: User, new_password: str) -> P
     """The password part of a reset (password_reset.py holds the token part); ends every session."""
     _set_password(user=user, password=new_password, tenant=tenant)
     user.save(update_fields=["password", "password_changed_at", "updated_at"])
+    principal_cache.forget_user(user.pk)
     revoked = sessions_revoke_everywhere(user=user, reason=RevokeReason.PASSWORD_RESET)
     return PasswordSet(user=user, sessions_revoked=revoked)

@@ -2,13 +2,15 @@
 
 Checks, in order: signature, kid, algorithm, issuer, audience, expiry (tokens.access_token_decode); the
 token's `tid` is the tenant the request is routed to; the session is not revoked and the user is active
-(one Redis EXISTS plus one query, or one query). Logout and revocation therefore take effect on the next
-request. Every failure answers the same 401, so the reason is not an oracle.
+(one Redis round trip, which usually brings the principal too: principal_cache.py; or one query). Logout
+and revocation therefore take effect on the next request. Every failure answers the same 401, so the
+reason is not an oracle.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -18,9 +20,14 @@ from rest_framework.request import Request
 
 from shared_apps.accounts.models import User
 from shared_apps.core.exceptions import PermissionDenied
-from tenant_apps.sessions.selectors import principal_for_token
+from shared_apps.tenants.models import Tenant
+from tenant_apps.sessions.selectors import (
+    principal_for_token,
+    principal_from_snapshot,
+    principal_snapshot_read,
+)
 
-from . import revocation
+from . import principal_cache
 from .tokens import SCOPE_MFA_SETUP, AccessClaims, InvalidToken, access_token_decode
 
 logger = logging.getLogger(__name__)
@@ -55,16 +62,16 @@ class AccessTokenAuthentication(BaseAuthentication):
         tenant = getattr(request._request, "tenant", None)
         if tenant is None or claims.tenant != tenant.slug:
             raise _fail("token of another tenant")
-        revoked = revocation.is_revoked(schema_name=tenant.schema_name, session_id=claims.session_id)
-        if revoked:
-            raise _fail("session revoked")
-        user = principal_for_token(
-            tenant=tenant,
+        now = timezone.now()
+        cached = principal_cache.lookup(
+            schema_name=tenant.schema_name,
+            tenant_id=tenant.pk,
             user_id=claims.user_id,
             session_id=claims.session_id,
-            now=timezone.now(),
-            session_checked=revoked is False,
         )
+        if cached.revoked:
+            raise _fail("session revoked")
+        user = self._principal(tenant=tenant, claims=claims, cached=cached, now=now)
         if user is None:
             raise _fail("no live session or inactive user")
         if claims.scope == SCOPE_MFA_SETUP and not _open_during_mfa_setup(request):
@@ -74,6 +81,32 @@ class AccessTokenAuthentication(BaseAuthentication):
                 code="mfa_setup_required",
             )
         return user, claims
+
+    @staticmethod
+    def _principal(
+        *, tenant: Tenant, claims: AccessClaims, cached: principal_cache.Lookup, now: datetime
+    ) -> User | None:
+        """From Redis's snapshot when it has a valid one (no SQL at all); else from the database, kept in
+        Redis for the next request when Redis answered for the session."""
+        if cached.revoked is None:  # no Redis answer: the session row is read too
+            return principal_for_token(
+                tenant=tenant,
+                user_id=claims.user_id,
+                session_id=claims.session_id,
+                now=now,
+                session_checked=False,
+            )
+        if cached.snapshot is not None:
+            user = principal_from_snapshot(cached.snapshot, now=now)
+            if user is not None:
+                return user
+        snapshot = principal_snapshot_read(tenant=tenant, user_id=claims.user_id, now=now)
+        if snapshot is None:
+            return None
+        principal_cache.store(
+            tenant_id=tenant.pk, user_id=claims.user_id, stamp=cached.stamp, snapshot=snapshot
+        )
+        return principal_from_snapshot(snapshot, now=now)
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'

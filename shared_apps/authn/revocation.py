@@ -1,8 +1,9 @@
 """The Redis side of session liveness: a key per revoked session, set the moment it is revoked.
 
-With Redis configured, a request's liveness check is one EXISTS; without it, the session row is read
-(tenant_apps.sessions.selectors.principal_for_token). A key only has to outlive the access tokens of its
-session: afterwards the refresh, which always reads the database, refuses the revoked session anyway.
+With Redis configured, a request reads its session's key in the same MGET as its cached principal
+(principal_cache.lookup); without it, the session row is read (sessions.selectors.principal_for_token).
+A key only has to outlive the access tokens of its session: afterwards the refresh, which always reads
+the database, refuses the revoked session anyway.
 Keys are written before the revoking transaction commits: if it then rolls back, the session stays refused
 (fail closed), which is the safe side of a rare case. If Redis cannot be reached, the reader falls back to
 the database, so an outage costs speed, not correctness.
@@ -33,7 +34,7 @@ def redis_client() -> redis.Redis | None:
     return _client(url) if url else None
 
 
-def _key(schema_name: str, session_id: UUID | str) -> str:
+def revoked_key(schema_name: str, session_id: UUID | str) -> str:
     return f"authn:revoked:{schema_name}:{session_id}"
 
 
@@ -46,7 +47,7 @@ def mark_revoked(*, schema_name: str, session_ids: Iterable[UUID | str]) -> None
     try:
         pipe = client.pipeline(transaction=False)
         for session_id in ids:
-            pipe.set(_key(schema_name, session_id), b"1", ex=ttl)
+            pipe.set(revoked_key(schema_name, session_id), b"1", ex=ttl)
         pipe.execute()
     except redis.RedisError:
         # The database row is revoked already; with Redis down the readers use it.
@@ -59,7 +60,7 @@ def is_revoked(*, schema_name: str, session_id: UUID) -> bool | None:
     if client is None:
         return None
     try:
-        return bool(client.exists(_key(schema_name, session_id)))
+        return bool(client.exists(revoked_key(schema_name, session_id)))
     except redis.RedisError:
         logger.warning("Redis unreachable for the session check; reading the database")
         return None

@@ -41,6 +41,7 @@ from tenant_apps.sessions.services import (
     token_refresh,
 )
 
+from . import principal_cache
 from .mfa import mfa_setup_pending, user_has_mfa
 from .tokens import SCOPE_MFA_SETUP, AccessClaims, access_token_encode
 
@@ -222,6 +223,7 @@ def login_complete(*, tenant: Tenant, user: User, factor: str, request: Any) -> 
         now=now,
     )
     User.objects.filter(pk=user.pk).update(last_login_at=now)
+    principal_cache.forget_user(user.pk)  # last_login_at is part of a cached principal
     audit_record(
         event_type=EventType.LOGIN_SUCCEEDED,
         tenant=tenant,

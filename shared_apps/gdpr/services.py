@@ -22,6 +22,7 @@ from django_tenants.utils import schema_context
 from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.models import EventType
 from shared_apps.audit.services import audit_pseudonymise, audit_record
+from shared_apps.authn import principal_cache
 from shared_apps.core.exceptions import PermissionDenied, ValidationFailed
 from shared_apps.rbac.enums import PermissionCode
 from shared_apps.rbac.permissions import is_platform_staff
@@ -94,6 +95,7 @@ def gdpr_delete(
         request=request,
         details={"reason": reason[:500]},
     )
+    principal_cache.forget_user(user.pk)
     user.delete()
     return pseudonym
 
@@ -119,6 +121,7 @@ def gdpr_anonymize(*, tenant: Tenant, user: User, actor: User, reason: str, requ
     user.last_login_at = user.password_changed_at = None
     user.set_unusable_password()
     user.save()
+    principal_cache.forget_user(user.pk)
     user.groups.clear()
     user.user_permissions.clear()
     audit_record(

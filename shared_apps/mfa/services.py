@@ -27,6 +27,7 @@ from shared_apps.accounts.models import Membership, User
 from shared_apps.accounts.services import user_check_password
 from shared_apps.audit.models import EventType, Factor
 from shared_apps.audit.services import audit_record
+from shared_apps.authn import principal_cache
 from shared_apps.authn.services import TokenPair, login_complete
 from shared_apps.core.exceptions import (
     Conflict,
@@ -288,6 +289,7 @@ def mfa_enable(*, user: User, tenant: Tenant, code: str, request: Any) -> list[s
         device.confirmed, device.confirmed_at = True, timezone.now()
         device.save(update_fields=["confirmed", "confirmed_at"])
         user_mfa_forget(user)
+        principal_cache.forget_user(user.pk)
         codes = _recovery_codes_replace(user=user)
         audit_record(
             event_type=EventType.MFA_ENABLED, tenant=tenant, user=user, request=request, factor=Factor.TOTP
@@ -370,6 +372,7 @@ def _mfa_remove(*, user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()
     user_mfa_forget(user)
+    principal_cache.forget_user(user.pk)
 
 
 # --- GDPR (M4 calls these) ----------------------------------------------------------------------------------

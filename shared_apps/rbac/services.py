@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.models import EventType
 from shared_apps.audit.services import audit_record
+from shared_apps.authn import principal_cache
 from shared_apps.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from shared_apps.tenants.models import Tenant
 
@@ -99,6 +100,7 @@ def role_update(
         role.save(update_fields=[*fields, "updated_at"])
     if "permissions" in data:
         role.permissions.set(_permissions(data["permissions"], actor_codes=actor_codes))
+        _forget_holders(role)
     _audit(tenant, actor, request, {"role_id": role.pk, "action": "updated", "fields": sorted(data)})
     return role
 
@@ -108,7 +110,16 @@ def role_delete(*, tenant: Tenant, role: Role, actor: User, request: Any = None)
     _editable(role, tenant)
     role_id = role.pk
     role.delete()  # its assignments go with it: they grant nothing from now on
+    _forget_holders(role)
     _audit(tenant, actor, request, {"role_id": role_id, "action": "deleted"})
+
+
+def _forget_holders(role: Role) -> None:
+    """The cached principals of whoever may hold the role (its tenant's members, or everyone's)."""
+    if role.tenant_id is None:
+        principal_cache.forget_all()
+    else:
+        principal_cache.forget_tenant(role.tenant_id)
 
 
 def _guard_assignment(
@@ -159,6 +170,7 @@ def role_assign(
     assignment, _ = RoleAssignment.objects.update_or_create(
         membership=membership, role=role, defaults={"expires_at": expires_at, "granted_by": actor}
     )
+    principal_cache.forget_user(membership.user_id)
     audit_record(
         event_type=EVENT_ROLE_ASSIGNED,
         tenant=tenant,
@@ -191,6 +203,7 @@ def role_unassign(
     deleted, _ = RoleAssignment.objects.filter(membership=membership, role=role).delete()
     if not deleted:
         raise NotFound("This member does not hold this role.", code="assignment_not_found")
+    principal_cache.forget_user(membership.user_id)
     audit_record(
         event_type=EVENT_ROLE_UNASSIGNED,
         tenant=tenant,
@@ -220,3 +233,4 @@ def system_roles_sync() -> None:
             tenant=None, slug=slug, defaults={"name": SystemRole(slug).label, "is_system": True}
         )
         role.permissions.set([by_code[c] for c in codes])
+    principal_cache.forget_all()

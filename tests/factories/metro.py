@@ -76,10 +76,14 @@ def _parse_once_per_session(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(batches, "parse_many", _cached_parse_many)
 
 
-def import_samples(tenant: Tenant, *prefixes: str, force: bool = False) -> BatchResult:
+def import_samples(
+    tenant: Tenant, *prefixes: str, force: bool = False, load_workers: int | None = None
+) -> BatchResult:
     files = [SourceFile(path.name, path=path) for path in sample_paths(*prefixes)]
     with schema_context(tenant.schema_name):
-        return batch_import(files=files, source=ImportSource.CLI, force=force, workers=1)
+        return batch_import(
+            files=files, source=ImportSource.CLI, force=force, workers=1, load_workers=load_workers
+        )
 
 
 @contextmanager

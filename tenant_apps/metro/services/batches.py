@@ -1,17 +1,24 @@
 """Import files into the current tenant: one file (`invoice_import_file`) or a batch (`batch_import`).
 
-A batch parses on every core (metro_etl.parse_many) and loads sequentially, one transaction per invoice, so
-a crash loses at most the invoice in flight and a re-run completes the batch: files already loaded are
-recognised by their SHA-256 (or their invoice number) and skipped as duplicates. A bad file becomes a
-per-file error in the result, never a failure of the batch. Aggregates are refreshed once, at the end.
+A batch parses on every core (metro_etl.parse_many) and loads on `METRO_LOAD_WORKERS` connections at once
+(services.parallel; on the caller's one alone inside an atomic block), one transaction per invoice, so a
+crash loses at most the invoices in flight and a re-run completes the batch: files already loaded are
+recognised by their SHA-256 (or their invoice number) and skipped as duplicates. A bad file, or an invoice
+whose load fails, becomes a per-file error in the result, never a failure of the batch. Outcomes,
+progress and counters are kept in input order, by the calling thread. After the loads: the credit-note
+links concurrent loads missed, then the aggregates, once.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from uuid import UUID
 
@@ -28,10 +35,13 @@ from metro_etl import (
 )
 
 from ..models import BatchStatus, DocumentStatus, ImportBatch, ImportSource, Invoice, StagedDocument
-from . import loading
+from . import loading, parallel
 from .aggregates import aggregates_refresh
+from .parallel import ConnectionThreads
 
 PARSE_CHUNK = 64
+LOAD_FAILED = "load_failed"
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -112,6 +122,13 @@ def _sha256(data: bytes) -> str:
 
 
 def _error(*, name: str, sha256: str | None, batch: ImportBatch, error: MetroParseError) -> FileOutcome:
+    return _error_outcome(name=name, sha256=sha256, batch=batch, code=error.code, message=error.message)
+
+
+def _error_outcome(
+    *, name: str, sha256: str | None, batch: ImportBatch, code: str, message: str
+) -> FileOutcome:
+    """A per-file error, staged (when the file was read) so that a re-run tries the file again."""
     if sha256 is not None:
         StagedDocument.objects.update_or_create(
             sha256=sha256,
@@ -119,12 +136,12 @@ def _error(*, name: str, sha256: str | None, batch: ImportBatch, error: MetroPar
                 "batch": batch,
                 "file_name": name[:255],
                 "status": DocumentStatus.ERROR,
-                "error_code": error.code,
-                "error_message": error.message[:500],
+                "error_code": code,
+                "error_message": message[:500],
                 "invoice": None,
             },
         )
-    return FileOutcome(fichier=name, statut=ERROR, code=error.code, message=error.message)
+    return FileOutcome(fichier=name, statut=ERROR, code=code, message=message)
 
 
 def _known(staged: StagedDocument | None, *, name: str, force: bool) -> FileOutcome | None:
@@ -209,6 +226,34 @@ def _parse_and_load(
     )
 
 
+def _load_one(
+    *,
+    name: str,
+    data: bytes,
+    sha256: str,
+    batch: ImportBatch,
+    force: bool,
+    parsed: ParsedInvoice | MetroParseError,
+    context: loading.LoadContext,
+) -> FileOutcome:
+    """Load one parsed file; an exception of its load is this file's error, and the others go on."""
+    try:
+        return _parse_and_load(
+            name=name, data=data, sha256=sha256, batch=batch, force=force, parsed=parsed, context=context
+        )
+    except Exception:
+        # The details (SQL, values) go to the log, not into the answer; the invoice's transaction was
+        # rolled back whole, so importing the file again is safe.
+        logger.exception("METRO load of %s failed", name)
+        return _error_outcome(
+            name=name,
+            sha256=sha256,
+            batch=batch,
+            code=LOAD_FAILED,
+            message="loading this invoice failed; import the file again",
+        )
+
+
 def batch_create(*, source: str, user_id: UUID | None, nb_files: int, force: bool = False) -> ImportBatch:
     return ImportBatch.objects.create(
         source=source, created_by_id=user_id, nb_files=nb_files, force=force, status=BatchStatus.PENDING
@@ -224,23 +269,31 @@ def batch_import(
     workers: int | None = None,
     batch: ImportBatch | None = None,
     on_file: Callable[[SourceFile, FileOutcome], None] | None = None,
+    load_workers: int | None = None,
 ) -> BatchResult:
-    """Import `files` into the current tenant (see the module docstring); returns every file's outcome."""
+    """Import `files` into the current tenant (see the module docstring); returns every file's outcome.
+
+    `workers`: parser processes (default: every core); `load_workers`: loader connections (default:
+    the setting METRO_LOAD_WORKERS; always 1 inside an atomic block, see services.parallel).
+    """
     started = time.monotonic()
     batch = batch or batch_create(source=source, user_id=user_id, nb_files=len(files), force=force)
     batch.status, batch.started_at = BatchStatus.RUNNING, batch.started_at or timezone.now()
     batch.save(update_fields=["status", "started_at"])
     result = BatchResult(batch_id=batch.pk)
     context = loading.load_context_build()
+    threads = parallel.load_workers(load_workers)
     try:
-        for start in range(0, len(files), PARSE_CHUNK):
-            for item, outcome in _chunk_import(
-                files[start : start + PARSE_CHUNK], batch, force, workers, context
-            ):
-                result.outcomes.append(outcome)
-                _progress_save(batch, outcome)
-                if on_file is not None:
-                    on_file(item, outcome)
+        with ConnectionThreads(threads) if threads > 1 else nullcontext() as pool:
+            for start in range(0, len(files), PARSE_CHUNK):
+                chunk = files[start : start + PARSE_CHUNK]
+                for item, outcome in _chunk_import(chunk, batch, force, workers, context, pool):
+                    result.outcomes.append(outcome)
+                    _progress_save(batch, outcome)
+                    if on_file is not None:
+                        on_file(item, outcome)
+        # Every thread has finished (the pool is closed): links and aggregates see all the loads.
+        loading.credit_notes_link()
         result.nb_produits_agreges = aggregates_refresh()
     except BaseException:
         ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED, finished_at=timezone.now())
@@ -258,8 +311,10 @@ def _chunk_import(
     force: bool,
     workers: int | None,
     context: loading.LoadContext,
+    pool: ConnectionThreads | None,
 ) -> Iterable[tuple[SourceFile, FileOutcome]]:
-    """Read and hash a chunk, skip what is known, parse the rest on every core, then load one by one."""
+    """Read and hash a chunk, skip what is known, parse the rest on every core, then load: on the pool's
+    connections when there is one (yielding in input order as the loads finish), else one by one."""
     data: dict[int, bytes] = {}
     hashes: dict[int, str] = {}
     outcomes: dict[int, FileOutcome] = {}
@@ -280,17 +335,25 @@ def _chunk_import(
         first_index.setdefault(sha256, index)
     todo = [index for index in hashes if index not in outcomes]
     parsed = _parse(chunk, todo, data, workers)
+    loads = {
+        index: partial(
+            _load_one,
+            name=chunk[index].name,
+            data=data[index],
+            sha256=hashes[index],
+            batch=batch,
+            force=force,
+            parsed=parsed[index],
+            context=context,
+        )
+        for index in todo
+    }
+    futures: dict[int, Future[FileOutcome]] = {}
+    if pool is not None:
+        futures = {index: pool.submit(load) for index, load in loads.items()}
     for index, item in enumerate(chunk):
         if index not in outcomes:
-            outcomes[index] = _parse_and_load(
-                name=item.name,
-                data=data[index],
-                sha256=hashes[index],
-                batch=batch,
-                force=force,
-                parsed=parsed[index],
-                context=context,
-            )
+            outcomes[index] = futures[index].result() if index in futures else loads[index]()
         yield item, outcomes[index]
 
 

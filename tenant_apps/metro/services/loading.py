@@ -4,6 +4,9 @@ Speed comes from round trips: the whole load is ONE prepared statement (services
 array per column (services.rows), whatever the invoice's size; in autocommit mode that statement is also
 the invoice's transaction, so an invoice costs one round trip. Aggregates are not touched here: the
 products are only flagged stale, and one set-based refresh runs per batch (services.aggregates).
+A batch may call this from several threads at once, one connection each (services.parallel): a race lost
+to another connection is settled by running the statement again (`_retryable`), and credit-note links
+the snapshots missed by one statement after the batch (`credit_notes_link`).
 """
 
 from __future__ import annotations
@@ -13,13 +16,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import psycopg
-from django.db import connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from psycopg.types.array import ListBinaryDumper
 from psycopg.types.json import Jsonb
 
 from metro_etl import ParsedInvoice, ReconciliationReport
 
-from ..models import DocumentStatus, ImportBatch, ReconciliationStatus
+from ..models import DocumentStatus, ImportBatch, Invoice, ReconciliationStatus
 from .rows import (
     LINE_COLUMNS,
     PRODUCT_COLUMNS,
@@ -73,17 +76,24 @@ def invoice_load(
         parsed=parsed, report=report, sha256=sha256, file_name=file_name, batch=batch, context=context
     )
     params["may_load"] = report.reconciled or force
-    if connection.get_autocommit():
-        # The statement is the invoice's transaction: PostgreSQL runs a lone statement in autocommit
-        # mode as one transaction, all of it or none, so no BEGIN and COMMIT round trips are needed.
-        params["async_commit"] = True
-        status, new_keys, new_ids = _execute(params)
-    else:
-        # Inside a caller's transaction: a savepoint, so that a failure (a concurrent import of the same
-        # number) leaves that transaction usable; its commit stays the caller's, and synchronous.
-        params["async_commit"] = False
-        with transaction.atomic():
-            status, new_keys, new_ids = _execute(params)
+    # In autocommit the statement is the invoice's transaction: PostgreSQL runs a lone statement as one
+    # transaction, all of it or none, so no BEGIN and COMMIT round trips are needed. Inside a caller's
+    # transaction it runs in a savepoint, so that a failure leaves that transaction usable; the commit
+    # stays the caller's, and synchronous.
+    params["async_commit"] = connection.get_autocommit()
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            if params["async_commit"]:
+                status, new_keys, new_ids = _execute(params)
+            else:
+                with transaction.atomic():
+                    status, new_keys, new_ids = _execute(params)
+            break
+        except DatabaseError as error:
+            if not _retryable(error, attempt):
+                raise
     if status != DocumentStatus.LOADED:
         return LoadResult(
             status, parsed.number, reasons=reasons if status == DocumentStatus.UNRECONCILED else ()
@@ -91,6 +101,44 @@ def invoice_load(
     # Committed: the ids are real from now on (a rolled-back invoice must leave none in the cache).
     context.product_ids.update(zip(new_keys or (), new_ids or (), strict=True))
     return LoadResult(DocumentStatus.LOADED, parsed.number, nb_lines=len(parsed.lines), reasons=reasons)
+
+
+# SQLSTATEs worth running the invoice's statement again for (it is a whole transaction, or a savepoint).
+_UNIQUE_VIOLATION = "23505"
+_CONCURRENCY_FAILURES = ("40P01", "40001")  # deadlock detected, serialization failure
+_MAX_ATTEMPTS = 4
+
+
+def _retryable(error: DatabaseError, attempt: int) -> bool:
+    """A lost race with a concurrent load, which a new statement (a new snapshot) settles.
+
+    - A unique violation: another connection inserted the same invoice number after this statement's
+      snapshot was taken (both saw none). Run again, the statement sees that invoice and records this
+      file as a duplicate of it, as a sequential load would; once is enough.
+    - A deadlock (two loads flagging or inserting the same products in another order) or a serialization
+      failure: PostgreSQL rolled this one back whole; run it again, a few times at most.
+    """
+    sqlstate = getattr(error.__cause__, "sqlstate", None)
+    if isinstance(error, IntegrityError):
+        return sqlstate == _UNIQUE_VIOLATION and attempt == 1
+    return sqlstate in _CONCURRENCY_FAILURES and attempt < _MAX_ATTEMPTS
+
+
+def credit_notes_link() -> int:
+    """Link every credit note still unlinked to its invoice when that one is loaded; returns how many.
+
+    The statement links both ways from its snapshot, which misses when a credit note and its invoice
+    load at the same time on two connections (neither sees the other): a batch runs this once, after
+    its loads. Set-based, on the index of `numero_facture_referencee` and the unique one of `numero`.
+    """
+    table = Invoice._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} c SET facture_referencee_id = i.id FROM {table} i "  # noqa: S608 - model metadata
+            "WHERE c.numero_facture_referencee <> '' AND c.facture_referencee_id IS NULL "
+            "AND i.numero = c.numero_facture_referencee"
+        )
+        return int(cursor.rowcount)
 
 
 def _execute(params: dict[str, Any]) -> tuple[str, list[str] | None, list[int] | None]:
@@ -169,4 +217,11 @@ def _params(
     }
 
 
-__all__ = ["LoadContext", "LoadResult", "invoice_load", "load_context_build", "product_key"]
+__all__ = [
+    "LoadContext",
+    "LoadResult",
+    "credit_notes_link",
+    "invoice_load",
+    "load_context_build",
+    "product_key",
+]

@@ -12,7 +12,11 @@ Outcome, decided in SQL from the snapshot:
 - it is new and may load (reconciled, or forced) → `loaded`: invoice, staged row, new products, lines,
   facts, price points, credit-note links;
 - otherwise → `unreconciled`: the staged row only.
-A concurrent import of the same number loses on the unique index (IntegrityError), as before.
+Concurrent loads (services.parallel): an import of the same number on another connection makes this one
+lose on the unique index of `numero` (IntegrityError); the loader runs it again, and its new snapshot makes
+it a `duplicate` (loading._retryable). Products go through ON CONFLICT (cle), so two loads creating the
+same product both get its one id, and they are inserted in key order, so that two loads wait for each
+other's new products in one order (a deadlock that still happens is retried too).
 """
 
 from __future__ import annotations
@@ -106,6 +110,7 @@ WITH cfg AS (
         quantite_unitaire_totale, montant_total_ht, montant_total_tva, montant_total, nb_achats, created_at)
     SELECT new.*, false, 0, 0, 0, 0, 0, 0, now() FROM new
     WHERE EXISTS (SELECT 1 FROM inv) AND NOT EXISTS (SELECT 1 FROM found WHERE found.cle = new.cle)
+    ORDER BY new.cle
     ON CONFLICT (cle) DO UPDATE SET aggregats_a_jour = false
     RETURNING cle, id
 ), products AS (

@@ -14,6 +14,7 @@ from pypdf import PdfReader, PdfWriter
 
 import tenant_apps.metro.services.batches as batches
 import tenant_apps.metro.services.loading as loading
+import tenant_apps.metro.services.parallel as parallel
 from metro_etl import Gap, ReconciliationReport
 from shared_apps.tenants.models import Tenant
 from tenant_apps.metro.models import (
@@ -36,6 +37,10 @@ from tests.factories.metro import _cached_parse, import_samples, in_schema, samp
 pytestmark = pytest.mark.django_db
 
 CREDIT_NOTE, ORIGINAL = "135_12_329014", "135_12_329009"
+
+
+class WorkerDied(BaseException):
+    """The process going down mid-batch (an exception of one invoice's load is only that file's error)."""
 
 
 def state() -> dict[str, Any]:
@@ -142,11 +147,11 @@ def test_a_crash_in_the_middle_of_a_batch_then_a_rerun_gives_the_state_of_one_cl
     def crashing_load(**kwargs: Any) -> Any:
         calls["n"] += 1
         if calls["n"] == 17:
-            raise RuntimeError("the worker died")
+            raise WorkerDied("the worker died")
         return real_load(**kwargs)
 
     monkeypatch.setattr(loading, "invoice_load", crashing_load)
-    with pytest.raises(RuntimeError, match="the worker died"):
+    with pytest.raises(WorkerDied, match="the worker died"):
         import_samples(tenant_a)
     with in_schema(tenant_a):
         assert Invoice.objects.count() == 16  # the 16 before the crash are committed, nothing of the 17th
@@ -157,6 +162,41 @@ def test_a_crash_in_the_middle_of_a_batch_then_a_rerun_gives_the_state_of_one_cl
     with in_schema(tenant_a):
         assert state()["staged"] != []
         assert _without_hashes(state()) == _without_hashes(clean)
+
+
+def test_a_batch_inside_an_atomic_block_loads_on_the_callers_connection_alone(tenant_a: Tenant) -> None:
+    """Other connections could not see the caller's uncommitted rows (the batch's, for one)."""
+    assert connection.in_atomic_block
+    assert parallel.load_workers(4) == 1
+    result = import_samples(tenant_a, ORIGINAL, CREDIT_NOTE, load_workers=4)
+    assert result.count("imported") == 2
+    with in_schema(tenant_a):
+        note = Invoice.objects.get(numero_facture_referencee__gt="")
+        assert note.facture_referencee is not None
+
+
+def test_an_exception_in_one_invoice_is_that_files_error_and_the_others_load(
+    tenant_a: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_execute = loading._execute
+    calls = {"n": 0}
+
+    def failing_execute(params: dict[str, Any]) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("boom")
+        return real_execute(params)
+
+    monkeypatch.setattr(loading, "_execute", failing_execute)
+    result = import_samples(tenant_a)
+    assert (result.count("imported"), result.count("error")) == (39, 1)
+    [failed] = [o for o in result.outcomes if o.statut == "error"]
+    assert (failed.code, "boom" in failed.message) == (batches.LOAD_FAILED, False)
+    with in_schema(tenant_a):
+        assert ImportBatch.objects.get().status == BatchStatus.DONE
+        assert StagedDocument.objects.filter(status=DocumentStatus.ERROR).count() == 1
+    rerun = import_samples(tenant_a)
+    assert (rerun.count("imported"), rerun.count("duplicate")) == (1, 39)
 
 
 def _without_hashes(value: dict[str, Any]) -> dict[str, Any]:

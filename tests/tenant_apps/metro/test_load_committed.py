@@ -6,18 +6,24 @@ instead. These commit for real (outside that transaction) and empty the METRO ta
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, transaction
 
+import tenant_apps.metro.services.batches as batches
 import tenant_apps.metro.services.loading as loading
 from metro_etl import reconcile
 from shared_apps.tenants.models import Tenant
 from tenant_apps.metro.models import (
+    BatchStatus,
+    DocumentStatus,
     ImportBatch,
+    ImportSource,
     Invoice,
     InvoiceLine,
     PriceHistory,
@@ -26,7 +32,9 @@ from tenant_apps.metro.models import (
     StagedDocument,
 )
 from tests.factories.metro import _cached_parse, import_samples, in_schema, sample_paths
-from tests.tenant_apps.metro.test_load import state
+from tests.tenant_apps.metro.test_load import CREDIT_NOTE, ORIGINAL, WorkerDied, state
+
+T = TypeVar("T")
 
 _TABLES = (
     "metro_purchasefact, metro_pricehistory, metro_invoiceline, metro_stageddocument, metro_invoice, "
@@ -35,7 +43,8 @@ _TABLES = (
 
 
 @pytest.fixture
-def committing_tenant(django_db_blocker: Any) -> Iterator[Tenant]:
+def committing_tenant(django_db_setup: None, django_db_blocker: Any) -> Iterator[Tenant]:
+    # `django_db_setup`: the test database (and its session tenants) even when these tests run alone.
     with django_db_blocker.unblock():
         tenant = Tenant.objects.get(slug="alpha")
         assert connection.get_autocommit()
@@ -46,6 +55,162 @@ def committing_tenant(django_db_blocker: Any) -> Iterator[Tenant]:
                 cursor.execute(f"TRUNCATE {_TABLES} CASCADE")
 
 
+def _truncate(tenant: Tenant) -> None:
+    with in_schema(tenant), connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {_TABLES} CASCADE")
+
+
+def _race(tenant: Tenant, batch: ImportBatch, loads: list[Callable[[], T]]) -> list[T]:
+    """Run each of `loads` on a thread (and connection) of its own, all statements in flight at once.
+
+    The batch row is locked meanwhile: a load's statement cannot commit (its deferred foreign key to the
+    batch waits for that lock) until every load is waiting, so none commits before the others took their
+    snapshot. Then the lock goes and they finish.
+    """
+    results: list[Any] = [None] * len(loads)
+    errors: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            with in_schema(tenant):
+                results[index] = loads[index]()
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(loads))]
+    with in_schema(tenant), transaction.atomic():
+        ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        for thread in threads:
+            thread.start()
+        _wait_for_blocked_backends(len(loads))
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors
+    return results
+
+
+def _wait_for_blocked_backends(count: int) -> None:
+    deadline = time.monotonic() + 20
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND cardinality(pg_blocking_pids(pid)) > 0"
+            )
+            row = cursor.fetchone()
+            if row is not None and row[0] >= count:
+                return
+            time.sleep(0.02)
+    raise AssertionError(f"{count} loads never waited at once")
+
+
+def _import_file(
+    tenant: Tenant, batch: ImportBatch, name: str, data: bytes
+) -> Callable[[], batches.FileOutcome]:
+    parsed = _cached_parse(sample_paths(name)[0])
+    return lambda: batches.invoice_import_file(
+        path_or_bytes=data, filename=f"{name}.pdf", batch=batch, parsed=parsed
+    )
+
+
+@pytest.mark.parametrize("same_file", [True, False], ids=["same-file", "same-number-other-file"])
+def test_two_connections_racing_on_one_invoice_load_it_once_and_the_other_is_a_duplicate(
+    committing_tenant: Tenant, same_file: bool
+) -> None:
+    data = sample_paths(ORIGINAL)[0].read_bytes()
+    with in_schema(committing_tenant):
+        batch = ImportBatch.objects.create(source=ImportSource.CLI)
+    loads = [
+        _import_file(committing_tenant, batch, ORIGINAL, data),
+        _import_file(committing_tenant, batch, ORIGINAL, data if same_file else data + b"\n"),
+    ]
+    outcomes = _race(committing_tenant, batch, loads)
+    assert sorted(o.statut for o in outcomes) == ["duplicate", "imported"]
+    with in_schema(committing_tenant):
+        invoice = Invoice.objects.get()
+        assert InvoiceLine.objects.count() == invoice.lignes.count() > 0
+        assert PurchaseFact.objects.filter(invoice=invoice).count() == invoice.nb_lignes
+        staged = sorted(StagedDocument.objects.values_list("status", "invoice_id"))
+        expected = [(DocumentStatus.LOADED, invoice.pk)]
+        if not same_file:  # the losing file is staged as a duplicate of the winner's invoice
+            expected.insert(0, (DocumentStatus.DUPLICATE, invoice.pk))
+        assert staged == expected
+
+
+def test_a_credit_note_and_its_invoice_loaded_at_once_are_linked_after_the_batch(
+    committing_tenant: Tenant,
+) -> None:
+    with in_schema(committing_tenant):
+        batch = ImportBatch.objects.create(source=ImportSource.CLI)
+    loads = [
+        _import_file(committing_tenant, batch, name, sample_paths(name)[0].read_bytes())
+        for name in (ORIGINAL, CREDIT_NOTE)
+    ]
+    assert [o.statut for o in _race(committing_tenant, batch, loads)] == ["imported", "imported"]
+    with in_schema(committing_tenant):
+        note = Invoice.objects.get(numero_facture_referencee__gt="")
+        assert note.facture_referencee is None  # neither snapshot saw the other: the link was missed
+        assert loading.credit_notes_link() == 1  # what every batch runs after its loads
+        note.refresh_from_db()
+        assert note.facture_referencee == Invoice.objects.get(numero=note.numero_facture_referencee)
+
+
+def test_a_batch_on_two_connections_gives_the_state_and_counters_of_a_sequential_one(
+    committing_tenant: Tenant,
+) -> None:
+    sequential = import_samples(committing_tenant, load_workers=1)
+    with in_schema(committing_tenant):
+        reference = state()
+    _truncate(committing_tenant)
+    result = import_samples(committing_tenant, load_workers=2)
+    assert [o.fichier for o in result.outcomes] == [p.name for p in sample_paths()]  # input order
+    assert result.outcomes == sequential.outcomes
+    assert result.nb_produits_agreges == sequential.nb_produits_agreges > 0
+    with in_schema(committing_tenant):
+        assert state() == reference  # credit-note links, products, facts, aggregates, staging
+        batch = ImportBatch.objects.get()
+        assert (batch.status, batch.nb_processed, batch.nb_imported, batch.nb_duplicates) == (
+            BatchStatus.DONE,
+            40,
+            40,
+            0,
+        )
+        assert batch.nb_lines == sum(o.nb_lignes for o in result.outcomes) > 0
+    again = import_samples(committing_tenant, load_workers=2)
+    assert again.count("duplicate") == 40
+    with in_schema(committing_tenant):
+        assert state() == reference
+
+
+def test_an_exception_in_one_invoice_on_two_connections_is_that_files_error_only(
+    committing_tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_execute = loading._execute
+    failing = sample_paths(ORIGINAL)[0].name
+
+    def failing_execute(params: dict[str, Any]) -> Any:
+        if params["file_name"] == failing:
+            raise RuntimeError("boom")
+        return real_execute(params)
+
+    monkeypatch.setattr(loading, "_execute", failing_execute)
+    result = import_samples(committing_tenant, load_workers=2)
+    assert (result.count("imported"), result.count("error")) == (39, 1)
+    assert [o.fichier for o in result.outcomes if o.statut == "error"] == [failing]
+    with in_schema(committing_tenant):
+        assert ImportBatch.objects.get().status == BatchStatus.DONE
+        assert ImportBatch.objects.get().nb_errors == 1
+    monkeypatch.setattr(loading, "_execute", real_execute)
+    rerun = import_samples(committing_tenant, load_workers=2)
+    assert (rerun.count("imported"), rerun.count("duplicate")) == (1, 39)
+    with in_schema(committing_tenant):
+        # The credit note of the failed invoice got its link when the invoice arrived.
+        assert Invoice.objects.filter(numero_facture_referencee__gt="", facture_referencee=None).count() == 0
+
+
 def test_a_crash_mid_batch_keeps_the_committed_invoices_and_a_rerun_completes(
     committing_tenant: Tenant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -53,19 +218,25 @@ def test_a_crash_mid_batch_keeps_the_committed_invoices_and_a_rerun_completes(
     calls = {"n": 0}
 
     def crashing_execute(params: dict[str, Any]) -> Any:
-        calls["n"] += 1
-        if calls["n"] == 9:
-            raise RuntimeError("the worker died")
+        with lock:
+            calls["n"] += 1
+            if calls["n"] == 9:
+                raise WorkerDied("the worker died")
         return real_execute(params)
 
+    lock = threading.Lock()
     monkeypatch.setattr(loading, "_execute", crashing_execute)
-    with pytest.raises(RuntimeError, match="the worker died"):
-        import_samples(committing_tenant)
+    with pytest.raises(WorkerDied, match="the worker died"):
+        import_samples(committing_tenant, load_workers=2)
     with in_schema(committing_tenant):
-        assert Invoice.objects.count() == 8  # committed one by one, nothing of the 9th
+        # Committed one by one, nothing of the 9th; the other connection may have finished one or two more.
+        committed = Invoice.objects.count()
+        assert committed == calls["n"] - 1
+        assert 8 <= committed < 40
+        assert ImportBatch.objects.get().status == BatchStatus.FAILED
     monkeypatch.setattr(loading, "_execute", real_execute)
-    rerun = import_samples(committing_tenant)
-    assert (rerun.count("duplicate"), rerun.count("imported")) == (8, 32)
+    rerun = import_samples(committing_tenant, load_workers=2)
+    assert (rerun.count("duplicate"), rerun.count("imported")) == (committed, 40 - committed)
     with in_schema(committing_tenant):
         after = state()
         assert len(after["invoices"]) == 40

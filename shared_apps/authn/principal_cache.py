@@ -1,0 +1,142 @@
+"""The Redis side of the per-request principal (M2): a short-lived snapshot of what
+tenant_apps.sessions.selectors reads for an access token, fetched in the same round trip as the
+revocation check, so that a warm authenticated request runs no SQL at all.
+
+A snapshot is keyed by (tenant, user); the session's liveness stays the per-session revocation key
+(revocation.py). It is trusted only while three generation tokens still have the values they had when it
+was built: the user's, the tenant's and a global one. Every service that changes what a snapshot holds
+(the person, a membership, role assignments or a role's permissions, the MFA device, GDPR erasure) calls a
+`forget_*` below, which gives the token a fresh random value, right away and again when its transaction
+commits (revocation.py's pattern). A generation, rather than deleting the snapshot key, also refuses a
+snapshot that a concurrent request built from the rows as they were before the commit, and one token per
+user covers every tenant at once. Role expiry needs no invalidation: a snapshot keeps each assignment's
+expiry and the reader drops what has run out at the time of its request. The TTL is the safety net for a
+change made outside the services (Django admin, a shell).
+
+Without Redis, or when it cannot be reached, the reader asks PostgreSQL as before.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from dataclasses import dataclass
+from typing import Any, cast
+from uuid import UUID
+
+import redis
+from django.conf import settings
+from django.db import transaction
+
+from .revocation import redis_client, revoked_key
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_TTL_SECONDS = 60
+_GLOBAL_GENERATION = "authn:principal:gen:all"
+
+
+def ttl_seconds() -> int:
+    return int(getattr(settings, "AUTHN_PRINCIPAL_CACHE_SECONDS", DEFAULT_TTL_SECONDS))
+
+
+def _snapshot_key(tenant_id: Any, user_id: UUID | str) -> str:
+    return f"authn:principal:{tenant_id}:{user_id}"
+
+
+def _user_generation(user_id: UUID | str) -> str:
+    return f"authn:principal:gen:user:{user_id}"
+
+
+def _tenant_generation(tenant_id: Any) -> str:
+    return f"authn:principal:gen:tenant:{tenant_id}"
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """One round trip's answer. `revoked` is None when Redis is not configured or not reachable (then ask
+    the database, session row included); `snapshot` is a still-valid snapshot or None; `stamp` is the
+    generations read, to store a freshly built snapshot with."""
+
+    revoked: bool | None
+    snapshot: dict[str, Any] | None = None
+    stamp: tuple[str, ...] = ()
+
+
+def lookup(*, schema_name: str, tenant_id: Any, user_id: UUID, session_id: UUID) -> Lookup:
+    client = redis_client()
+    if client is None:
+        return Lookup(revoked=None)
+    try:
+        # One command, one round trip: a pipeline of EXISTS, GET and MGET costs more in redis-py itself.
+        values = client.mget(
+            revoked_key(schema_name, session_id),
+            _snapshot_key(tenant_id, user_id),
+            _user_generation(user_id),
+            _tenant_generation(tenant_id),
+            _GLOBAL_GENERATION,
+        )
+        revoked, raw, *generations = cast(list[bytes | None], values)
+    except redis.RedisError:
+        logger.warning("Redis unreachable for the session check; reading the database")
+        return Lookup(revoked=None)
+    stamp = tuple(value.decode() if value else "" for value in generations)
+    snapshot = None
+    if raw and ttl_seconds() > 0:
+        try:
+            decoded = json.loads(raw)
+        except ValueError:
+            decoded = None
+        if isinstance(decoded, dict) and tuple(decoded.get("g") or ()) == stamp:
+            snapshot = decoded
+    return Lookup(revoked=revoked is not None, snapshot=snapshot, stamp=stamp)
+
+
+def store(*, tenant_id: Any, user_id: UUID, stamp: tuple[str, ...], snapshot: dict[str, Any]) -> None:
+    """Keep a snapshot built after `lookup` returned `stamp`: a `forget_*` since then makes it stale."""
+    client, ttl = redis_client(), ttl_seconds()
+    if client is None or ttl <= 0:
+        return
+    try:
+        client.set(_snapshot_key(tenant_id, user_id), json.dumps({**snapshot, "g": list(stamp)}), ex=ttl)
+    except redis.RedisError:
+        logger.warning("could not cache the principal in Redis")
+
+
+def _renew(keys: list[str]) -> None:
+    client = redis_client()
+    if client is None:
+        return
+    # A generation must outlive every snapshot built under its previous value (see the module docstring).
+    ttl = 2 * max(ttl_seconds(), DEFAULT_TTL_SECONDS) + 60
+    try:
+        pipe = client.pipeline(transaction=False)
+        for key in keys:
+            pipe.set(key, secrets.token_hex(8), ex=ttl)
+        pipe.execute()
+    except redis.RedisError:
+        # Readers then trust a snapshot until its TTL runs out: the same window as a change made in a shell.
+        logger.exception("could not invalidate %d cached principal generation(s) in Redis", len(keys))
+
+
+def _forget(keys: list[str]) -> None:
+    """Now (so nothing built during the transaction survives it) and after the commit (so nothing built
+    from the rows as they were before the commit survives it)."""
+    _renew(keys)
+    transaction.on_commit(lambda: _renew(keys))
+
+
+def forget_user(user_id: UUID | str) -> None:
+    """The person, one of their memberships, role assignments or MFA device changed: every tenant."""
+    _forget([_user_generation(user_id)])
+
+
+def forget_tenant(tenant_id: Any) -> None:
+    """A tenant's own role changed (its permissions, or it was deleted): every member there."""
+    _forget([_tenant_generation(tenant_id)])
+
+
+def forget_all() -> None:
+    """A global role's permissions changed: every snapshot."""
+    _forget([_GLOBAL_GENERATION])
