@@ -80,7 +80,7 @@ ALLOCATORS: dict[str, dict[str, str]] = {
 PROFILED_STEPS = {
     ("authentication.py", "authenticate"),
     ("tokens.py", "access_token_decode"),
-    ("revocation.py", "is_revoked"),
+    ("principal_cache.py", "lookup"),
     ("selectors.py", "principal_for_token"),
     ("mfa.py", "user_has_mfa"),
     ("mfa.py", "mfa_required_for"),
@@ -149,13 +149,15 @@ def check(name: str, case: Case) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext, override_settings
 
-    from shared_apps.authn import revocation
+    from shared_apps.authn import principal_cache
 
     app, base, overrides = case
     with override_settings(**overrides), CaptureQueriesContext(connection) as queries:
         status, body = call(app, base)
         if name.startswith("me-"):
-            liveness = revocation.is_revoked(schema_name="bench", session_id=_any_uuid())
+            liveness = principal_cache.lookup(
+                schema_name="bench", tenant_id=0, user_id=_any_uuid(), session_id=_any_uuid()
+            ).revoked
             expected = False if overrides["REDIS_URL"] else None
             if liveness is not expected:
                 raise SystemExit(f"{name}: the liveness check answered {liveness!r}, expected {expected!r}")
@@ -279,7 +281,7 @@ def breakdown(token: str, samples: int = 2000, batch: int = 100) -> None:
     from django.utils import timezone
 
     from shared_apps.accounts.models import User
-    from shared_apps.authn import revocation
+    from shared_apps.authn import principal_cache, revocation
     from shared_apps.authn.mfa import user_has_mfa
     from shared_apps.authn.tokens import access_token_decode
     from shared_apps.tenants.models import Tenant
@@ -327,8 +329,11 @@ def breakdown(token: str, samples: int = 2000, batch: int = 100) -> None:
 
     steps: dict[str, Any] = {
         "jwt decode (access_token_decode)": lambda: access_token_decode(token),
-        "redis EXISTS (is_revoked)": lambda: revocation.is_revoked(
-            schema_name=tenant.schema_name, session_id=claims.session_id
+        "redis MGET (principal_cache.lookup)": lambda: principal_cache.lookup(
+            schema_name=tenant.schema_name,
+            tenant_id=tenant.pk,
+            user_id=claims.user_id,
+            session_id=claims.session_id,
         ),
         "principal_for_token, redis said alive": lambda: principal(True),
         "principal_for_token, session joined (pg)": lambda: principal(False),

@@ -52,15 +52,3 @@ def mark_revoked(*, schema_name: str, session_ids: Iterable[UUID | str]) -> None
     except redis.RedisError:
         # The database row is revoked already; with Redis down the readers use it.
         logger.exception("could not publish %d session revocation(s) to Redis", len(ids))
-
-
-def is_revoked(*, schema_name: str, session_id: UUID) -> bool | None:
-    """True or False from Redis; None when Redis is not configured or not reachable (ask the database)."""
-    client = redis_client()
-    if client is None:
-        return None
-    try:
-        return bool(client.exists(revoked_key(schema_name, session_id)))
-    except redis.RedisError:
-        logger.warning("Redis unreachable for the session check; reading the database")
-        return None
