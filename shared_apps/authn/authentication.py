@@ -2,9 +2,10 @@
 
 Checks, in order: signature, kid, algorithm, issuer, audience, expiry (tokens.access_token_decode); the
 token's `tid` is the tenant the request is routed to; the session is not revoked and the user is active
-(one Redis round trip, which usually brings the principal too: principal_cache.py; or one query). Logout
-and revocation therefore take effect on the next request. Every failure answers the same 401, so the
-reason is not an oracle.
+(one Redis MGET, which usually brings the principal too: principal_cache.py; answered by this process's
+copy of those keys when Redis has told of no change since: near_cache.py; or one query without Redis).
+Logout and revocation therefore take effect on the next request. Every failure answers the same 401, so
+the reason is not an oracle.
 """
 
 from __future__ import annotations

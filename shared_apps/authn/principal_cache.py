@@ -1,5 +1,5 @@
 """The Redis side of the per-request principal (M2): a short-lived snapshot of what
-tenant_apps.sessions.selectors reads for an access token, fetched in the same round trip as the
+tenant_apps.sessions.selectors reads for an access token, fetched in the same MGET as the
 revocation check, so that a warm authenticated request runs no SQL at all.
 
 A snapshot is keyed by (tenant, user); the session's liveness stays the per-session revocation key
@@ -29,6 +29,7 @@ import redis
 from django.conf import settings
 from django.db import transaction
 
+from . import near_cache
 from .revocation import redis_client, revoked_key
 
 logger = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ def _tenant_generation(tenant_id: Any) -> str:
 
 @dataclass(frozen=True)
 class Lookup:
-    """One round trip's answer. `revoked` is None when Redis is not configured or not reachable (then ask
+    """One MGET's answer. `revoked` is None when Redis is not configured or not reachable (then ask
     the database, session row included); `snapshot` is a still-valid snapshot or None; `stamp` is the
     generations read, to store a freshly built snapshot with."""
 
@@ -68,16 +69,20 @@ def lookup(*, schema_name: str, tenant_id: Any, user_id: UUID, session_id: UUID)
     client = redis_client()
     if client is None:
         return Lookup(revoked=None)
+    keys = (
+        revoked_key(schema_name, session_id),
+        _snapshot_key(tenant_id, user_id),
+        _user_generation(user_id),
+        _tenant_generation(tenant_id),
+        _GLOBAL_GENERATION,
+    )
     try:
-        # One command, one round trip: a pipeline of EXISTS, GET and MGET costs more in redis-py itself.
-        values = client.mget(
-            revoked_key(schema_name, session_id),
-            _snapshot_key(tenant_id, user_id),
-            _user_generation(user_id),
-            _tenant_generation(tenant_id),
-            _GLOBAL_GENERATION,
-        )
-        revoked, raw, *generations = cast(list[bytes | None], values)
+        # This process's copy when it holds them all (near_cache: no round trip), else one MGET: a
+        # pipeline of EXISTS, GET and MGET costs more in redis-py itself.
+        values = near_cache.read(keys)
+        if values is None:
+            values = cast(list[bytes | None], client.mget(*keys))
+        revoked, raw, *generations = values
     except redis.RedisError:
         logger.warning("Redis unreachable for the session check; reading the database")
         return Lookup(revoked=None)
@@ -115,6 +120,7 @@ def _renew(keys: list[str]) -> None:
         for key in keys:
             pipe.set(key, secrets.token_hex(8), ex=ttl)
         pipe.execute()
+        near_cache.barrier(client)
     except redis.RedisError:
         # Readers then trust a snapshot until its TTL runs out: the same window as a change made in a shell.
         logger.exception("could not invalidate %d cached principal generation(s) in Redis", len(keys))

@@ -19,6 +19,7 @@ from uuid import UUID
 import redis
 from django.conf import settings
 
+from . import near_cache
 from .tokens import LEEWAY_SECONDS, access_token_lifetime
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ def mark_revoked(*, schema_name: str, session_ids: Iterable[UUID | str]) -> None
         for session_id in ids:
             pipe.set(revoked_key(schema_name, session_id), b"1", ex=ttl)
         pipe.execute()
+        near_cache.barrier(client)
     except redis.RedisError:
         # The database row is revoked already; with Redis down the readers use it.
         logger.exception("could not publish %d session revocation(s) to Redis", len(ids))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,6 +28,8 @@ REQUIRED_CLAIMS = ["iss", "aud", "sub", "tid", "sid", "jti", "typ", "iat", "exp"
 # none yet, so only MFA set-up (views marked `allowed_during_mfa_setup`) is open to it.
 SCOPE_MFA_SETUP = "mfa_setup"
 LEEWAY_SECONDS = 5
+# Access tokens remembered as verified (`_verified`): about one per session active in the last minutes.
+VERIFIED_TOKENS_KEPT = 4096
 
 
 class InvalidToken(Exception):
@@ -100,13 +103,28 @@ def access_token_encode(
 
 
 def access_token_decode(token: str) -> AccessClaims:
+    """The claims of a valid access token of ours, or InvalidToken.
+
+    A token's signature, key, algorithm, issuer, audience and claims are a pure function of its bytes and of
+    the key set, so a token verified once is remembered by exactly those (`_verified`); only what depends on
+    the time, its expiry, is checked again on every call. A failure is never remembered.
+    """
+    settings_now = (tuple(settings.JWT_SIGNING_KEYS), settings.JWT_ISSUER, settings.JWT_AUDIENCE)
+    claims = _verified(token, *settings_now)
+    if claims.expires_at <= time.time() - LEEWAY_SECONDS:  # PyJWT's own rule, with the same leeway
+        raise InvalidToken("Signature has expired")
+    return claims
+
+
+@lru_cache(maxsize=VERIFIED_TOKENS_KEPT)
+def _verified(token: str, signing_keys: tuple[str, ...], issuer: str, audience: str) -> AccessClaims:
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError as error:
         raise InvalidToken("malformed token") from error
     if header.get("alg") != ALGORITHM:
         raise InvalidToken("unexpected algorithm")
-    _, verifying = _keys()
+    _, verifying = _parse_keys(signing_keys)
     secret = verifying.get(str(header.get("kid", "")))
     if secret is None:
         raise InvalidToken("unknown key id")
@@ -115,8 +133,8 @@ def access_token_decode(token: str) -> AccessClaims:
             token,
             secret,
             algorithms=[ALGORITHM],
-            audience=settings.JWT_AUDIENCE,
-            issuer=settings.JWT_ISSUER,
+            audience=audience,
+            issuer=issuer,
             leeway=LEEWAY_SECONDS,
             options={"require": REQUIRED_CLAIMS},
         )
