@@ -58,7 +58,7 @@ def user_check_password(*, user: User, password: str) -> bool:
     return check_password(password, user.password, setter=upgrade)
 
 
-def _clean_email(email: str) -> str:
+def clean_email(email: str) -> str:
     email = normalize_email(email)
     try:
         validate_email(email)
@@ -92,7 +92,7 @@ def _create_user(
     is_verified: bool,
     tenant: Tenant,
 ) -> User:
-    email = _clean_email(email)
+    email = clean_email(email)
     if User.objects.filter(email__lower=email).exists():
         raise Conflict("An account with this email already exists.", code="email_taken")
     user = User(
@@ -230,7 +230,7 @@ def member_update(
         )
     changed = _apply_profile(user, data)
     if "email" in data:
-        email = _clean_email(data["email"])
+        email = clean_email(data["email"])
         if email != user.email:
             if User.objects.filter(email__lower=email).exclude(pk=user.pk).exists():
                 raise Conflict("An account with this email already exists.", code="email_taken")

@@ -12,7 +12,7 @@ from django.db import models
 
 
 class EventType(models.TextChoices):
-    # M2 identity events; later milestones add theirs here (a choices change needs no schema change).
+    # M2 identity events; later milestones add theirs here (a choices change is a state-only migration).
     LOGIN_SUCCEEDED = "login_succeeded", "Login succeeded"
     LOGIN_FAILED = "login_failed", "Login failed"
     ACCOUNT_LOCKED = "account_locked", "Account locked"
@@ -27,6 +27,7 @@ class EventType(models.TextChoices):
     USER_DEACTIVATED = "user_deactivated", "User deactivated"
     USER_DELETED = "user_deleted", "User deleted"
     MEMBERSHIP_CHANGED = "membership_changed", "Membership changed"
+    SIGNUP_WITH_TAKEN_EMAIL = "signup_with_taken_email", "Sign-up with an address that has an account"
     # M3 MFA
     MFA_ENABLED = "mfa_enabled", "MFA enabled"
     MFA_DISABLED = "mfa_disabled", "MFA disabled"

@@ -10,8 +10,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shared_apps.accounts.registration import self_register
 from shared_apps.accounts.serializers import UserOutputSerializer
-from shared_apps.accounts.services import member_create, password_change
+from shared_apps.accounts.services import password_change
 from shared_apps.core.exceptions import PermissionDenied
 from shared_apps.core.net import client_ip
 from shared_apps.mfa.stepup import require_recent_auth
@@ -86,7 +87,8 @@ class RegisterApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         enforce(REGISTER_PER_IP, ip_scope(tenant_id=tenant.pk, ip=client_ip(request._request)))
-        membership = member_create(tenant=tenant, request=request, **data.validated_data)
+        # A taken address answers like a new one (accounts.registration): no account enumeration here.
+        membership = self_register(tenant=tenant, request=request, **data.validated_data)
         out = UserOutputSerializer(membership.user, context={"membership": membership, "tenant": tenant})
         return Response(out.data, status=status.HTTP_201_CREATED)
 
