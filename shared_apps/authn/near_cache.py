@@ -28,6 +28,12 @@ How the copy stays exact:
   reconnect: Redis does not tell a RESP2 client that its redirect target is gone.
 - Entries also expire after AUTHN_NEAR_CACHE_SECONDS, a bound on any failure not foreseen here; 0 turns
   the copy off.
+
+Cost on the Redis side: its tracking table holds each key a process has read until the key changes; a live
+session's revocation key never does, so the table grows with the sessions seen, up to the server's
+`tracking-table-max-keys` (past it Redis forgets the oldest and tells us, which costs one miss). A server
+that refuses CLIENT TRACKING (older than 6, or a managed one that disables it) leaves the copy off for a
+while (REFUSED_RETRY_SECONDS): requests then read Redis directly, as without this module.
 """
 
 from __future__ import annotations
@@ -54,6 +60,7 @@ MAX_ENTRIES = 20_000  # past it the copy starts again empty: a bound on memory, 
 LOCK_WAIT_SECONDS = 0.002
 # After a failure, reads go straight to Redis for this long before the copy is set up again.
 RETRY_SECONDS = 1.0
+REFUSED_RETRY_SECONDS = 300.0
 
 Values = list[bytes | None]
 
@@ -92,9 +99,11 @@ class NearCache:
             try:
                 return self._read(keys, max_age)
             except (redis.RedisError, OSError, ValueError) as error:
-                logger.warning("near cache of Redis keys reset: %s", error)
+                refused = isinstance(error, redis.ResponseError)  # an error reply, not a lost connection
+                logger.warning("near cache of Redis keys %s: %s", "off" if refused else "reset", error)
                 self._forget_connections(close=True)
-                self._retry_at = time.monotonic() + RETRY_SECONDS
+                wait = REFUSED_RETRY_SECONDS if refused else RETRY_SECONDS
+                self._retry_at = time.monotonic() + wait
                 return None
         finally:
             self._lock.release()

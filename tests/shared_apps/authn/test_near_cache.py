@@ -167,3 +167,19 @@ def test_logout_is_refused_on_the_next_request_from_a_warm_copy(
     logout = client_a.post("/api/v1/auth/logout", {}, content_type="application/json", **headers)
     assert logout.status_code == 200
     assert client_a.get("/api/v1/auth/me", **headers).status_code == 401
+
+
+def test_a_server_that_refuses_tracking_leaves_the_copy_off_for_a_while(
+    cache: NearCache, writer: redis.Redis, key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A managed Redis may disable CLIENT: requests then read Redis directly, without a retry per request."""
+    real = redis.connection.Connection.send_command
+
+    def refusing(self: Any, *args: Any, **kwargs: Any) -> None:
+        real(self, *(("NO-SUCH-COMMAND",) if args[:2] == ("CLIENT", "TRACKING") else args), **kwargs)
+
+    monkeypatch.setattr(redis.connection.Connection, "send_command", refusing)
+    assert cache.read([key], max_age=AGE) is None
+    monkeypatch.undo()
+    assert cache.read([key], max_age=AGE) is None  # not tried again at once
+    assert cache.resets == 1
