@@ -127,3 +127,57 @@ def test_tenant_query_costs_one_search_path_statement(client_a: Client, tenant_a
     statements = [q["sql"] for q in queries.captured_queries]
     assert sum(s.startswith("SET search_path") for s in statements) == 1, statements
     assert TENANT_B["slug"] not in statements[0]
+
+
+def _path_after(tenant: Tenant | None) -> tuple[list[str], str]:
+    """Route to `tenant` (None: public), run a query; the SET statements it cost and the path in force."""
+    from shared_apps.tenants.db import use_public_schema
+
+    if tenant is None:
+        use_public_schema()
+    else:
+        use_tenant_schema(tenant)
+    with CaptureQueriesContext(connection) as queries, connection.cursor() as cursor:
+        cursor.execute("SHOW search_path")
+        (path,) = cursor.fetchone()
+    return [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SET search_path")], path
+
+
+def test_the_search_path_is_set_again_only_when_the_schema_changes(
+    tenant_a: Tenant, tenant_b: Tenant
+) -> None:
+    sets, path = _path_after(tenant_a)
+    assert path.startswith(tenant_a.schema_name)
+    sets, path = _path_after(tenant_a)
+    assert (sets, path.split(",")[0]) == ([], tenant_a.schema_name)  # still in force: no SET
+    sets, path = _path_after(tenant_b)
+    assert len(sets) == 1
+    assert path.startswith(tenant_b.schema_name)
+    _path_after(None)
+    sets, path = _path_after(tenant_b)
+    assert len(sets) == 1
+    assert path.startswith(tenant_b.schema_name)
+
+
+@pytest.mark.parametrize("inside", ["alpha", "beta"])
+def test_after_a_rolled_back_set_the_path_in_force_is_still_the_routed_tenants(
+    tenant_a: Tenant, tenant_b: Tenant, inside: str
+) -> None:
+    """A SET undone by a rollback must never be taken as still in force (a request for A would read B)."""
+    from django.db import transaction
+
+    tenants = {"alpha": tenant_a, "beta": tenant_b}
+    _path_after(tenant_a)
+    seen: list[str] = []
+
+    def routed_then_failed() -> None:
+        with transaction.atomic():
+            seen.append(_path_after(tenants[inside])[1])
+            raise RuntimeError  # rolls the savepoint back, and a SET made inside it with it
+
+    with pytest.raises(RuntimeError):
+        routed_then_failed()
+    assert seen[0].startswith(tenants[inside].schema_name)
+    for tenant in (tenant_a, tenant_b, tenant_a):
+        _sets, path = _path_after(tenant)
+        assert path.split(",")[0] == tenant.schema_name

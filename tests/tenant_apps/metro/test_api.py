@@ -19,12 +19,13 @@ BASE = "/api/v1/metro"
 
 
 def _request_queries() -> int:
-    """Per request before the view: SET search_path (the routed tenant), plus the principal statement unless
-    a warm Redis principal snapshot answers it (then the session check and the principal are one MGET)."""
+    """Per request before the view, once warm: the principal statement unless a warm Redis principal
+    snapshot answers it (then the session check and the principal are one MGET). No SET search_path: the
+    connection already serves the routed tenant (tenants.db.use_tenant_schema)."""
     from django.conf import settings
 
     cached = bool(settings.REDIS_URL) and int(getattr(settings, "AUTHN_PRINCIPAL_CACHE_SECONDS", 0)) > 0
-    return 1 if cached else 2
+    return 0 if cached else 1
 
 
 def _error_code(response: Any) -> str:
