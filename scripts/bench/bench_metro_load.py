@@ -226,7 +226,7 @@ def load_naive(invoices: list[ParsedInvoice]) -> float:
                     montant_tva=Decimal(0),
                 ).save()
                 totals = product.facts.aggregate(
-                    n=Count("id"),
+                    n=Count("pk"),
                     ht=Sum("montant_ht"),
                     qu=Sum("quantite_unitaire"),
                     pmin=Min("prix_unitaire"),

@@ -308,7 +308,9 @@ class InvoiceLine(models.Model):
 class PurchaseFact(models.Model):
     """One per article line, with everything stock and spend analyses join on."""
 
-    line = models.OneToOneField(InvoiceLine, on_delete=models.CASCADE, related_name="fact")
+    # Keyed by its line: one fact per line either way, and a key of its own would only cost the loader a
+    # sequence call and a second unique index per line (services.statement).
+    line = models.OneToOneField(InvoiceLine, on_delete=models.CASCADE, related_name="fact", primary_key=True)
     # Served by the (product, date_achat) index below; no single-column one.
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="facts", db_index=False)
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="facts")
