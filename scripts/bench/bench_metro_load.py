@@ -246,7 +246,7 @@ def empty_tables() -> None:
         model._meta.db_table for model in (PurchaseFact, InvoiceLine, Invoice, Product, ImportBatch)
     )
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {tables}, metro_pricehistory, metro_stageddocument CASCADE")
+        cursor.execute(f"TRUNCATE {tables}, metro_stageddocument CASCADE")
 
 
 def main() -> None:

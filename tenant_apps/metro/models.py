@@ -334,21 +334,25 @@ class PurchaseFact(models.Model):
 
 
 class PriceHistory(models.Model):
-    """The unit prices a product was bought at: one row per (product, invoice, price)."""
+    """The unit prices a product was bought at: one row per (product, invoice, price).
 
-    # Served by the unique (product, invoice, prix_unitaire) index; no single-column one.
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="prices", db_index=False)
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="+")
+    A view over the purchase facts (migration 0005), not a table: the loader would otherwise write a third
+    row per article line, with its indexes and foreign-key checks, only to repeat what the facts hold.
+    Read-only; it follows the facts, so it is deleted with them and never needs a cascade of its own.
+    """
+
+    # The first fact's line at that price: stable as long as the purchase is.
+    id = models.BigIntegerField(primary_key=True)
+    product = models.ForeignKey(
+        Product, on_delete=models.DO_NOTHING, related_name="prices", db_constraint=False
+    )
+    invoice = models.ForeignKey(Invoice, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
     date = models.DateField()
     prix_unitaire = _price()
 
     class Meta:
+        managed = False
         ordering = ["product", "date"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["product", "invoice", "prix_unitaire"], name="metro_price_product_invoice_unique"
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.product_id} {self.date} {self.prix_unitaire}"

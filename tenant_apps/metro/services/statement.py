@@ -10,7 +10,7 @@ Outcome, decided in SQL from the snapshot:
 - the number is already loaded → `duplicate`: the staged row points at that invoice (untouched when this
   very file is the one that loaded it);
 - it is new and may load (reconciled, or forced) → `loaded`: invoice, staged row, new products, lines,
-  facts, price points, credit-note links;
+  facts (price points are a view over them: models.PriceHistory), credit-note links;
 - otherwise → `unreconciled`: the staged row only.
 Concurrent loads (services.parallel): an import of the same number on another connection makes this one
 lose on the unique index of `numero` (IntegrityError); the loader runs it again, and its new snapshot makes
@@ -28,7 +28,6 @@ from ..models import (
     Invoice,
     InvoiceLine,
     LineKind,
-    PriceHistory,
     Product,
     PurchaseFact,
     StagedDocument,
@@ -42,12 +41,11 @@ def _unnest(prefix: str, columns: tuple[tuple[str, str], ...]) -> str:
 
 
 def _build() -> str:
-    inv, line, product, fact, price, staged = (
+    inv, line, product, fact, staged = (
         Invoice._meta.db_table,
         InvoiceLine._meta.db_table,
         Product._meta.db_table,
         PurchaseFact._meta.db_table,
-        PriceHistory._meta.db_table,
         StagedDocument._meta.db_table,
     )
     product_names = ", ".join(name for name, _ in PRODUCT_COLUMNS)
@@ -134,12 +132,6 @@ WITH cfg AS (
         l.prix_unitaire, l.prix_colis, l.colisage, l.montant_ht, COALESCE(l.montant_tva, 0)
     FROM lines l CROSS JOIN inv
     WHERE l.kind = '{LineKind.ARTICLE.value}'
-    RETURNING product_id, invoice_id, date_achat, prix_unitaire, quantite_unitaire
-), prices AS (
-    -- Price points come from purchases only: a return repeats a price already paid.
-    INSERT INTO {price} (product_id, invoice_id, date, prix_unitaire)
-    SELECT DISTINCT product_id, invoice_id, date_achat, prix_unitaire FROM facts WHERE quantite_unitaire > 0
-    ON CONFLICT DO NOTHING
 ), credit_notes AS (
     -- Credit notes that arrived before their invoice.
     UPDATE {inv} c SET facture_referencee_id = inv.id FROM inv
