@@ -3,8 +3,9 @@
 - staging: `ImportBatch` (one import run) and `StagedDocument` (one file, by SHA-256, with its parse and
   reconciliation outcome). Every file ever offered lands here, loaded or not.
 - ODS: `Invoice` and `InvoiceLine`, the documents as printed (totals negative on credit notes).
-- DWH: `Product` (keyed by EAN, else by article number), `PurchaseFact` (one per article line),
-  `PriceHistory`, and the per-product aggregates stored on `Product` so that lists sort without a join.
+- DWH: `Product` (keyed by EAN, else by article number), `PurchaseFact` (one per article line, keyed by
+  it), `PriceHistory` (a view over the facts), and the per-product aggregates stored on `Product` so that
+  lists sort without a join.
 
 Field names of the ODS/DWH follow the API contract (French), so later catalogue and analytics queries read
 the same words. Money is always DecimalField; product keys, dates and amounts sit on the fact rows so that
