@@ -100,7 +100,12 @@ WITH cfg AS (
 ), new AS (
     SELECT * FROM {_unnest("np_", PRODUCT_COLUMNS)}
 ), found AS (
-    SELECT p.cle, p.id FROM {product} p JOIN new ON new.cle = p.cle
+    -- One index lookup per key. Not a join: a plan cached while the table was small scans all of it
+    -- (a prepared statement keeps its generic plan as the table grows). OFFSET 0 keeps the lookup from
+    -- being repeated in the WHERE.
+    SELECT cle, id FROM (
+        SELECT new.cle, (SELECT p.id FROM {product} p WHERE p.cle = new.cle) AS id FROM new OFFSET 0
+    ) f WHERE id IS NOT NULL
 ), created AS (
     -- Only keys absent from the snapshot; a concurrent insert of one is taken over by DO UPDATE, which
     -- also returns its id.
@@ -113,12 +118,19 @@ WITH cfg AS (
     RETURNING cle, id
 ), products AS (
     SELECT cle, id FROM known UNION ALL SELECT cle, id FROM found UNION ALL SELECT cle, id FROM created
+), fresh AS (
+    -- The existing products not flagged yet, by one index lookup each (see found): most invoices of a
+    -- batch find none, and then the UPDATE below does not run at all.
+    SELECT ARRAY(
+        SELECT k.id FROM unnest(%(known_ids)s::bigint[] || ARRAY(SELECT id FROM found)) AS k(id)
+        WHERE (SELECT p.aggregats_a_jour FROM {product} p WHERE p.id = k.id)
+    ) AS ids
 ), stale AS (
     -- Flagged in this transaction, so a crash before the batch's aggregate refresh is harmless; the
     -- condition skips products an earlier invoice of the batch already flagged.
     UPDATE {product} p SET aggregats_a_jour = false
-    WHERE p.id = ANY(%(known_ids)s::bigint[] || ARRAY(SELECT id FROM found))
-        AND p.aggregats_a_jour AND EXISTS (SELECT 1 FROM inv)
+    WHERE p.id = ANY((SELECT ids FROM fresh)::bigint[]) AND p.aggregats_a_jour
+        AND cardinality((SELECT ids FROM fresh)) > 0 AND EXISTS (SELECT 1 FROM inv)
 ), lines AS (
     INSERT INTO {line} (invoice_id, {line_names})
     SELECT inv.id, {line_values}
