@@ -8,10 +8,10 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
-from metro_etl import ArticleLine
+from metro_etl import ArticleLine, reconcile
 from shared_apps.tenants.models import Tenant
-from tenant_apps.metro.models import InvoiceLine, LineKind, PriceHistory, Product, PurchaseFact
-from tenant_apps.metro.services.loading import product_key
+from tenant_apps.metro.models import ImportBatch, InvoiceLine, LineKind, PriceHistory, Product, PurchaseFact
+from tenant_apps.metro.services.loading import invoice_load, load_context_build, product_key
 from tests.factories.metro import _cached_parse, import_samples, in_schema, sample_paths
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +82,33 @@ def test_a_fact_cannot_name_another_invoice_or_product_than_its_line(tenant_a: T
                 with connection.cursor() as cursor, pytest.raises(IntegrityError):
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the key is deferred to the commit
                 transaction.set_rollback(True)
+
+
+def test_a_load_flags_the_refreshed_products_it_buys_whether_the_batch_knew_them_or_not(
+    tenant_a: Tenant,
+) -> None:
+    """The flag is what a crash before the batch's refresh leaves for the next refresh to find."""
+    import_samples(tenant_a, "135_12_329009")  # refreshed: every product's aggregates are current
+    parsed = _cached_parse(sample_paths("135_12_331840")[0])
+    keys = sorted({product_key(line) for line in parsed.lines})
+    with in_schema(tenant_a):
+        existing = dict(Product.objects.filter(cle__in=keys).values_list("cle", "id"))
+        assert len(existing) >= 2
+        assert not Product.objects.filter(aggregats_a_jour=False).exists()
+        context = load_context_build()
+        known = sorted(existing)[::2]  # the batch holds ids for some; the statement finds the others
+        context.product_ids.update({key: existing[key] for key in known})
+        outcome = invoice_load(
+            parsed=parsed,
+            report=reconcile(parsed),
+            sha256="f" * 64,
+            file_name="x.pdf",
+            batch=ImportBatch.objects.create(source="cli"),
+            context=context,
+        )
+        assert outcome.status == "loaded"
+        stale = set(Product.objects.filter(aggregats_a_jour=False).values_list("cle", flat=True))
+        assert stale == set(keys)  # the existing ones flagged, the new ones created stale, no other
 
 
 def test_the_schema_migrations_reverse_to_a_price_history_table_with_the_same_rows(tenant_a: Tenant) -> None:
