@@ -9,9 +9,13 @@ no other schema is touched). These paths, in the same run:
 (a) ours: `invoice_load` per invoice (ONE prepared statement each, which in autocommit is the invoice's
     transaction: one round trip), then the credit-note link sweep and one set-based aggregate refresh,
     on 1 connection, and (aN) the same on N connections at once (services.parallel, the pool batch_import
-    uses; N = --workers, default METRO_LOAD_WORKERS); the median of --runs runs of each, interleaved;
+    uses; N = --workers, default METRO_LOAD_WORKERS); the median of --runs runs of each, interleaved.
+    For (a) it also prints the CPU time per invoice of the client and, when PostgreSQL runs on this
+    machine, of its backend (from /proc): steadier than wall time on a shared machine, and their sum
+    bounds what the cores can load at all;
 (p) the previous loader (metro_load_previous.py: the same transaction per invoice in about ten round trips:
-    look-ups, INSERTs, COPY, UPDATEs), then the same refresh;
+    look-ups, INSERTs, COPY, UPDATEs), then the same refresh, on today's schema (so it no longer writes
+    price-history rows either: that table became a view over the facts);
 (b) a naive baseline: per line, ORM get_or_create of the product, save() of the line and of the fact, and
     the product's aggregates recomputed and saved (what a per-row loader does), one transaction per invoice.
 Prints lines/s for each and the ratios. The target is >= 20,000 lines/s.
@@ -173,6 +177,30 @@ def load_ours(invoices: list[ParsedInvoice], load: Any = invoice_load, workers: 
     return time.perf_counter() - started
 
 
+def backend_cpu() -> float | None:
+    """CPU seconds of this connection's PostgreSQL backend so far, when the server runs on this machine."""
+    with connection.cursor():  # connected
+        pass
+    proc = Path(f"/proc/{connection.connection.info.backend_pid}")
+    try:
+        if not (proc / "cmdline").read_bytes().startswith(b"postgres"):
+            return None  # a remote server: that pid is some local process
+        fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load_measured(invoices: list[ParsedInvoice], cpu: list[tuple[float, float | None]]) -> float:
+    """(a): `load_ours` on this connection, noting the CPU time of both sides (stabler than wall time on a
+    shared machine)."""
+    client, server = time.process_time(), backend_cpu()
+    seconds = load_ours(invoices)
+    after = backend_cpu()
+    cpu.append((time.process_time() - client, None if server is None or after is None else after - server))
+    return seconds
+
+
 def load_naive(invoices: list[ParsedInvoice]) -> float:
     """The per-row ORM loader this app replaces: correct, but one or more round trips per row and field."""
     started = time.perf_counter()
@@ -226,7 +254,7 @@ def load_naive(invoices: list[ParsedInvoice]) -> float:
                     montant_tva=Decimal(0),
                 ).save()
                 totals = product.facts.aggregate(
-                    n=Count("id"),
+                    n=Count("pk"),
                     ht=Sum("montant_ht"),
                     qu=Sum("quantite_unitaire"),
                     pmin=Min("prix_unitaire"),
@@ -246,7 +274,7 @@ def empty_tables() -> None:
         model._meta.db_table for model in (PurchaseFact, InvoiceLine, Invoice, Product, ImportBatch)
     )
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {tables}, metro_pricehistory, metro_stageddocument CASCADE")
+        cursor.execute(f"TRUNCATE {tables}, metro_stageddocument CASCADE")
 
 
 def main() -> None:
@@ -266,10 +294,12 @@ def main() -> None:
     with schema_context(tenant.schema_name):
         empty_tables()
         previous_seconds = load_ours(ours_invoices, load=invoice_load_previous)
-        ours_runs, parallel_runs = [], []
+        ours_runs: list[float] = []
+        parallel_runs: list[float] = []
+        cpu: list[tuple[float, float | None]] = []
         for _ in range(args.runs):
             empty_tables()
-            ours_runs.append(load_ours(ours_invoices))
+            ours_runs.append(load_measured(ours_invoices, cpu))
             empty_tables()
             parallel_runs.append(load_ours(ours_invoices, workers=workers))
         empty_tables()
@@ -283,7 +313,7 @@ def main() -> None:
     previous_rate = ours_lines / previous_seconds
     print(
         f"synthetic invoices of {args.lines} article lines, {args.products} distinct products, "
-        f"{datetime.now().astimezone():%Y-%m-%d %H:%M}"
+        f"{datetime.now().astimezone():%Y-%m-%d %H:%M}, load average {os.getloadavg()[0]:.2f}"
     )
     print(
         f"(a) ours, 1 connection: {ours_lines:>7} lines in {ours_seconds:6.2f} s = "
@@ -291,6 +321,18 @@ def main() -> None:
         f"({args.invoices / ours_seconds:,.0f} invoices/s, aggregates included; median of {args.runs}: "
         f"{', '.join(f'{ours_lines / s:,.0f}' for s in ours_runs)})"
     )
+    client_ms = statistics.median(c for c, _ in cpu) / args.invoices * 1e3
+    server = [s for _, s in cpu if s is not None]
+    if len(server) == len(cpu):
+        server_ms = statistics.median(server) / args.invoices * 1e3
+        cores = os.cpu_count() or 1
+        print(
+            f"    CPU per invoice in (a), median: client {client_ms:.2f} ms + PostgreSQL {server_ms:.2f} ms; "
+            f"{cores} cores busy with nothing else would load at most "
+            f"{cores * args.lines * 1000 / (client_ms + server_ms):,.0f} lines/s"
+        )
+    else:
+        print(f"    CPU per invoice in (a), median: client {client_ms:.2f} ms (PostgreSQL runs elsewhere)")
     print(
         f"(aN) ours, {workers} connections: {ours_lines:>7} lines in {parallel_seconds:6.2f} s = "
         f"{parallel_rate:>9,.0f} lines/s ({args.invoices / parallel_seconds:,.0f} invoices/s; median of "

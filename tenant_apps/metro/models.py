@@ -3,8 +3,9 @@
 - staging: `ImportBatch` (one import run) and `StagedDocument` (one file, by SHA-256, with its parse and
   reconciliation outcome). Every file ever offered lands here, loaded or not.
 - ODS: `Invoice` and `InvoiceLine`, the documents as printed (totals negative on credit notes).
-- DWH: `Product` (keyed by EAN, else by article number), `PurchaseFact` (one per article line),
-  `PriceHistory`, and the per-product aggregates stored on `Product` so that lists sort without a join.
+- DWH: `Product` (keyed by EAN, else by article number), `PurchaseFact` (one per article line, keyed by
+  it), `PriceHistory` (a view over the facts), and the per-product aggregates stored on `Product` so that
+  lists sort without a join.
 
 Field names of the ODS/DWH follow the API contract (French), so later catalogue and analytics queries read
 the same words. Money is always DecimalField; product keys, dates and amounts sit on the fact rows so that
@@ -240,6 +241,8 @@ class Product(models.Model):
     volume_unitaire = _quantity(null=True, blank=True)
     # Aggregates over the purchase facts, rebuilt set-based (services.aggregates). `aggregats_a_jour` turns
     # False in the transaction that adds a fact, so after a crash the next refresh still finds the product.
+    # None of them is indexed, and the table keeps room on its pages (fillfactor 50, migration 0007): both
+    # updates are HOT, no index entry per product and batch.
     aggregats_a_jour = models.BooleanField(default=False)
     colisage_moyen = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     quantite_colis_totale = _quantity(default=0)
@@ -272,7 +275,10 @@ class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lignes", db_index=False)
     position = models.PositiveIntegerField()  # printed order over every kind of row, from 1
     kind = models.CharField(max_length=16, choices=LineKind.choices)
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Indexed by the unique (product, invoice, id) constraint below, which leads with it.
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     ean = models.CharField(max_length=14, blank=True)
     article_numero = models.CharField(max_length=7, blank=True)
     designation = models.CharField(max_length=128)
@@ -298,7 +304,13 @@ class InvoiceLine(models.Model):
     class Meta:
         ordering = ["invoice", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["invoice", "position"], name="metro_line_invoice_position_unique")
+            models.UniqueConstraint(
+                fields=["invoice", "position"], name="metro_line_invoice_position_unique"
+            ),
+            # Unique anyway (it holds the id): the key a fact's one foreign key points at (PurchaseFact).
+            models.UniqueConstraint(
+                fields=["product", "invoice", "id"], name="metro_line_product_invoice_id_key"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -308,10 +320,20 @@ class InvoiceLine(models.Model):
 class PurchaseFact(models.Model):
     """One per article line, with everything stock and spend analyses join on."""
 
-    line = models.OneToOneField(InvoiceLine, on_delete=models.CASCADE, related_name="fact")
+    # Keyed by its line: one fact per line either way, and a key of its own would only cost the loader a
+    # sequence call and a second unique index per line (services.statement).
+    # One foreign key, not three: (line, invoice, product) must be a line's own (id, invoice, product)
+    # (migration 0006; Django cannot declare a composite one). The line's own foreign keys then vouch for
+    # the invoice and the product, and a fact can no longer disagree with its line; two checks fewer per
+    # fact at commit. Cascades and PROTECT are still Django's, as before.
+    line = models.OneToOneField(
+        InvoiceLine, on_delete=models.CASCADE, related_name="fact", primary_key=True, db_constraint=False
+    )
     # Served by the (product, date_achat) index below; no single-column one.
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="facts", db_index=False)
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="facts")
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="facts", db_index=False, db_constraint=False
+    )
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="facts", db_constraint=False)
     date_achat = models.DateField()
     quantite_colis = _quantity()
     quantite_unitaire = _quantity()  # signed: returns and credit notes are negative
@@ -332,21 +354,25 @@ class PurchaseFact(models.Model):
 
 
 class PriceHistory(models.Model):
-    """The unit prices a product was bought at: one row per (product, invoice, price)."""
+    """The unit prices a product was bought at: one row per (product, invoice, price).
 
-    # Served by the unique (product, invoice, prix_unitaire) index; no single-column one.
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="prices", db_index=False)
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="+")
+    A view over the purchase facts (migration 0005), not a table: the loader would otherwise write a third
+    row per article line, with its indexes and foreign-key checks, only to repeat what the facts hold.
+    Read-only; it follows the facts, so it is deleted with them and never needs a cascade of its own.
+    """
+
+    # The first fact's line at that price: stable as long as the purchase is.
+    id = models.BigIntegerField(primary_key=True)
+    product = models.ForeignKey(
+        Product, on_delete=models.DO_NOTHING, related_name="prices", db_constraint=False
+    )
+    invoice = models.ForeignKey(Invoice, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
     date = models.DateField()
     prix_unitaire = _price()
 
     class Meta:
+        managed = False
         ordering = ["product", "date"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["product", "invoice", "prix_unitaire"], name="metro_price_product_invoice_unique"
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.product_id} {self.date} {self.prix_unitaire}"

@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from psycopg.types.array import ListBinaryDumper
 from psycopg.types.json import Jsonb
 
 from metro_etl import ParsedInvoice, ReconciliationReport
@@ -153,9 +152,9 @@ def _execute(params: dict[str, Any]) -> tuple[str, list[str] | None, list[int] |
     is not used there.
 
     Django's cursor binds client-side: it would render the ~45 arrays and values into ~15 kB of SQL text
-    per invoice, for the server to parse and plan again. Here the values travel as bound parameters
-    (arrays in binary: no text quoting on our side, no text parsing on the server's) and the prepared
-    plan skips parsing and planning. A prepared plan follows `search_path`: PostgreSQL replans it when
+    per invoice, for the server to parse and plan again. Here the values travel as bound parameters (each
+    array as one string, rows.array_literal, typed by its cast in the statement) and the prepared plan
+    skips parsing and planning. A prepared plan follows `search_path`: PostgreSQL replans it when
     the tenant's schema changes. (A pooler in transaction mode in front of PostgreSQL would need its
     prepared-statement support enabled.)
     """
@@ -167,7 +166,6 @@ def _execute(params: dict[str, Any]) -> tuple[str, list[str] | None, list[int] |
     threshold, raw.prepare_threshold = raw.prepare_threshold, 0
     try:
         with connection.wrap_database_errors, psycopg.RawCursor(raw) as cursor:
-            cursor.adapters.register_dumper(list, ListBinaryDumper)  # this cursor only
             cursor.execute(INVOICE_LOAD_SQL, [params[name] for name in PARAM_NAMES], prepare=True)
             row = cursor.fetchone()
     finally:

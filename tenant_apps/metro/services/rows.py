@@ -6,6 +6,7 @@ facts, prices) is done by the database inside the statement.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -45,7 +46,7 @@ def product_key(line: ArticleLine) -> str:
     return f"ean:{line.ean}" if line.ean else f"art:{line.article_number}"
 
 
-def product_arrays(lines: tuple[ArticleLine, ...], context: LoadContext) -> tuple[list[object], list[object]]:
+def product_arrays(lines: tuple[ArticleLine, ...], context: LoadContext) -> tuple[list[str], list[str]]:
     """The products of `lines` as the statement's parameters: (known keys, their ids) and new-product columns.
 
     A key the batch has already seen comes with its id; any other one comes with every column a new product
@@ -60,12 +61,36 @@ def product_arrays(lines: tuple[ArticleLine, ...], context: LoadContext) -> tupl
         else:
             new.setdefault(key, line)
     rows = [_product_values(key, line, context) for key, line in new.items()]
-    return [list(known), list(known.values())], _columns(rows, len(PRODUCT_COLUMNS))
+    return [array_literal(known, "text"), array_literal(known.values(), "bigint")], _columns(
+        rows, PRODUCT_COLUMNS
+    )
 
 
-def _columns(rows: list[tuple[object, ...]], width: int) -> list[object]:
-    """Rows → one list per column: each becomes an array parameter, zipped back by `unnest`."""
-    return [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
+def _columns(rows: list[tuple[object, ...]], columns: tuple[tuple[str, str], ...]) -> list[str]:
+    """Rows → one array per column: each becomes a parameter, zipped back by `unnest`."""
+    if not rows:
+        return ["{}"] * len(columns)
+    values = zip(*rows, strict=True)
+    return [array_literal(column, kind) for column, (_, kind) in zip(values, columns, strict=True)]
+
+
+def array_literal(values: Iterable[object], kind: str) -> str:
+    """`values` as the text of a PostgreSQL array of `kind` (the statement casts it: `$n::kind[]`).
+
+    One join per column, in C: psycopg's list dumpers walk every element in Python, which cost about
+    0.75 ms of a 40-line invoice's 1.3 ms on the client, more than building the rows. The server parses the
+    text about as fast as binary arrays. Strings are quoted and escaped (a designation may hold `"`, `\\`,
+    `,` or braces, or read NULL); numbers and None need neither (`str(Decimal)` is valid numeric input).
+    """
+    if kind == "text":
+        items = ["NULL" if v is None else '"' + _escape(str(v)) + '"' for v in values]
+    else:
+        items = ["NULL" if v is None else str(v) for v in values]
+    return "{" + ",".join(items) + "}"
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"') if "\\" in text or '"' in text else text
 
 
 # (column, SQL type) of a new product, in `_product_values` order.
@@ -165,9 +190,9 @@ LINE_COLUMNS = (
 Row = tuple[object, ...]
 
 
-def line_arrays(parsed: ParsedInvoice) -> list[object]:
-    """The lines of `parsed` as the statement's parameters: one list per `LINE_COLUMNS` entry."""
-    return _columns(line_rows(parsed), len(LINE_COLUMNS))
+def line_arrays(parsed: ParsedInvoice) -> list[str]:
+    """The lines of `parsed` as the statement's parameters: one array per `LINE_COLUMNS` entry."""
+    return _columns(line_rows(parsed), LINE_COLUMNS)
 
 
 def line_rows(parsed: ParsedInvoice) -> list[Row]:

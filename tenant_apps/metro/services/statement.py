@@ -10,7 +10,7 @@ Outcome, decided in SQL from the snapshot:
 - the number is already loaded → `duplicate`: the staged row points at that invoice (untouched when this
   very file is the one that loaded it);
 - it is new and may load (reconciled, or forced) → `loaded`: invoice, staged row, new products, lines,
-  facts, price points, credit-note links;
+  facts (price points are a view over them: models.PriceHistory), credit-note links;
 - otherwise → `unreconciled`: the staged row only.
 Concurrent loads (services.parallel): an import of the same number on another connection makes this one
 lose on the unique index of `numero` (IntegrityError); the loader runs it again, and its new snapshot makes
@@ -28,7 +28,6 @@ from ..models import (
     Invoice,
     InvoiceLine,
     LineKind,
-    PriceHistory,
     Product,
     PurchaseFact,
     StagedDocument,
@@ -42,12 +41,11 @@ def _unnest(prefix: str, columns: tuple[tuple[str, str], ...]) -> str:
 
 
 def _build() -> str:
-    inv, line, product, fact, price, staged = (
+    inv, line, product, fact, staged = (
         Invoice._meta.db_table,
         InvoiceLine._meta.db_table,
         Product._meta.db_table,
         PurchaseFact._meta.db_table,
-        PriceHistory._meta.db_table,
         StagedDocument._meta.db_table,
     )
     product_names = ", ".join(name for name, _ in PRODUCT_COLUMNS)
@@ -102,7 +100,12 @@ WITH cfg AS (
 ), new AS (
     SELECT * FROM {_unnest("np_", PRODUCT_COLUMNS)}
 ), found AS (
-    SELECT p.cle, p.id FROM {product} p JOIN new ON new.cle = p.cle
+    -- One index lookup per key. Not a join: a plan cached while the table was small scans all of it
+    -- (a prepared statement keeps its generic plan as the table grows). OFFSET 0 keeps the lookup from
+    -- being repeated in the WHERE.
+    SELECT cle, id FROM (
+        SELECT new.cle, (SELECT p.id FROM {product} p WHERE p.cle = new.cle) AS id FROM new OFFSET 0
+    ) f WHERE id IS NOT NULL
 ), created AS (
     -- Only keys absent from the snapshot; a concurrent insert of one is taken over by DO UPDATE, which
     -- also returns its id.
@@ -115,12 +118,19 @@ WITH cfg AS (
     RETURNING cle, id
 ), products AS (
     SELECT cle, id FROM known UNION ALL SELECT cle, id FROM found UNION ALL SELECT cle, id FROM created
+), fresh AS (
+    -- The existing products not flagged yet, by one index lookup each (see found): most invoices of a
+    -- batch find none, and then the UPDATE below does not run at all.
+    SELECT ARRAY(
+        SELECT k.id FROM unnest(%(known_ids)s::bigint[] || ARRAY(SELECT id FROM found)) AS k(id)
+        WHERE (SELECT p.aggregats_a_jour FROM {product} p WHERE p.id = k.id)
+    ) AS ids
 ), stale AS (
     -- Flagged in this transaction, so a crash before the batch's aggregate refresh is harmless; the
     -- condition skips products an earlier invoice of the batch already flagged.
     UPDATE {product} p SET aggregats_a_jour = false
-    WHERE p.id = ANY(%(known_ids)s::bigint[] || ARRAY(SELECT id FROM found))
-        AND p.aggregats_a_jour AND EXISTS (SELECT 1 FROM inv)
+    WHERE p.id = ANY((SELECT ids FROM fresh)::bigint[]) AND p.aggregats_a_jour
+        AND cardinality((SELECT ids FROM fresh)) > 0 AND EXISTS (SELECT 1 FROM inv)
 ), lines AS (
     INSERT INTO {line} (invoice_id, {line_names})
     SELECT inv.id, {line_values}
@@ -134,12 +144,6 @@ WITH cfg AS (
         l.prix_unitaire, l.prix_colis, l.colisage, l.montant_ht, COALESCE(l.montant_tva, 0)
     FROM lines l CROSS JOIN inv
     WHERE l.kind = '{LineKind.ARTICLE.value}'
-    RETURNING product_id, invoice_id, date_achat, prix_unitaire, quantite_unitaire
-), prices AS (
-    -- Price points come from purchases only: a return repeats a price already paid.
-    INSERT INTO {price} (product_id, invoice_id, date, prix_unitaire)
-    SELECT DISTINCT product_id, invoice_id, date_achat, prix_unitaire FROM facts WHERE quantite_unitaire > 0
-    ON CONFLICT DO NOTHING
 ), credit_notes AS (
     -- Credit notes that arrived before their invoice.
     UPDATE {inv} c SET facture_referencee_id = inv.id FROM inv

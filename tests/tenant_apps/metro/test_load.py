@@ -54,7 +54,7 @@ def state() -> dict[str, Any]:
         ),
         "lines": list(lines.values_list("invoice__numero", "position", "kind", "montant_ht", "product__cle")),
         "facts": PurchaseFact.objects.aggregate(
-            n=Count("id"), ht=Sum("montant_ht"), q=Sum("quantite_unitaire")
+            n=Count("pk"), ht=Sum("montant_ht"), q=Sum("quantite_unitaire")
         ),
         "prices": PriceHistory.objects.count(),
         "products": list(

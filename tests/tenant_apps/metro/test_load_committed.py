@@ -37,7 +37,7 @@ from tests.tenant_apps.metro.test_load import CREDIT_NOTE, ORIGINAL, WorkerDied,
 T = TypeVar("T")
 
 _TABLES = (
-    "metro_purchasefact, metro_pricehistory, metro_invoiceline, metro_stageddocument, metro_invoice, "
+    "metro_purchasefact, metro_invoiceline, metro_stageddocument, metro_invoice, "
     "metro_product, metro_pendingfile, metro_importbatch"
 )
 
