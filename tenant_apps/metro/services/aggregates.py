@@ -7,10 +7,55 @@ amounts are net of returns and credit notes.
 
 from __future__ import annotations
 
-from django.db import connection, transaction
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import DatabaseError, connection, transaction
+
+from shared_apps.core.exceptions import Conflict
 
 from ..models import Category, ClassificationRule, Product, PurchaseFact
 from ..normalise import category_match, rule_compile
+
+logger = logging.getLogger(__name__)
+
+# Concurrent imports of one tenant. A load flags a product stale only if it is not stale already (the flag
+# UPDATE costs), so an invoice still in flight on another connection may add facts to a product that a
+# refresh then rebuilds from a snapshot without them, and marks up to date: stale for good. Hence an
+# advisory lock per tenant schema: every connection loading a batch's invoices holds it SHARED (from
+# before its first invoice's snapshot to after its last commit); a refresh needs it EXCLUSIVE for its
+# transaction. Taken, no load is in flight and the refresh's statement sees every committed one; a load
+# starting meanwhile waits for the refresh's commit, so its snapshot sees the fresh flag and flags again.
+# Not taken, the products stay stale and the last batch to finish refreshes them all.
+_LOCK_NAMESPACE = 0x4D45_5452  # "METR": the first key of the two-key advisory lock, the schema the second
+
+
+@contextmanager
+def loads_running() -> Iterator[None]:
+    """Held by each connection while it loads invoices of a batch (see above)."""
+    key = "SELECT {}(%s, hashtext(current_schema()))"
+    with connection.cursor() as cursor:
+        cursor.execute(key.format("pg_advisory_lock_shared"), [_LOCK_NAMESPACE])
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(key.format("pg_advisory_unlock_shared"), [_LOCK_NAMESPACE])
+        except DatabaseError:
+            # Only in a caller's transaction that is already broken; the error that broke it is the one to
+            # see. The lock then goes with the connection, and refreshes wait for that (products stay stale).
+            logger.exception("could not release the METRO loading lock")
+
+
+def _no_load_in_flight() -> bool:
+    """Take the tenant's loading lock exclusively for the current transaction, if no load holds it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, hashtext(current_schema()))", [_LOCK_NAMESPACE])
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
 
 _REFRESH = """
 WITH targets AS (
@@ -54,15 +99,29 @@ WHERE p.id = targets.id
 
 
 def aggregates_refresh(*, all_products: bool = False) -> int:
-    """Recompute the aggregates of the stale products (or of all); returns how many were refreshed."""
+    """Recompute the aggregates of the stale products (or of all); returns how many were refreshed.
+
+    While another import of this tenant is loading, nothing is refreshed (0) unless `all_products` was
+    asked for, which is then refused (Conflict): see `loads_running`.
+    """
     sql = _REFRESH.format(
         product=Product._meta.db_table,
         fact=PurchaseFact._meta.db_table,
         where="true" if all_products else "NOT aggregats_a_jour",
     )
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql)
-        return int(cursor.rowcount)
+    with transaction.atomic():
+        if not _no_load_in_flight():
+            if all_products:
+                raise Conflict(
+                    "An import is loading invoices: recalculate once it has finished.", code="import_running"
+                )
+            logger.info(
+                "aggregates left stale: another import of this tenant is loading; it will refresh them"
+            )
+            return 0
+        with connection.cursor() as cursor:  # a statement after the lock: a snapshot with every load in it
+            cursor.execute(sql)
+            return int(cursor.rowcount)
 
 
 def products_classify() -> int:
@@ -116,4 +175,4 @@ def aggregates_recalculate() -> int:
     return aggregates_refresh(all_products=True)
 
 
-__all__ = ["aggregates_recalculate", "aggregates_refresh", "products_classify"]
+__all__ = ["aggregates_recalculate", "aggregates_refresh", "loads_running", "products_classify"]

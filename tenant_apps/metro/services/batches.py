@@ -36,7 +36,7 @@ from metro_etl import (
 
 from ..models import BatchStatus, DocumentStatus, ImportBatch, ImportSource, Invoice, StagedDocument
 from . import loading, parallel
-from .aggregates import aggregates_refresh
+from .aggregates import aggregates_refresh, loads_running
 from .parallel import ConnectionThreads
 
 PARSE_CHUNK = 64
@@ -284,7 +284,9 @@ def batch_import(
     context = loading.load_context_build()
     threads = parallel.load_workers(load_workers)
     try:
-        with ConnectionThreads(threads) if threads > 1 else nullcontext() as pool:
+        # The caller's connection holds the loading lock too (it loads when there is no pool), released
+        # before the refresh below asks for it exclusively.
+        with loads_running(), ConnectionThreads(threads) if threads > 1 else nullcontext() as pool:
             for start in range(0, len(files), PARSE_CHUNK):
                 chunk = files[start : start + PARSE_CHUNK]
                 for item, outcome in _chunk_import(chunk, batch, force, workers, context, pool):

@@ -24,6 +24,8 @@ from django.conf import settings
 from django.db import connection
 from django_tenants.utils import schema_context
 
+from .aggregates import loads_running
+
 T = TypeVar("T")
 _Task = tuple[Future[Any], Callable[[], Any]]
 
@@ -79,7 +81,7 @@ class ConnectionThreads:
 
     def _work(self) -> None:
         try:
-            with schema_context(self._schema):
+            with schema_context(self._schema), loads_running():
                 while (task := self._tasks.get()) is not None:
                     future, function = task
                     if not future.set_running_or_notify_cancel():

@@ -10,14 +10,17 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+import tenant_apps.metro.services.aggregates as aggregates
 import tenant_apps.metro.services.batches as batches
 import tenant_apps.metro.services.loading as loading
 from metro_etl import reconcile
+from shared_apps.core.exceptions import Conflict
 from shared_apps.tenants.models import Tenant
 from tenant_apps.metro.models import (
     BatchStatus,
@@ -269,3 +272,68 @@ def test_an_invoice_whose_statement_fails_at_commit_leaves_nothing_behind(commit
         with connection.cursor() as cursor:
             cursor.execute("SHOW synchronous_commit")
             assert cursor.fetchone() == ("on",)
+
+
+def _two_invoices_sharing_a_product() -> tuple[Path, Path, str]:
+    keys = {p: {loading.product_key(line) for line in _cached_parse(p).lines} for p in sample_paths()}
+    for first in sorted(keys):
+        for second in sorted(keys):
+            shared = keys[first] & keys[second]
+            if first != second and shared:
+                return first, second, min(shared)
+    raise AssertionError("no two sample invoices share a product")
+
+
+def _load(batch: ImportBatch, path: Path) -> batches.FileOutcome:
+    return batches.invoice_import_file(
+        path_or_bytes=path.read_bytes(), filename=path.name, batch=batch, parsed=_cached_parse(path)
+    )
+
+
+def test_a_refresh_while_another_import_is_loading_never_marks_its_products_up_to_date(
+    committing_tenant: Tenant,
+) -> None:
+    """The other import's invoice is in flight (its facts uncommitted) when a refresh runs: had the refresh
+    rebuilt the shared product from its snapshot and marked it up to date, the product would miss that
+    invoice for good (the invoice found it stale already, so did not flag it again)."""
+    first, second, key = _two_invoices_sharing_a_product()
+    with in_schema(committing_tenant):
+        batch = ImportBatch.objects.create(source=ImportSource.CLI)
+        assert _load(batch, first).statut == "imported"
+        assert Product.objects.get(cle=key).aggregats_a_jour is False
+    in_flight, finish = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def other_import() -> None:
+        try:
+            with in_schema(committing_tenant), aggregates.loads_running(), transaction.atomic():
+                assert _load(batch, second).statut == "imported"
+                in_flight.set()
+                finish.wait(timeout=30)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            in_flight.set()
+            connection.close()
+
+    thread = threading.Thread(target=other_import)
+    thread.start()
+    try:
+        assert in_flight.wait(timeout=30)
+        with in_schema(committing_tenant):
+            assert aggregates.aggregates_refresh() == 0  # a load is in flight: nothing marked up to date
+            with pytest.raises(Conflict) as refused:
+                aggregates.aggregates_recalculate()
+            assert refused.value.code == "import_running"
+    finally:
+        finish.set()
+        thread.join(timeout=30)
+    assert not errors, errors
+    with in_schema(committing_tenant):
+        assert aggregates.aggregates_refresh() > 0  # the last import to finish refreshes every stale one
+        product = Product.objects.get(cle=key)
+        bought = PurchaseFact.objects.filter(product=product, quantite_unitaire__gt=0)
+        assert product.aggregats_a_jour is True
+        assert product.nb_achats == bought.count() >= 2
+        facts = PurchaseFact.objects.filter(product=product)
+        assert product.montant_total_ht == sum(fact.montant_ht for fact in facts)
