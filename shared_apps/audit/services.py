@@ -86,7 +86,9 @@ def audit_record(
 
 @transaction.atomic
 def audit_pseudonymise(*, user_id: Any, email: str, pseudonym: str) -> int:
-    """GDPR (M4): unlink every audit row from a person and replace their e-mail snapshot by `pseudonym`.
+    """GDPR (M4): unlink every audit row from a person and replace their e-mail snapshot by `pseudonym`;
+    the IP address and user agent of the requests they made (as the subject with no other actor, or as
+    the actor) are emptied too.
 
     The only change the append-only trigger allows, and only inside this transaction: the session flag is
     set with SET LOCAL semantics and switched off again before returning. Rows where the person was the
@@ -95,11 +97,14 @@ def audit_pseudonymise(*, user_id: Any, email: str, pseudonym: str) -> int:
     the foreign keys PROTECT audited users.
     """
     events = AuditEvent.objects
+    untraced = {"ip": None, "user_agent": ""}  # the person's own requests: who else acted keeps theirs
     with connection.cursor() as cursor:
         # Transaction-local (is_local = true): a failure rolls the flag back with the transaction.
         cursor.execute("SELECT set_config(%s, 'on', true)", [PSEUDONYMISE_GUC])
-        rewritten = events.filter(user_id=user_id).update(user=None, email=pseudonym)
-        rewritten += events.filter(actor_id=user_id).update(actor=None, actor_email=pseudonym)
+        own = events.filter(user_id=user_id, actor__isnull=True)
+        rewritten = own.update(user=None, email=pseudonym, **untraced)
+        rewritten += events.filter(user_id=user_id).update(user=None, email=pseudonym)
+        rewritten += events.filter(actor_id=user_id).update(actor=None, actor_email=pseudonym, **untraced)
         if email:
             rewritten += events.filter(user__isnull=True, email__iexact=email).update(email=pseudonym)
             rewritten += events.filter(actor__isnull=True, actor_email__iexact=email).update(

@@ -212,6 +212,30 @@ def test_pseudonymise_unlinks_and_rewrites_only_the_identity_columns(tenant_a: T
     assert (other.user_id, other.email) == (admin.pk, "admin@example.com")
 
 
+def test_pseudonymise_empties_the_ip_and_agent_of_the_persons_own_requests_only(
+    tenant_a: Tenant, user: Any
+) -> None:
+    admin = User.objects.create_user("admin@example.com")
+    request = _request(HTTP_USER_AGENT="Jane's browser")
+    request.tenant = tenant_a
+    own = audit_record(event_type=EventType.LOGIN_SUCCEEDED, user=user, request=request)
+    as_actor = audit_record(event_type=EventType.USER_UPDATED, user=admin, actor=user, request=request)
+    admin_request = _request(HTTP_USER_AGENT="Admin's browser")
+    admin_request.META["REMOTE_ADDR"] = "198.51.100.9"
+    admin_request.tenant = tenant_a
+    acted_on = audit_record(
+        event_type=EventType.USER_DEACTIVATED, user=user, actor=admin, request=admin_request
+    )
+
+    audit_pseudonymise(user_id=user.pk, email=user.email, pseudonym="erased")
+
+    for row in (own, as_actor):
+        row.refresh_from_db()
+        assert (row.ip, row.user_agent) == (None, "")
+    acted_on.refresh_from_db()  # the admin's request: their address stays on the record
+    assert (acted_on.user_id, acted_on.ip, acted_on.user_agent) == (None, "198.51.100.9", "Admin's browser")
+
+
 def test_pseudonymise_switches_the_exception_off_again(event: AuditEvent, user: Any) -> None:
     with transaction.atomic():
         audit_pseudonymise(user_id=user.pk, email=user.email, pseudonym="erased")
@@ -228,11 +252,20 @@ def test_pseudonymise_switches_the_exception_off_again(event: AuditEvent, user: 
         "UPDATE audit_auditevent SET user_id = NULL, email = 'e', success = false WHERE id = %s",
         "UPDATE audit_auditevent SET email = 'e' WHERE id = %s",  # still linked: the snapshot stays
         "UPDATE audit_auditevent SET user_id = %s WHERE id = %s",  # moving a row to someone else
+        "UPDATE audit_auditevent SET ip = NULL, user_agent = '' WHERE id = %s",  # without unlinking
+        "UPDATE audit_auditevent SET user_id = NULL, ip = '192.0.2.1' WHERE id = %s",  # another address
+        "UPDATE audit_auditevent SET user_id = NULL, user_agent = 'forged' WHERE id = %s",
         "DELETE FROM audit_auditevent WHERE id = %s",
     ],
-    ids=["other-column", "email-while-linked", "relink", "delete"],
+    ids=["other-column", "email-while-linked", "relink", "untrace-linked", "new-ip", "new-agent", "delete"],
 )
-def test_with_the_flag_on_anything_but_unlinking_is_still_refused(event: AuditEvent, sql: str) -> None:
+def test_with_the_flag_on_anything_but_unlinking_is_still_refused(
+    tenant_a: Tenant, user: Any, sql: str
+) -> None:
+    request = _request(HTTP_USER_AGENT="Jane's browser")
+    request.tenant = tenant_a
+    event = audit_record(event_type=EventType.LOGIN_SUCCEEDED, user=user, request=request)
+    assert (event.ip, event.user_agent) == ("203.0.113.7", "Jane's browser")
     other = User.objects.create_user("other@example.com")
     params: list[Any] = [other.pk, event.pk] if sql.count("%s") == 2 else [event.pk]
     with transaction.atomic(), connection.cursor() as cursor:

@@ -246,9 +246,8 @@ def test_anonymisation_replaces_personal_fields_for_good(
     schemas = ["public", tenant_a.schema_name, tenant_b.schema_name]
     for personal in (email, "+33612345678", "Zoé"):
         assert _mentions(personal, schemas) == {}, personal
-    # Audit rows keep the request's IP and user agent (the append-only trigger lets pseudonymisation touch
-    # only the identity columns): the one place left, unlinked from the person.
-    assert set(_mentions("personal-agent", schemas)) == {"public.audit_auditevent.user_agent"}
+    # Audit rows of the person's own requests lose their IP and user agent with the link (audit 0006).
+    assert _mentions("personal-agent", schemas) == {}
     export = client_a.get(f"/api/v1/gdpr/export/{user_id}", **person.admin_a).json()
     assert all(s["ip_address"] is None and s["user_agent"] == "" for s in export["sessions"])
     assert client_a.get("/api/v1/auth/me", **bearer(person.tokens_a)).status_code == 401
