@@ -162,7 +162,17 @@ def _sign_in(*, tenant: Tenant, provider: str, profile: Profile, request: Any) -
     if identity is None:
         identity = _link_by_verified_email(tenant=tenant, provider=provider, profile=profile, request=request)
     if identity is None:
-        if profile.email and User.objects.filter(email__lower=profile.email.lower()).exists():
+        # A new person only with an address the provider vouches for. Otherwise anyone could create an
+        # account on someone else's address through a provider that does not check it (pre-account
+        # hijacking: the owner later "recovers" it by a password reset while the provider link stays
+        # the squatter's), and learn from the answer whether the address has an account here.
+        if not (profile.email and profile.email_verified):
+            raise ValidationFailed(
+                "The provider has not confirmed this e-mail address: confirm it there, or sign up with a "
+                "password.",
+                code="oauth_email_unverified",
+            )
+        if User.objects.filter(email__lower=profile.email.lower()).exists():
             raise Conflict(
                 "An account with this e-mail exists: sign in with it, then link this provider.",
                 code="oauth_account_exists",
@@ -258,6 +268,10 @@ def oauth_complete_registration(
         raise PermissionDenied("Self-registration is not open here.", code="self_signup_disabled")
     if not data.get("email"):
         raise ValidationFailed("The provider gave no e-mail address.", code="oauth_email_missing")
+    if data.get("email_verified") is not True:  # _sign_in issues none for one; a token of an older release
+        raise ValidationFailed(
+            "The provider has not confirmed this e-mail address.", code="oauth_email_unverified"
+        )
     profile = Profile(**{k: data[k] for k in ("subject", "email", "email_verified", "name", "avatar_url")})
     membership = member_create(
         tenant=tenant,

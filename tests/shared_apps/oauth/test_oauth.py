@@ -186,8 +186,24 @@ def test_an_unverified_email_never_links_to_an_existing_account(
     victim = make_member(tenant=tenant_a, user__email="zoe@example.org")
     fake.signed_in = {**fake.signed_in, "email_verified": False}
     response = _signed_in(client_a)
-    assert response.status_code == 409
+    assert response.status_code == 400
     assert not OAuthIdentity.objects.filter(user=victim.user).exists()
+
+
+@pytest.mark.parametrize("taken", [True, False], ids=["address-with-account", "free-address"])
+def test_an_unverified_email_cannot_sign_up_nor_tell_whether_the_address_has_an_account(
+    client_a: Client, fake: FakeProvider, tenant_a: Tenant, signup_open: None, taken: bool
+) -> None:
+    """Pre-account hijacking: no account is created on an address the provider does not vouch for, and
+    the answer is the same whether or not the address already has an account."""
+    if taken:
+        make_member(tenant=tenant_a, user__email="zoe@example.org")
+    fake.signed_in = {**fake.signed_in, "email_verified": False}
+    response = _signed_in(client_a)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "oauth_email_unverified"
+    assert "oauth_session_token" not in response.json()
+    assert User.objects.filter(email="zoe@example.org").count() == (1 if taken else 0)
 
 
 @pytest.mark.parametrize(("tenant_allows", "linked"), [(True, True), (False, False)])
