@@ -13,6 +13,8 @@ database), logs in once over HTTP for a real access token, then runs, one after 
                                      members (all with the right password)
 
 each `wrk -t2 -c<connections> -d<duration>s --latency`, Host: bench.localhost, against 127.0.0.1 only.
+Then a check, not a figure: 20 rounds of login, 20 requests to /auth/me, logout, 20 more; it prints how many
+requests with the logged-out token either worker accepted (0 is the only right answer).
 
 Benchmark-only settings, through the environment of this gunicorn and nothing else: the three login rate
 limits (per account, per IP, global per IP) are raised to 1,000,000 per minute, since every request comes
@@ -211,7 +213,30 @@ def run_backend(
         results["info"] = wrk(port, "/api/v1/info", args, [], None)
         results["me"] = wrk(port, "/api/v1/auth/me", args, [f"Authorization: Bearer {token}"], None)
         results["login"] = wrk(port, "/api/v1/auth/login", args, [], script)
+        accepted, asked = revocation_check(port)
+        print(f"{name}: requests with a logged-out token accepted by either worker: {accepted} of {asked}")
     return results
+
+
+def revocation_check(port: int, rounds: int = 20, requests: int = 20) -> tuple[int, int]:
+    """Logout must take effect on the next request in every worker, also one whose cache is warm.
+
+    Each round: log in, `requests` requests to /auth/me (the kernel spreads them over both workers,
+    warming their near caches of the session keys), log out (one worker), then as many again. Returns
+    how many of those later requests were accepted (must be 0) and how many were made.
+    """
+    accepted = 0
+    for n in range(rounds):
+        status, body = http(port, "/api/v1/auth/login", {"email": email(n), "password": PASSWORD})
+        if status != 200:
+            raise SystemExit(f"login failed: {status} {body!r}")
+        token = body["access_token"]
+        for _ in range(requests):
+            http(port, "/api/v1/auth/me", token=token)
+        if http(port, "/api/v1/auth/logout", {}, token=token)[0] != 200:
+            raise SystemExit("logout failed")
+        accepted += sum(http(port, "/api/v1/auth/me", token=token)[0] != 401 for _ in range(requests))
+    return accepted, rounds * requests
 
 
 def report(name: str, results: dict[str, Any]) -> None:
