@@ -379,6 +379,9 @@ OAUTH_PROVIDERS = {
 # Seconds a principal snapshot may be served from Redis; the services invalidate it on every change, so this
 # only bounds a change made outside them (admin, shell). 0 turns the cache off (one query per request).
 AUTHN_PRINCIPAL_CACHE_SECONDS = env.int("AUTHN_PRINCIPAL_CACHE_SECONDS", default=60)
+# The tenant-schema side of identity (sessions, MFA login challenges, API keys) that the public-schema
+# services call through shared_apps.authn.tenant_side (STYLE #1: shared_apps never imports tenant_apps).
+AUTHN_TENANT_SIDE = "tenant_apps.sessions.tenant_side"
 # Seconds this process may answer those keys from its own copy (shared_apps/authn/near_cache.py), which Redis
 # keeps exact by telling of every change; this only bounds a failure not foreseen there. 0 turns it off.
 AUTHN_NEAR_CACHE_SECONDS = env.float("AUTHN_NEAR_CACHE_SECONDS", default=5.0)

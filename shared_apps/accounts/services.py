@@ -19,11 +19,9 @@ from django.utils import timezone
 from shared_apps.audit.models import EventType
 from shared_apps.audit.services import audit_record
 from shared_apps.authn import principal_cache
+from shared_apps.authn.tenant_side import RevokeReason, tenant_side
 from shared_apps.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from shared_apps.tenants.models import Tenant
-from tenant_apps.apikeys.services import api_keys_revoke_for_user
-from tenant_apps.sessions.models import RevokeReason
-from tenant_apps.sessions.services import sessions_revoke, sessions_revoke_everywhere
 
 from .managers import normalize_email
 from .models import Membership, User
@@ -249,8 +247,8 @@ def member_update(
             setattr(membership, key, value)
         membership.save(update_fields=[*flags, "updated_at"])
         if flags.get("is_active") is False:
-            sessions_revoke(user_id=user.pk, reason=RevokeReason.DEACTIVATED)
-            api_keys_revoke_for_user(user_id=user.pk, reason=RevokeReason.DEACTIVATED)
+            tenant_side().sessions_revoke(user_id=user.pk, reason=RevokeReason.DEACTIVATED)
+            tenant_side().api_keys_revoke_for_user(user_id=user.pk, reason=RevokeReason.DEACTIVATED)
     if changed or flags:
         principal_cache.forget_user(user.pk)
         audit_record(
@@ -286,8 +284,8 @@ def member_remove(
     belong to other tenants, and the audit log keeps pointing at it."""
     user = membership.user
     _forbid_self(actor, user)
-    sessions_revoke(user_id=user.pk, reason=RevokeReason.REMOVED)
-    api_keys_revoke_for_user(user_id=user.pk, reason=RevokeReason.REMOVED)
+    tenant_side().sessions_revoke(user_id=user.pk, reason=RevokeReason.REMOVED)
+    tenant_side().api_keys_revoke_for_user(user_id=user.pk, reason=RevokeReason.REMOVED)
     membership.delete()
     principal_cache.forget_user(user.pk)
     audit_record(
@@ -315,7 +313,7 @@ def password_change(
     _set_password(user=user, password=new_password, tenant=tenant)
     user.save(update_fields=["password", "password_changed_at", "updated_at"])
     principal_cache.forget_user(user.pk)
-    revoked = sessions_revoke_everywhere(
+    revoked = tenant_side().sessions_revoke_everywhere(
         user=user, reason=RevokeReason.PASSWORD_CHANGED, except_session_id=session_id
     )
     audit_record(
@@ -339,5 +337,5 @@ def password_set_by_reset(*, tenant: Tenant, user: User, new_password: str) -> P
     _set_password(user=user, password=new_password, tenant=tenant)
     user.save(update_fields=["password", "password_changed_at", "updated_at"])
     principal_cache.forget_user(user.pk)
-    revoked = sessions_revoke_everywhere(user=user, reason=RevokeReason.PASSWORD_RESET)
+    revoked = tenant_side().sessions_revoke_everywhere(user=user, reason=RevokeReason.PASSWORD_RESET)
     return PasswordSet(user=user, sessions_revoked=revoked)

@@ -22,13 +22,9 @@ from rest_framework.request import Request
 from shared_apps.accounts.models import User
 from shared_apps.core.exceptions import PermissionDenied
 from shared_apps.tenants.models import Tenant
-from tenant_apps.sessions.selectors import (
-    principal_for_token,
-    principal_from_snapshot,
-    principal_snapshot_read,
-)
 
 from . import principal_cache
+from .tenant_side import tenant_side
 from .tokens import SCOPE_MFA_SETUP, AccessClaims, InvalidToken, access_token_decode
 
 logger = logging.getLogger(__name__)
@@ -90,7 +86,7 @@ class AccessTokenAuthentication(BaseAuthentication):
         """From Redis's snapshot when it has a valid one (no SQL at all); else from the database, kept in
         Redis for the next request when Redis answered for the session."""
         if cached.revoked is None:  # no Redis answer: the session row is read too
-            return principal_for_token(
+            return tenant_side().principal_for_token(
                 tenant=tenant,
                 user_id=claims.user_id,
                 session_id=claims.session_id,
@@ -98,16 +94,16 @@ class AccessTokenAuthentication(BaseAuthentication):
                 session_checked=False,
             )
         if cached.snapshot is not None:
-            user = principal_from_snapshot(cached.snapshot, now=now)
+            user = tenant_side().principal_from_snapshot(cached.snapshot, now=now)
             if user is not None:
                 return user
-        snapshot = principal_snapshot_read(tenant=tenant, user_id=claims.user_id, now=now)
+        snapshot = tenant_side().principal_snapshot_read(tenant=tenant, user_id=claims.user_id, now=now)
         if snapshot is None:
             return None
         principal_cache.store(
             tenant_id=tenant.pk, user_id=claims.user_id, stamp=cached.stamp, snapshot=snapshot
         )
-        return principal_from_snapshot(snapshot, now=now)
+        return tenant_side().principal_from_snapshot(snapshot, now=now)
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'

@@ -32,17 +32,10 @@ from shared_apps.ratelimit.keys import account_scope, global_ip_scope, ip_scope
 from shared_apps.ratelimit.lockout import LockState, failure_clear, failure_register, lock_state
 from shared_apps.ratelimit.services import RateLimit, enforce
 from shared_apps.tenants.models import Tenant
-from tenant_apps.sessions.models import RevokeReason, UserSession
-from tenant_apps.sessions.services import (
-    mfa_challenge_issue,
-    session_id_for_refresh_token,
-    session_start,
-    sessions_revoke,
-    token_refresh,
-)
 
 from . import principal_cache
 from .mfa import mfa_setup_pending, user_has_mfa
+from .tenant_side import IssuedSession, RevokeReason, tenant_side
 from .tokens import SCOPE_MFA_SETUP, AccessClaims, access_token_encode
 
 logger = logging.getLogger(__name__)
@@ -90,7 +83,7 @@ def _failure(state: LockState | None) -> LoginFailed:
     return LoginFailed(BAD_CREDENTIALS, details=details)
 
 
-def _issue(*, tenant: Tenant, session: UserSession, refresh_token: str, now: datetime) -> TokenPair:
+def _issue(*, tenant: Tenant, session: IssuedSession, refresh_token: str, now: datetime) -> TokenPair:
     # Decided at every issue (login and refresh), so a refresh cannot shed the MFA set-up restriction.
     restricted = mfa_setup_pending(tenant=tenant, user=session.user, auth_methods=session.auth_methods)
     access, expires_in = access_token_encode(
@@ -148,7 +141,7 @@ def auth_login(
     if guarded:
         failure_clear(scope)
     if user_has_mfa(user):
-        token, lifetime = mfa_challenge_issue(user=user, ip=ip, user_agent=_user_agent(request))
+        token, lifetime = tenant_side().mfa_challenge_issue(user=user, ip=ip, user_agent=_user_agent(request))
         return LoginResult(mfa_session_token=token, mfa_expires_in=lifetime)
     return LoginResult(
         tokens=login_complete(tenant=tenant, user=user, factor=Factor.PASSWORD, request=request)
@@ -214,7 +207,7 @@ def _mail_lock(*, address: str, tenant_name: str, minutes: int) -> None:
 def login_complete(*, tenant: Tenant, user: User, factor: str, request: Any) -> TokenPair:
     """Open the session after every factor passed (M3's second-factor step calls this too)."""
     now = timezone.now()
-    started = session_start(
+    started = tenant_side().session_start(
         tenant=tenant,
         user=user,
         ip=client_ip(getattr(request, "_request", request)) or None,
@@ -237,7 +230,7 @@ def login_complete(*, tenant: Tenant, user: User, factor: str, request: Any) -> 
 
 def auth_refresh(*, tenant: Tenant, refresh_token: str) -> TokenPair:
     now = timezone.now()
-    rotated = token_refresh(tenant=tenant, refresh_token=refresh_token, now=now)
+    rotated = tenant_side().token_refresh(tenant=tenant, refresh_token=refresh_token, now=now)
     return _issue(tenant=tenant, session=rotated.session, refresh_token=rotated.refresh_token, now=now)
 
 
@@ -254,14 +247,16 @@ def auth_logout(
 ) -> int:
     """End the current session, or the one named (by id or refresh token), or all of the caller's."""
     if all_sessions:
-        count = sessions_revoke(user_id=user.pk, reason=RevokeReason.LOGOUT_ALL)
+        count = tenant_side().sessions_revoke(user_id=user.pk, reason=RevokeReason.LOGOUT_ALL)
     else:
         target = session_id or claims.session_id
         if refresh_token:
-            target = session_id_for_refresh_token(user_id=user.pk, refresh_token=refresh_token)
+            target = tenant_side().session_id_for_refresh_token(user_id=user.pk, refresh_token=refresh_token)
             if target is None:
                 raise NotFound("No such session.", code="session_not_found")
-        count = sessions_revoke(user_id=user.pk, reason=RevokeReason.LOGOUT, session_ids=[target])
+        count = tenant_side().sessions_revoke(
+            user_id=user.pk, reason=RevokeReason.LOGOUT, session_ids=[target]
+        )
     audit_record(
         event_type=EventType.LOGOUT,
         tenant=tenant,

@@ -29,6 +29,7 @@ from shared_apps.audit.models import EventType, Factor
 from shared_apps.audit.services import audit_record
 from shared_apps.authn import principal_cache
 from shared_apps.authn.services import TokenPair, login_complete
+from shared_apps.authn.tenant_side import tenant_side
 from shared_apps.core.exceptions import (
     Conflict,
     NotAuthenticated,
@@ -45,11 +46,6 @@ from shared_apps.ratelimit.lockout import (
 )
 from shared_apps.ratelimit.services import RateLimit, enforce
 from shared_apps.tenants.models import Tenant
-from tenant_apps.sessions.services import (
-    mfa_challenge_consume,
-    mfa_challenge_peek,
-    mfa_challenges_end_everywhere,
-)
 
 from . import recovery, totp
 from .models import RecoveryCode, TOTPDevice
@@ -206,7 +202,7 @@ def _failure(*, user: User, tenant: Tenant | None, request: Any, factor: str, re
         details={"consecutive_failures": state.failures},
     )
     if state.lock_started:
-        ended = mfa_challenges_end_everywhere(user=user)
+        ended = tenant_side().mfa_challenges_end_everywhere(user=user)
         audit_record(
             event_type=EventType.MFA_LOCKED,
             tenant=tenant,
@@ -354,7 +350,7 @@ def auth_login_mfa(
     invalid = NotAuthenticated(
         "The MFA session is invalid or expired; log in again.", code="invalid_mfa_session"
     )
-    user = mfa_challenge_peek(token=mfa_session_token)
+    user = tenant_side().mfa_challenge_peek(token=mfa_session_token)
     if user is None or not Membership.objects.filter(user=user, tenant=tenant, is_active=True).exists():
         raise invalid
     check = mfa_code_check(user=user, code=code, kind=kind, tenant=tenant, request=request)
@@ -363,7 +359,7 @@ def auth_login_mfa(
     if not check.ok:
         raise MfaLoginFailed("The code is not valid.")
     with transaction.atomic():
-        if mfa_challenge_consume(token=mfa_session_token) is None:
+        if tenant_side().mfa_challenge_consume(token=mfa_session_token) is None:
             raise invalid
         return login_complete(tenant=tenant, user=user, factor=check.factor, request=request)
 

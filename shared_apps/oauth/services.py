@@ -27,11 +27,11 @@ from shared_apps.audit.models import EventType, Factor
 from shared_apps.audit.services import audit_record
 from shared_apps.authn.mfa import user_has_mfa
 from shared_apps.authn.services import TokenPair, login_complete
+from shared_apps.authn.tenant_side import tenant_side
 from shared_apps.core import crypto
 from shared_apps.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from shared_apps.core.net import client_ip
 from shared_apps.tenants.models import Domain, Tenant
-from tenant_apps.sessions.services import mfa_challenge_issue
 
 from .models import FlowPurpose, OAuthFlow, OAuthIdentity
 from .providers import Profile, authorization_url, profile_fetch, provider_config
@@ -209,7 +209,7 @@ def _login(*, tenant: Tenant, identity: OAuthIdentity, profile: Profile, request
     if user_has_mfa(user):
         ip = client_ip(getattr(request, "_request", request)) or None
         agent = str(getattr(request, "META", {}).get("HTTP_USER_AGENT", ""))
-        token, _ = mfa_challenge_issue(user=user, ip=ip, user_agent=agent)
+        token, _ = tenant_side().mfa_challenge_issue(user=user, ip=ip, user_agent=agent)
         return CallbackResult(provider=identity.provider, profile=profile, mfa_session_token=token)
     tokens = login_complete(tenant=tenant, user=user, factor=Factor.OAUTH, request=request)
     return CallbackResult(provider=identity.provider, profile=profile, tokens=tokens)

@@ -12,10 +12,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.authn.context import request_tenant, request_user
+from shared_apps.authn.tenant_side import RevokeReason
 from shared_apps.core.exceptions import NotFound
 from shared_apps.rbac.enums import PermissionCode
 
-from .models import RevokeReason, UserSession
+from .models import UserSession
 from .selectors import session_get_for_user, session_list_for_user
 from .services import sessions_revoke
 

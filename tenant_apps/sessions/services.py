@@ -20,11 +20,12 @@ from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.models import EventType
 from shared_apps.audit.services import audit_record
 from shared_apps.authn import revocation
+from shared_apps.authn.tenant_side import RevokeReason
 from shared_apps.authn.tokens import opaque_secret, secret_digest
 from shared_apps.core.exceptions import NotAuthenticated
 from shared_apps.tenants.models import Tenant
 
-from .models import MfaChallenge, RefreshToken, RevokeReason, UserSession
+from .models import MfaChallenge, RefreshToken, UserSession
 from .useragent import parse_user_agent
 
 INVALID_REFRESH = "The refresh token is invalid or expired."
