@@ -41,22 +41,23 @@ def self_register(
 ) -> Membership:
     """The new member's membership; for a taken address, an unsaved one shaped as if it were new."""
     address = clean_email(email)
-    existing = User.objects.filter(email__lower=address).first()
-    if existing is None:
-        try:
-            return member_create(
-                tenant=tenant,
-                email=address,
-                password=password,
-                first_name=first_name,
-                last_name=last_name,
-                request=request,
-            )
-        except Conflict:  # the same address signed up at the same moment
-            existing = User.objects.get(email__lower=address)
+    try:
+        # member_create looks the address up first (and settles a concurrent sign-up of it by the unique
+        # index), before any password check: a taken address leaves here with nothing created.
+        return member_create(
+            tenant=tenant,
+            email=address,
+            password=password,
+            first_name=first_name,
+            last_name=last_name,
+            request=request,
+        )
+    except Conflict as error:
+        if error.code != "email_taken":
+            raise
     return _taken(
         tenant=tenant,
-        existing=existing,
+        existing=User.objects.get(email__lower=address),
         address=address,
         password=password,
         first_name=first_name,
