@@ -1,0 +1,159 @@
+"""What differs when the database is a Citus coordinator with schema-based sharding, and nothing else.
+
+The same code runs on plain PostgreSQL and on Citus: Citus is detected (its extension in the database), not
+configured. Three things differ there:
+
+- tenant tables point at public tables (`accounts_user`); a sharded schema may only reference *reference
+  tables* (copied to every node), so those public tables, and what they in turn reference, are made
+  reference tables by a migration;
+- a new tenant's schema is built from the template's statements one at a time with sharding off (a plain
+  schema on the coordinator), then handed to `citus_schema_distribute`, which moves it, tables and rows, to
+  one worker as one colocated group. Replaying the script as one multi-statement string, or with sharding on,
+  leaves tables behind on the coordinator;
+- no foreign key may run from a public table to a tenant table or between tenants (checks.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlparse
+from django.apps import apps as global_apps
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Model
+
+_SHARDING_SETTING = "citus.enable_schema_based_sharding"
+
+# Per database (name, host, port): whether the citus extension is there. An extension is not created or
+# dropped under a running application, so one look per process is enough.
+_detected: dict[tuple[str, str, str], bool] = {}
+
+
+def citus_installed(cursor: Any) -> bool:
+    """Whether the database behind `cursor` has the citus extension (no cache)."""
+    cursor.execute("SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus'")
+    return cursor.fetchone() is not None
+
+
+def citus_active(*, wrapper: BaseDatabaseWrapper | None = None) -> bool:
+    """Whether the default database (or `wrapper`'s) is a Citus coordinator, looked up once per process."""
+    wrapper = wrapper or connection
+    params = wrapper.settings_dict
+    key = (str(params.get("NAME")), str(params.get("HOST") or ""), str(params.get("PORT") or ""))
+    if key not in _detected:
+        with wrapper.cursor() as cursor:
+            _detected[key] = citus_installed(cursor)
+    return _detected[key]
+
+
+def tenant_app_labels() -> set[str]:
+    """Labels of the apps whose tables live in each tenant schema only (not also in public)."""
+    shared = set(settings.SHARED_APPS)
+    return {
+        config.label
+        for config in global_apps.get_app_configs()
+        if config.name in settings.TENANT_APPS and config.name not in shared
+    }
+
+
+def foreign_key_targets(model: type[Model]) -> list[tuple[str, type[Model]]]:
+    """(field name, referenced model) of each foreign key and one-to-one column of `model`."""
+    return [
+        (field.name, field.related_model)
+        for field in model._meta.get_fields(include_hidden=True)
+        if field.concrete
+        and (field.many_to_one or field.one_to_one)
+        and isinstance(field.related_model, type)
+    ]
+
+
+def public_tables_referenced_by_tenants(models: Iterable[type[Model]], tenant_labels: set[str]) -> list[str]:
+    """Public tables that tenant tables reference, then those they reference in turn, the referenced first.
+
+    `models` may come from a migration's historical registry: only table names and foreign keys are read."""
+    models = list(models)
+    roots = [
+        target
+        for model in models
+        if model._meta.app_label in tenant_labels
+        for _, target in foreign_key_targets(model)
+        if target._meta.app_label not in tenant_labels
+    ]
+    ordered: list[str] = []
+    seen: set[str] = set()
+
+    def visit(model: type[Model]) -> None:
+        table = model._meta.db_table
+        if table in seen:
+            return
+        seen.add(table)
+        for _, target in foreign_key_targets(model):
+            if target is not model:
+                visit(target)
+        ordered.append(table)
+
+    for root in roots:
+        visit(root)
+    return ordered
+
+
+def reference_tables_create(cursor: Any, tables: Sequence[str]) -> None:
+    """Make `tables` (public, the referenced first) reference tables; those already distributed are left."""
+    for table in tables:
+        cursor.execute(
+            "SELECT 1 FROM pg_dist_partition WHERE logicalrelid = %s::regclass AND partmethod = 'n' "
+            "AND repmodel = 't'",
+            [f'public."{table}"'],
+        )
+        if cursor.fetchone() is None:
+            cursor.execute("SELECT create_reference_table(%s)", [f'public."{table}"'])
+
+
+def reference_tables_undo(cursor: Any, tables: Sequence[str]) -> None:
+    """Make `tables` plain coordinator tables again (Citus refuses while a sharded schema references one)."""
+    for table in reversed(tables):
+        cursor.execute(
+            "SELECT 1 FROM pg_dist_partition WHERE logicalrelid = %s::regclass", [f'public."{table}"']
+        )
+        if cursor.fetchone() is not None:
+            cursor.execute(
+                "SELECT undistribute_table(%s, cascade_via_foreign_keys => true)", [f'public."{table}"']
+            )
+
+
+def _set_sharding(cursor: Any, value: str) -> str:
+    """Set schema-based sharding for the rest of the transaction; returns the value it had."""
+    cursor.execute("SELECT current_setting(%s), set_config(%s, %s, true)", [_SHARDING_SETTING] * 2 + [value])
+    return str(cursor.fetchone()[0])
+
+
+def local_schema_create(schema_name: str) -> None:
+    """CREATE SCHEMA as a plain coordinator schema, whatever the sharding setting (the tenant template)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if not citus_active():
+            cursor.execute(f'CREATE SCHEMA "{schema_name}"')
+            return
+        previous = _set_sharding(cursor, "off")
+        cursor.execute(f'CREATE SCHEMA "{schema_name}"')
+        _set_sharding(cursor, previous)
+
+
+def split_statements(sql: str) -> list[str]:
+    """Top-level statements of a script (quotes, dollar quotes and comments respected)."""
+    # Django's own PostgreSQL backend hands a script over whole, so its split is not used here.
+    return [statement for statement in sqlparse.split(sql) if statement.strip(" ;\n")]
+
+
+def sharded_schema_create(schema_name: str, statements: Sequence[str]) -> None:
+    """Build `schema_name` from `statements` as a plain schema, then distribute it to a worker.
+
+    One transaction (the caller's, if any): a failure leaves no schema on any node."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        previous = _set_sharding(cursor, "off")
+        for statement in statements:
+            cursor.execute(statement)
+        cursor.execute("SELECT citus_schema_distribute(%s::regnamespace)", [f'"{schema_name}"'])
+        _set_sharding(cursor, previous)

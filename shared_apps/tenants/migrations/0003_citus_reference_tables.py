@@ -1,0 +1,39 @@
+"""On a Citus coordinator, make the public tables that tenant tables reference reference tables.
+
+A sharded tenant schema lives on one worker; its foreign keys to public tables (`accounts_user`) can only
+be enforced there if those tables are copied to every node. On plain PostgreSQL this does nothing."""
+
+from typing import Any
+
+from django.db import migrations
+
+from shared_apps.tenants import citus
+
+
+def _tables(apps: Any) -> list[str]:
+    return citus.public_tables_referenced_by_tenants(apps.get_models(), citus.tenant_app_labels())
+
+
+def make_reference_tables(apps: Any, schema_editor: Any) -> None:
+    with schema_editor.connection.cursor() as cursor:
+        if citus.citus_installed(cursor):
+            citus.reference_tables_create(cursor, _tables(apps))
+
+
+def undo_reference_tables(apps: Any, schema_editor: Any) -> None:
+    with schema_editor.connection.cursor() as cursor:
+        if citus.citus_installed(cursor):
+            citus.reference_tables_undo(cursor, _tables(apps))
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("tenants", "0002_tenant_deleted_at"),
+        ("accounts", "0001_initial"),
+        # Every tenant app's models as they stand, so that all their foreign keys to public tables are seen.
+        ("user_sessions", "0001_initial"),
+        ("apikeys", "0001_initial"),
+        ("metro", "0007_product_fillfactor"),
+    ]
+
+    operations = [migrations.RunPython(make_reference_tables, undo_reference_tables)]
