@@ -112,6 +112,34 @@ def reference_tables_create(cursor: Any, tables: Sequence[str]) -> None:
             cursor.execute("SELECT create_reference_table(%s)", [f'public."{table}"'])
 
 
+# Every sequence-backed column of the public tables that Citus manages (reference or coordinator-local).
+_MANAGED_SEQUENCES_SQL = """
+SELECT format('public.%I', c.relname), format('%I', a.attname), seq
+FROM pg_dist_partition p
+JOIN pg_class c ON c.oid = p.logicalrelid
+JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped,
+LATERAL pg_get_serial_sequence(format('public.%I', c.relname), a.attname) AS seq
+WHERE c.relnamespace = 'public'::regnamespace AND seq IS NOT NULL
+"""
+
+
+def sequences_realign(cursor: Any) -> None:
+    """Move each managed public table's sequence past its highest value.
+
+    Turning a table that already has rows into a Citus table (a reference table, or a coordinator table
+    that Citus converts because a key ties it to one) gives it a fresh sequence that starts at 1 again: the
+    next insert would collide with the rows seeded by earlier migrations."""
+    cursor.execute(_MANAGED_SEQUENCES_SQL)
+    for table, column, sequence in cursor.fetchall():
+        cursor.execute(f"SELECT max({column}) FROM {table}")  # noqa: S608 - names quoted by format() above
+        highest = cursor.fetchone()[0]
+        if highest is not None:
+            cursor.execute(
+                f"SELECT setval(%s, GREATEST(%s, (SELECT last_value FROM {sequence})))",  # noqa: S608 - idem
+                [sequence, highest],
+            )
+
+
 def reference_tables_undo(cursor: Any, tables: Sequence[str]) -> None:
     """Make `tables` plain coordinator tables again (Citus refuses while a sharded schema references one)."""
     for table in reversed(tables):

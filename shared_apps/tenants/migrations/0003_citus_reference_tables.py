@@ -18,6 +18,7 @@ def make_reference_tables(apps: Any, schema_editor: Any) -> None:
     with schema_editor.connection.cursor() as cursor:
         if citus.citus_installed(cursor):
             citus.reference_tables_create(cursor, _tables(apps))
+            citus.sequences_realign(cursor)
 
 
 def undo_reference_tables(apps: Any, schema_editor: Any) -> None:

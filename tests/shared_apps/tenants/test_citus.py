@@ -137,3 +137,14 @@ def test_citus_refuses_a_key_between_tenants() -> None:
             'ALTER TABLE "alpha".metro_category ADD CONSTRAINT cross_tenant '
             'FOREIGN KEY (id) REFERENCES "beta".metro_category (id)'
         )
+
+
+def test_public_rows_seeded_before_citus_took_the_tables_keep_their_sequences_ahead() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(citus._MANAGED_SEQUENCES_SQL)
+        managed = cursor.fetchall()
+        assert any(table == "public.rbac_permission" for table, _, _ in managed)  # seeded by a migration
+        for table, column, sequence in managed:
+            cursor.execute(f"SELECT max({column}), (SELECT last_value FROM {sequence}) FROM {table}")  # noqa: S608
+            highest, last_value = cursor.fetchone()
+            assert highest is None or last_value >= highest, table
