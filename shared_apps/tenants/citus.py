@@ -140,18 +140,6 @@ def sequences_realign(cursor: Any) -> None:
             )
 
 
-def reference_tables_undo(cursor: Any, tables: Sequence[str]) -> None:
-    """Make `tables` plain coordinator tables again (Citus refuses while a sharded schema references one)."""
-    for table in reversed(tables):
-        cursor.execute(
-            "SELECT 1 FROM pg_dist_partition WHERE logicalrelid = %s::regclass", [f'public."{table}"']
-        )
-        if cursor.fetchone() is not None:
-            cursor.execute(
-                "SELECT undistribute_table(%s, cascade_via_foreign_keys => true)", [f'public."{table}"']
-            )
-
-
 def _set_sharding(cursor: Any, value: str) -> str:
     """Set schema-based sharding for the rest of the transaction; returns the value it had."""
     cursor.execute("SELECT current_setting(%s), set_config(%s, %s, true)", [_SHARDING_SETTING] * 2 + [value])

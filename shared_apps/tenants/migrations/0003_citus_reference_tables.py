@@ -1,7 +1,11 @@
 """On a Citus coordinator, make the public tables that tenant tables reference reference tables.
 
 A sharded tenant schema lives on one worker; its foreign keys to public tables (`accounts_user`) can only
-be enforced there if those tables are copied to every node. On plain PostgreSQL this does nothing."""
+be enforced there if those tables are copied to every node. On plain PostgreSQL this does nothing.
+
+Unapplying leaves the tables as they are: Citus cannot turn them back (`undistribute_table` refuses the
+identity columns of the coordinator tables keyed to them), and a reference table still serves as a plain one;
+applying again finds them done."""
 
 from typing import Any
 
@@ -21,12 +25,6 @@ def make_reference_tables(apps: Any, schema_editor: Any) -> None:
             citus.sequences_realign(cursor)
 
 
-def undo_reference_tables(apps: Any, schema_editor: Any) -> None:
-    with schema_editor.connection.cursor() as cursor:
-        if citus.citus_installed(cursor):
-            citus.reference_tables_undo(cursor, _tables(apps))
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("tenants", "0002_tenant_deleted_at"),
@@ -37,4 +35,4 @@ class Migration(migrations.Migration):
         ("metro", "0007_product_fillfactor"),
     ]
 
-    operations = [migrations.RunPython(make_reference_tables, undo_reference_tables)]
+    operations = [migrations.RunPython(make_reference_tables, migrations.RunPython.noop)]
