@@ -3,9 +3,10 @@
 The same code runs on plain PostgreSQL and on Citus: Citus is detected (its extension in the database), not
 configured. Three things differ there:
 
-- tenant tables point at public tables (`accounts_user`); a sharded schema may only reference *reference
-  tables* (copied to every node), so those public tables, and what they in turn reference, are made
-  reference tables by a migration;
+- tenant tables point at public tables (`accounts_user`), and tenant queries join a few (memberships,
+  roles); a sharded schema may only reference, and its queries only join, *reference tables* (copied to
+  every node), so those public tables, and what they in turn reference, are made reference tables by a
+  migration;
 - a new tenant's schema is built from the template's statements one at a time with sharding off (a plain
   schema on the coordinator), then handed to `citus_schema_distribute`, which moves it, tables and rows, to
   one worker as one colocated group. Replaying the script as one multi-statement string, or with sharding on,
@@ -70,10 +71,22 @@ def foreign_key_targets(model: type[Model]) -> list[tuple[str, type[Model]]]:
     ]
 
 
-def public_tables_referenced_by_tenants(models: Iterable[type[Model]], tenant_labels: set[str]) -> list[str]:
-    """Public tables that tenant tables reference, then those they reference in turn, the referenced first.
+# Public models that tenant-side queries join or correlate with tenant tables: an API key's creator's
+# membership and roles (tenant_apps/apikeys), the members behind sessions. Citus can run such a query on the
+# tenant's worker only if these tables are there too; a coordinator-only table there fails with "direct joins
+# between distributed and local tables are not supported".
+JOINED_BY_TENANT_QUERIES = frozenset(
+    {"accounts.membership", "rbac.roleassignment", "rbac.role", "rbac.role_permissions", "rbac.permission"}
+)
 
-    `models` may come from a migration's historical registry: only table names and foreign keys are read."""
+
+def reference_table_names(models: Iterable[type[Model]], tenant_labels: set[str]) -> list[str]:
+    """Public tables to copy to every node, the referenced first: those that tenant tables reference or
+    tenant queries join (JOINED_BY_TENANT_QUERIES), then those they reference in turn (a reference table may
+    only reference reference tables).
+
+    `models` may come from a migration's historical registry (with its auto-created through models): only
+    table names, labels and foreign keys are read."""
     models = list(models)
     roots = [
         target
@@ -81,7 +94,7 @@ def public_tables_referenced_by_tenants(models: Iterable[type[Model]], tenant_la
         if model._meta.app_label in tenant_labels
         for _, target in foreign_key_targets(model)
         if target._meta.app_label not in tenant_labels
-    ]
+    ] + [model for model in models if model._meta.label_lower in JOINED_BY_TENANT_QUERIES]
     ordered: list[str] = []
     seen: set[str] = set()
 

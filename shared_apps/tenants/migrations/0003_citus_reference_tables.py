@@ -1,7 +1,9 @@
-"""On a Citus coordinator, make the public tables that tenant tables reference reference tables.
+"""On a Citus coordinator, make the public tables that tenant tables reference, or tenant queries join,
+reference tables.
 
 A sharded tenant schema lives on one worker; its foreign keys to public tables (`accounts_user`) can only
-be enforced there if those tables are copied to every node. On plain PostgreSQL this does nothing.
+be enforced there, and its queries can only join public tables (memberships, roles) there, if those tables
+are copied to every node. On plain PostgreSQL this does nothing.
 
 Unapplying leaves the tables as they are: Citus cannot turn them back (`undistribute_table` refuses the
 identity columns of the coordinator tables keyed to them), and a reference table still serves as a plain one;
@@ -15,7 +17,7 @@ from shared_apps.tenants import citus
 
 
 def _tables(apps: Any) -> list[str]:
-    return citus.public_tables_referenced_by_tenants(apps.get_models(), citus.tenant_app_labels())
+    return citus.reference_table_names(apps.get_models(include_auto_created=True), citus.tenant_app_labels())
 
 
 def make_reference_tables(apps: Any, schema_editor: Any) -> None:
@@ -29,6 +31,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("tenants", "0002_tenant_deleted_at"),
         ("accounts", "0001_initial"),
+        ("rbac", "0002_seed_system_roles"),
         # Every tenant app's models as they stand, so that all their foreign keys to public tables are seen.
         ("user_sessions", "0001_initial"),
         ("apikeys", "0001_initial"),

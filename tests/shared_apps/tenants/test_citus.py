@@ -13,6 +13,7 @@ import uuid
 
 import psycopg
 import pytest
+from django.apps import apps
 from django.db import NotSupportedError, connection, transaction
 from django.test import Client
 from django.utils import timezone
@@ -66,10 +67,16 @@ def test_database_is_a_citus_coordinator_with_workers() -> None:
     assert len(_rows("SELECT 1 FROM pg_dist_node WHERE groupid <> 0 AND isactive")) >= 1
 
 
-def test_public_tables_referenced_by_tenants_are_reference_tables() -> None:
-    assert _rows(
-        "SELECT repmodel FROM pg_dist_partition WHERE logicalrelid = 'public.accounts_user'::regclass"
-    ) == [("t",)]
+def test_public_tables_that_tenants_reference_or_join_are_reference_tables() -> None:
+    tables = citus.reference_table_names(
+        apps.get_models(include_auto_created=True), citus.tenant_app_labels()
+    )
+    assert "accounts_user" in tables
+    found = _rows(
+        "SELECT c.relname FROM pg_dist_partition p JOIN pg_class c ON c.oid = p.logicalrelid "
+        "WHERE c.relnamespace = 'public'::regnamespace AND p.repmodel = 't'"
+    )
+    assert {str(row[0]) for row in found} == set(tables)
 
 
 def test_template_stays_a_plain_schema_on_the_coordinator() -> None:

@@ -9,7 +9,7 @@ from django.db import connection, models, transaction
 from django.test.utils import isolate_apps
 
 from shared_apps.tenants.checks import cross_schema_foreign_keys, foreign_key_problems
-from shared_apps.tenants.citus import citus_active, public_tables_referenced_by_tenants, tenant_app_labels
+from shared_apps.tenants.citus import citus_active, reference_table_names, tenant_app_labels
 from shared_apps.tenants.models import Tenant
 
 
@@ -53,10 +53,12 @@ def test_check_reports_a_table_that_names_another_schema() -> None:
     assert [error.id for error in foreign_key_problems([Elsewhere], {"metro"})] == ["tenants.E002"]
 
 
-def test_tenant_tables_reference_the_user_table_of_public() -> None:
-    tables = public_tables_referenced_by_tenants(apps.get_models(), tenant_app_labels())
-    assert "accounts_user" in tables
-    assert not any(table.startswith(("metro_", "apikeys_", "user_sessions_")) for table in tables)
+def test_reference_tables_are_what_tenants_reference_or_join_and_their_own_targets_first() -> None:
+    tables = reference_table_names(apps.get_models(include_auto_created=True), tenant_app_labels())
+    assert {"accounts_user", "accounts_membership", "rbac_role_permissions", "tenants_tenant"} <= set(tables)
+    assert tables.index("tenants_tenant") < tables.index("accounts_membership")
+    assert tables.index("rbac_permission") < tables.index("rbac_role_permissions")
+    assert not any(table.startswith(("metro_", "apikeys_", "user_sessions_", "audit_")) for table in tables)
 
 
 @pytest.mark.django_db
