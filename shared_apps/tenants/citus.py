@@ -71,12 +71,19 @@ def foreign_key_targets(model: type[Model]) -> list[tuple[str, type[Model]]]:
     ]
 
 
-# Public models that tenant-side queries join or correlate with tenant tables: an API key's creator's
-# membership and roles (tenant_apps/apikeys), the members behind sessions. Citus can run such a query on the
-# tenant's worker only if these tables are there too; a coordinator-only table there fails with "direct joins
-# between distributed and local tables are not supported".
+# Public models that tenant-side queries join or correlate with tenant tables: the principal of a session
+# (its membership, role codes and MFA flag, tenant_apps/sessions) and of an API key (its creator's, apikeys).
+# Citus runs such a query on the tenant's worker only if these tables are there too; a coordinator-only one
+# fails with "direct joins between distributed and local tables are not supported".
 JOINED_BY_TENANT_QUERIES = frozenset(
-    {"accounts.membership", "rbac.roleassignment", "rbac.role", "rbac.role_permissions", "rbac.permission"}
+    {
+        "accounts.membership",
+        "rbac.roleassignment",
+        "rbac.role",
+        "rbac.role_permissions",
+        "rbac.permission",
+        "mfa.totpdevice",
+    }
 )
 
 

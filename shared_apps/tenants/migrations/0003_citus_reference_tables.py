@@ -32,6 +32,7 @@ class Migration(migrations.Migration):
         ("tenants", "0002_tenant_deleted_at"),
         ("accounts", "0001_initial"),
         ("rbac", "0002_seed_system_roles"),
+        ("mfa", "0001_initial"),
         # Every tenant app's models as they stand, so that all their foreign keys to public tables are seen.
         ("user_sessions", "0001_initial"),
         ("apikeys", "0001_initial"),
