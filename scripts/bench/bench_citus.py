@@ -7,7 +7,7 @@ one tenant moved to the other worker while it serves requests.
 
 CITUS_DATABASE_URL names a database on the coordinator that already has the citus extension on every node
 and its workers added (docs/scaling.md: "Beyond one machine: Citus"); the script migrates it, provisions
-`--tenants` tenants (slugs `cb0000`…) with `tenant_create`, and prints the time per tenant and how many
+`--tenants` tenants (slugs `cb<run>t0000`…) with `tenant_create`, and prints the time per tenant and how many
 landed on each worker. `--baseline-url` (a database of its own on plain PostgreSQL, recreated and dropped)
 provisions the same number there in a subprocess, for the ratio. Then `gunicorn config.wsgi -w 2` on a free
 loopback port (config.settings.dev, DEBUG off, no Redis: the session check reads the tenant's table on its
@@ -52,6 +52,14 @@ from scripts.bench.bench_provisioning import drop_database, recreate_database, s
 
 PASSWORD = "correct horse battery staple 42"  # noqa: S105 - the benchmark members' password
 PREFIX = "cb"
+# Deleted tenants keep their slug (a tombstone, when the audit log refers to them): each run its own slugs.
+RUN = f"{PREFIX}{int(time.time()) % 100_000:05d}t"
+
+
+def slug_of(n: int) -> str:
+    return f"{RUN}{n:04d}"
+
+
 PATHS = {
     "info": "/api/v1/info",
     "products": "/api/v1/metro/products?per_page=50",
@@ -96,7 +104,7 @@ def provision(count: int) -> list[float]:
     times = []
     with connection.execute_wrapper(_timed):
         for n in range(count):
-            slug = f"{PREFIX}{n:04d}"
+            slug = slug_of(n)
             started = time.perf_counter()
             tenant_create(slug=slug, name=f"Citus bench {n}", domain=f"{slug}.localhost")
             times.append(time.perf_counter() - started)
@@ -126,7 +134,7 @@ def schemas_per_worker() -> dict[int, int]:
             "SELECT n.nodeport, count(DISTINCT s.schemaid) FROM pg_dist_schema s "  # noqa: S608 - constant SQL
             f"{_PLACEMENTS} "
             "WHERE s.schemaid::regnamespace::text LIKE %s GROUP BY 1 ORDER BY 1",
-            [f"{PREFIX}%"],
+            [f"{RUN}%"],
         )
         return {int(port): int(count) for port, count in cursor.fetchall()}
 
@@ -400,12 +408,8 @@ def main() -> None:
         ratio = statistics.median(times) / statistics.median(plain)
         print(f"  same on plain PostgreSQL: {summary(plain)}; Citus/plain median {ratio:.1f}x")
     print(f"load average {load_average()}")
-    first = f"{PREFIX}0000"
-    other = next(
-        f"{PREFIX}{n:04d}"
-        for n in range(1, args.tenants)
-        if worker_of(f"{PREFIX}{n:04d}") != worker_of(first)
-    )
+    first = slug_of(0)
+    other = next(slug_of(n) for n in range(1, args.tenants) if worker_of(slug_of(n)) != worker_of(first))
     try:
         with tempfile.TemporaryDirectory() as workdir, gunicorn(url, Path(workdir)) as port:
             tenants = [(slug, admin_token(port, slug)) for slug in (first, other)]

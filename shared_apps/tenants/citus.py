@@ -9,8 +9,8 @@ configured. Three things differ there:
   migration;
 - a new tenant's schema is built from the template's statements one at a time with sharding off (a plain
   schema on the coordinator), then handed to `citus_schema_distribute`, which moves it, tables and rows, to
-  one worker as one colocated group. Replaying the script as one multi-statement string, or with sharding on,
-  leaves tables behind on the coordinator;
+  one worker as one colocated group (the whole script as one multi-statement string fails on the worker:
+  "cannot insert multiple commands into a prepared statement");
 - no foreign key may run from a public table to a tenant table or between tenants (checks.py).
 """
 
