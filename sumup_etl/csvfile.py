@@ -29,6 +29,7 @@ from .values import normalize_header
 
 # A header must share at least this share of a kind's columns (Jaccard) to be recognised from content.
 _MATCH_THRESHOLD = 0.5
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 _NAME_KIND = re.compile(r"(produits-rembourses|produits|totaux|tva|paiements|annul[ée]s)", re.IGNORECASE)
 
 
@@ -73,9 +74,10 @@ def decode(raw: RawFile, encoding: str | None) -> tuple[str, str]:
     try:
         return _decode(data, encoding or "utf-8"), encoding or "utf-8"
     except UnicodeDecodeError as exc:
-        if encoding is not None:
-            raise _encoding_error(raw, encoding, exc) from exc
-    # Spreadsheets re-save CSVs as Windows-1252; French text in it is not valid UTF-8.
+        # Spreadsheets re-save CSVs as Windows-1252, whose accented letters are not valid UTF-8. A file that
+        # also holds UTF-8 sequences is damaged UTF-8 instead: reading it as cp1252 would garble every accent.
+        if encoding is not None or _UTF8_SEQUENCE.search(data):
+            raise _encoding_error(raw, encoding or "utf-8", exc) from exc
     try:
         return _decode(data, "cp1252"), "cp1252"
     except UnicodeDecodeError as exc:

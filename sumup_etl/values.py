@@ -12,10 +12,11 @@ from decimal import Decimal
 
 # Decimal comma, no thousands separator; a sign is accepted for refunds although the sample has none.
 # Twelve integer digits bound the work Decimal does on hostile input and are far above any till amount.
-_DECIMAL = re.compile(r"-?\d{1,12}(?:,\d{1,6})?")
-_INTEGER = re.compile(r"\d{1,9}")
-_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
-_DURATION = re.compile(r"(\d{1,7}):([0-5]\d):([0-5]\d)")
+# ASCII digits only: \d alone would take Arabic-Indic digits, which int() and Decimal() accept too.
+_DECIMAL = re.compile(r"-?\d{1,12}(?:,\d{1,6})?", re.ASCII)
+_INTEGER = re.compile(r"\d{1,9}", re.ASCII)
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", re.ASCII)
+_DURATION = re.compile(r"(\d{1,7}):([0-5]\d):([0-5]\d)", re.ASCII)
 # Zero-width characters SumUp leaves in headers ("Prix \u200b\u200bunitaire TTC") and a stray BOM.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _SPACES = re.compile(r"\s+")
