@@ -9,6 +9,7 @@ import re
 import unicodedata
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 # Decimal comma, no thousands separator; a sign is accepted for refunds although the sample has none.
 # Twelve integer digits bound the work Decimal does on hostile input and are far above any till amount.
@@ -20,8 +21,12 @@ _DURATION = re.compile(r"(\d{1,7}):([0-5]\d):([0-5]\d)", re.ASCII)
 # Zero-width characters SumUp leaves in headers ("Prix \u200b\u200bunitaire TTC") and a stray BOM.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _SPACES = re.compile(r"\s+")
+# Till exports repeat the same prices and timestamps thousands of times; the results are immutable, so a
+# bounded memo shares them (only successful parses are kept: an exception is never cached).
+_MEMO_SIZE = 8192
 
 
+@lru_cache(maxsize=_MEMO_SIZE)
 def parse_decimal(text: str) -> Decimal:
     """``"1549,00"`` → ``Decimal("1549.00")``; the scale of the text is kept."""
     value = text.strip()
@@ -37,6 +42,7 @@ def parse_int(text: str) -> int:
     return int(value)
 
 
+@lru_cache(maxsize=_MEMO_SIZE)
 def parse_datetime(text: str) -> datetime:
     """``"2023-11-08 21:13:14"`` → a naive datetime (the till's local time; the zone is the caller's)."""
     value = text.strip()

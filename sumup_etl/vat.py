@@ -11,6 +11,7 @@ legal rates that fit, the closest wins; a line that fits none gets no rate and i
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 LEGAL_RATES: tuple[Decimal, ...] = (
     Decimal("0"),
@@ -23,6 +24,7 @@ HT_TOLERANCE_PER_UNIT = Decimal("0.005")
 _HUNDRED = Decimal(100)
 
 
+@lru_cache(maxsize=4096)  # lines repeat: the same product, quantity and price thousands of times
 def snap_rate(*, ttc: Decimal, ht: Decimal, quantity: Decimal = Decimal(1)) -> Decimal | None:
     """The legal rate (percent, e.g. ``Decimal("5.5")``) that the amounts of ``quantity`` units imply.
 

@@ -224,6 +224,8 @@ def test_an_export_larger_than_the_budget(builder: SumupExportBuilder, tmp_path:
     with pytest.raises(TooLargeError):
         read_export(builder.write(tmp_path), limits=Limits(max_total_bytes=10_000))
     with pytest.raises(TooLargeError):
+        read_export(list(builder.files().items()), limits=Limits(max_total_bytes=10_000))
+    with pytest.raises(TooLargeError):
         read_export([path], limits=Limits(max_archive_bytes=1_000))
 
 
@@ -234,6 +236,18 @@ def test_thousands_of_members_are_refused_from_the_directory(tmp_path: Path) -> 
             archive.writestr(f"{number}.csv", b"")
     with pytest.raises(TooManyMembersError, match="5,000 members"):
         read_export([path])
+
+
+def test_a_directory_larger_than_its_declared_count_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "many.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for number in range(5000):
+            archive.writestr(f"{number}.csv", b"")
+    data = bytearray(path.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8 : end + 12] = (6).to_bytes(2, "little") * 2  # "6 members", over a 5,000-entry directory
+    with pytest.raises(TooManyMembersError, match="directory bytes"):
+        read_export([("many.zip", bytes(data))])
 
 
 def test_a_zip64_archive_is_refused(builder: SumupExportBuilder, tmp_path: Path) -> None:
@@ -255,6 +269,21 @@ def test_a_damaged_zip(builder: SumupExportBuilder, tmp_path: Path, mutate: obje
     data = builder.zip(tmp_path / "export.zip").read_bytes()
     with pytest.raises(error):
         read_export([("export.zip", mutate(data))])  # type: ignore[operator]
+
+
+def test_macos_metadata_in_a_zip_is_skipped(builder: SumupExportBuilder, tmp_path: Path) -> None:
+    path = builder.zip(tmp_path / "export.zip")
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("__MACOSX/._rapport-de-commandes-totaux.csv", b"\x00\x05\x16\x07")
+        archive.writestr("._rapport.csv", b"\x00\x05\x16\x07")
+    assert len(read_export([path]).orders) == 1
+
+
+def test_a_header_that_repeats_a_column(builder: SumupExportBuilder) -> None:
+    builder.headers["paiements"].append("Devise")
+    with pytest.raises(MalformedCsvError, match="repeats") as caught:
+        read(builder)
+    assert caught.value.line == 1
 
 
 def test_a_zip_member_that_is_not_a_csv(builder: SumupExportBuilder, tmp_path: Path) -> None:
