@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import fields
 from decimal import Decimal
 
 from .columns import Row
@@ -73,27 +74,17 @@ def _orphans(
 
 def _order(head: Row, grouped: dict[FileKind, dict[str, list[Row]]], names: dict[FileKind, str]) -> Order:
     order_id: str = head["order_id"]
-    line_rows = grouped[FileKind.LINES].get(order_id, [])
-    payment_rows = grouped[FileKind.PAYMENTS].get(order_id, [])
-    vat_rows = grouped[FileKind.VAT].get(order_id, [])
-    lines = tuple(_line(row, position) for position, row in enumerate(line_rows, start=1))
-    units = sum((line.quantity for line in lines), Decimal(0))
+    lines = tuple(
+        _line(row, position)
+        for position, row in enumerate(grouped[FileKind.LINES].get(order_id, []), start=1)
+    )
     payments = tuple(
         Payment(order_id=order_id, method=row["method"], amount=row["amount"], source_line=row["source_line"])
-        for row in payment_rows
+        for row in grouped[FileKind.PAYMENTS].get(order_id, [])
     )
-    breakdown = tuple(
-        VatBreakdown(
-            order_id=order_id,
-            # A tva row sums lines of unknown quantities; all of the order's units bound the rounding.
-            vat_rate=snap_rate(ttc=row["ca_ttc"], ht=row["ca_ht"], quantity=units),
-            ca_ttc=row["ca_ttc"],
-            ca_ht=row["ca_ht"],
-            vat_amount=row["vat_amount"],
-            source_line=row["source_line"],
-        )
-        for row in vat_rows
-    )
+    # A tva row sums lines of unknown quantities; all of the order's units bound its rounding.
+    units = sum((line.quantity for line in lines), Decimal(0))
+    breakdown = tuple(_vat_row(row, units) for row in grouped[FileKind.VAT].get(order_id, []))
     issues = order_issues(
         head=head,
         lines=lines,
@@ -102,29 +93,23 @@ def _order(head: Row, grouped: dict[FileKind, dict[str, list[Row]]], names: dict
         related_rows={kind: grouped[kind].get(order_id, []) for kind in grouped},
         names=names,
     )
-    return Order(
-        order_id=order_id,
-        establishment_id=head["establishment_id"],
-        establishment=head["establishment"],
-        opened_at=head["opened_at"],
-        closed_at=head["closed_at"],
-        currency=head["currency"],
-        custom_id=head["custom_id"],
-        name=head["name"],
-        waiter=head["waiter"],
-        table=head["table"],
-        covers=head["covers"],
-        duration=head["duration"],
-        status=head["status"],
-        total_ttc=head["total_ttc"],
-        total_ht=head["total_ht"],
-        total_vat=head["total_vat"],
-        total_paid=head["total_paid"],
-        lines=lines,
-        payments=payments,
-        vat_rows=breakdown,
-        issues=issues,
-        source_line=head["source_line"],
+    columns = {name: head[name] for name in _ORDER_FIELDS}
+    return Order(**columns, lines=lines, payments=payments, vat_rows=breakdown, issues=issues)
+
+
+_ORDER_FIELDS = tuple(
+    field.name for field in fields(Order) if field.name not in {"lines", "payments", "vat_rows", "issues"}
+)
+
+
+def _vat_row(row: Row, units: Decimal) -> VatBreakdown:
+    return VatBreakdown(
+        order_id=row["order_id"],
+        vat_rate=snap_rate(ttc=row["ca_ttc"], ht=row["ca_ht"], quantity=units),
+        ca_ttc=row["ca_ttc"],
+        ca_ht=row["ca_ht"],
+        vat_amount=row["vat_amount"],
+        source_line=row["source_line"],
     )
 
 
