@@ -95,24 +95,30 @@ def _encoding_error(raw: RawFile, encoding: str, exc: UnicodeDecodeError) -> Enc
 
 
 def identify(header: list[str], filename: str) -> FileKind:
-    """The kind of file from its header; from its name only to explain which columns it lacks."""
+    """The kind of file: a header with every column of a kind is that kind, whatever the file's name.
+
+    A header lacking columns is taken for what its file name says (so the error names the right file
+    kind and the columns it lacks), else for the kind it resembles most, if it resembles one at all.
+    """
     names = {normalize_header(cell) for cell in header}
-    scores = {kind: len(names & columns) / len(names | columns) for kind, columns in HEADERS.items()}
-    kind = max(scores, key=lambda candidate: scores[candidate])
-    if scores[kind] < _MATCH_THRESHOLD:
-        named = _NAME_KIND.search(unicodedata.normalize("NFC", filename.rsplit("/", 1)[-1]))
-        if named is None:
-            raise NotSumupExportError(_unknown_header(header), filename=filename, line=1)
+    complete = [kind for kind, columns in HEADERS.items() if columns <= names]
+    if complete:
+        return min(complete, key=lambda kind: len(names - HEADERS[kind]))
+    named = _NAME_KIND.search(unicodedata.normalize("NFC", filename.rsplit("/", 1)[-1]))
+    if named is not None:
         kind = FileKind(named.group(1).lower().replace("annules", "annulés"))
+    else:
+        scores = {kind: len(names & columns) / len(names | columns) for kind, columns in HEADERS.items()}
+        kind = max(scores, key=lambda candidate: scores[candidate])
+        if scores[kind] < _MATCH_THRESHOLD:
+            raise NotSumupExportError(_unknown_header(header), filename=filename, line=1)
     missing = sorted(HEADERS[kind] - names)
-    if missing:
-        raise MissingColumnError(
-            f"the {kind.value} file lacks column(s) {', '.join(missing)}",
-            filename=filename,
-            line=1,
-            column=missing[0],
-        )
-    return kind
+    raise MissingColumnError(
+        f"the {kind.value} file lacks column(s) {', '.join(missing)}",
+        filename=filename,
+        line=1,
+        column=missing[0],
+    )
 
 
 def _unknown_header(header: list[str]) -> str:

@@ -55,13 +55,30 @@ def test_missing_column(builder: SumupExportBuilder, column: str) -> None:
 
 
 def test_a_file_missing_most_columns_is_still_named_by_its_file_name(builder: SumupExportBuilder) -> None:
+    # What is left (the order keys and the waiter) looks more like paiements than totaux.
     for column in ["Nb clients", "Durée commande", "Statut commande", "CA TTC", "CA HT", "Total Montant TVA"]:
         builder.drop_column("totaux", column)
     for column in ["Total Paiements", "Nom commande", "Fermé sur table", "ID commande personnalisé"]:
         builder.drop_column("totaux", column)
-    with pytest.raises(MissingColumnError) as caught:
+    with pytest.raises(MissingColumnError, match="the totaux file lacks") as caught:
         read(builder)
-    assert caught.value.filename == ORDERS_FILE
+    assert (caught.value.filename, caught.value.column) == (ORDERS_FILE, "CA HT")
+
+
+def test_a_renamed_file_is_recognised_by_its_header(builder: SumupExportBuilder) -> None:
+    renamed = [(f"export-{number}.csv", data) for number, data in enumerate(builder.files().values())]
+    assert len(read_export(renamed).orders) == 1
+
+
+def test_a_renamed_file_missing_a_column_is_taken_for_the_kind_it_resembles(
+    builder: SumupExportBuilder,
+) -> None:
+    builder.drop_column("produits", "Remises")
+    files = builder.files()
+    files["lines.csv"] = files.pop(LINES_FILE)
+    with pytest.raises(MissingColumnError, match=r"the produits file lacks column\(s\) Remises") as caught:
+        read_export(list(files.items()))
+    assert (caught.value.filename, caught.value.column) == ("lines.csv", "Remises")
 
 
 @pytest.mark.parametrize(
