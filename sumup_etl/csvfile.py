@@ -73,6 +73,8 @@ def decode(raw: RawFile, encoding: str | None) -> tuple[str, str]:
             raise NotSumupExportError("binary content (NUL bytes), not a CSV", filename=raw.name)
     try:
         return _decode(data, encoding or "utf-8"), encoding or "utf-8"
+    except LookupError as exc:
+        raise EncodingError(f"unknown encoding {encoding!r}", filename=raw.name) from exc
     except UnicodeDecodeError as exc:
         # Spreadsheets re-save CSVs as Windows-1252, whose accented letters are not valid UTF-8. A file that
         # also holds UTF-8 sequences is damaged UTF-8 instead: reading it as cp1252 would garble every accent.

@@ -210,6 +210,11 @@ def test_bytes_that_are_not_the_encoding(builder: SumupExportBuilder) -> None:
     assert (caught.value.filename, caught.value.line) == (LINES_FILE, 3)
 
 
+def test_an_unknown_encoding_name(builder: SumupExportBuilder) -> None:
+    with pytest.raises(EncodingError, match="unknown encoding"):
+        read(builder, encoding="klingon-8")
+
+
 def test_a_zip_of_the_export(builder: SumupExportBuilder, tmp_path: Path) -> None:
     export = read_export([builder.zip(tmp_path / "export.zip")])
     assert len(export.orders) == 1
