@@ -1,4 +1,4 @@
-"""Authentication benchmarks (M2): the cost of an authenticated request, and of Argon2 hashing.
+"""Authentication benchmarks: the cost of an authenticated request, and of Argon2 hashing.
 
     .venv/bin/python scripts/bench/bench_auth.py [--requests 5000] [--profile] [--skip-argon2]
     .venv/bin/python scripts/bench/bench_auth.py --argon2-only [--threads 64]
@@ -7,7 +7,7 @@
    handler built from config.settings.dev with DEBUG off, called directly with prepared environs (no server,
    no sockets), warm-up, then the cases interleaved in rounds with a rotating order:
 
-       info       GET /api/v1/info, the trivial tenant-scoped view of M1 (no authentication): the baseline
+       info       GET /api/v1/info, the trivial tenant-scoped view (no authentication): the baseline
        me-redis   GET /api/v1/auth/me, Bearer token, REDIS_URL set: liveness = one Redis EXISTS
        me-pg      GET /api/v1/auth/me, same token, REDIS_URL empty: liveness read with the session row
 
@@ -302,7 +302,7 @@ def breakdown(token: str, samples: int = 2000, batch: int = 100) -> None:
         )
 
     def compiled() -> tuple[str, Any]:
-        # The principal statement is fixed text (M2): "building" it is only binding its values.
+        # The principal statement is fixed text: "building" it is only binding its values.
         return selectors.PRINCIPAL_SQL, {
             "tenant_id": tenant.pk,
             "user_id": claims.user_id,
