@@ -76,73 +76,82 @@ def synthetic_invoices(count: int, lines: int, products: int, seed: int, prefix:
         (f"{3000000000000 + n}", f"{1000000 + n:07d}", f"PRODUIT {n} 70CL", rng.choice("ABDE"))
         for n in range(products)
     ]
-    invoices = []
     start = datetime(2024, 1, 1, 10, 0)  # noqa: DTZ001 - METRO prints naive wall-clock times
-    for number in range(count):
-        rows = []
-        for position in range(1, lines + 1):
-            ean, article, designation, code = rng.choice(catalogue)
-            price = Decimal(rng.randint(100, 5000)) / 100
-            colisage, quantity = rng.choice((1, 6, 12)), rng.randint(1, 5)
-            rows.append(
-                ArticleLine(
-                    position=position,
-                    page=1,
-                    mm=None,
-                    ean=ean,
-                    article_number=article,
-                    designation=designation,
-                    regie=None,
-                    vol_alcool=None,
-                    vap=None,
-                    unit_volume=Decimal("0.700"),
-                    unit_price=price,
-                    colisage=colisage,
-                    quantity=quantity,
-                    weight_kg=None,
-                    amount=price * colisage * quantity,
-                    vat_code=code,
-                    promo=None,
-                    extr=None,
-                    category="CAVE",
-                    raw="",
-                )
-            )
-        total = sum((row.amount for row in rows), Decimal(0))
-        when = start + timedelta(hours=number)
-        invoices.append(
-            ParsedInvoice(
-                doc_type=DocType.INVOICE,
-                doc_label="Nº FACTURE",
-                number=f"0/0({prefix}){number:010d}",
-                referenced_invoice_number=None,
-                recalled_invoice_number=None,
-                ticket=None,
-                invoice_date=when.date(),
-                invoice_datetime=when,
-                store_name="METRO BENCH",
-                store_code="999",
-                customer_number=None,
-                pages=1,
-                lines=tuple(rows),
-                cotis_lines=(),
-                discount_lines=(),
-                info_lines=(),
-                down_payment_lines=(),
-                category_totals=(),
-                vat_rows=(),
-                total_ht=total,
-                total_tva=None,
-                total_ttc=None,
-                total_a_payer=None,
-                total_ht_line=total,
-                montant_hors_tva=None,
-                page_headers=(),
-                unparsed_lines=(),
-                sha256=f"{prefix}{number:060d}",
-            )
+    return [
+        synthetic_invoice(
+            rows=tuple(
+                synthetic_line(rng, rng.choice(catalogue), position) for position in range(1, lines + 1)
+            ),
+            number=f"0/0({prefix}){number:010d}",
+            when=start + timedelta(hours=number),
+            sha256=f"{prefix}{number:060d}",
         )
-    return invoices
+        for number in range(count)
+    ]
+
+
+def synthetic_line(rng: random.Random, product: tuple[str, str, str, str], position: int) -> ArticleLine:
+    ean, article, designation, code = product
+    price = Decimal(rng.randint(100, 5000)) / 100
+    colisage, quantity = rng.choice((1, 6, 12)), rng.randint(1, 5)
+    return ArticleLine(
+        position=position,
+        page=1,
+        mm=None,
+        ean=ean,
+        article_number=article,
+        designation=designation,
+        regie=None,
+        vol_alcool=None,
+        vap=None,
+        unit_volume=Decimal("0.700"),
+        unit_price=price,
+        colisage=colisage,
+        quantity=quantity,
+        weight_kg=None,
+        amount=price * colisage * quantity,
+        vat_code=code,
+        promo=None,
+        extr=None,
+        category="CAVE",
+        raw="",
+    )
+
+
+def synthetic_invoice(
+    *, rows: tuple[ArticleLine, ...], number: str, when: datetime, sha256: str
+) -> ParsedInvoice:
+    total = sum((row.amount for row in rows), Decimal(0))
+    return ParsedInvoice(
+        doc_type=DocType.INVOICE,
+        doc_label="Nº FACTURE",
+        number=number,
+        referenced_invoice_number=None,
+        recalled_invoice_number=None,
+        ticket=None,
+        invoice_date=when.date(),
+        invoice_datetime=when,
+        store_name="METRO BENCH",
+        store_code="999",
+        customer_number=None,
+        pages=1,
+        lines=rows,
+        cotis_lines=(),
+        discount_lines=(),
+        info_lines=(),
+        down_payment_lines=(),
+        category_totals=(),
+        vat_rows=(),
+        total_ht=total,
+        total_tva=None,
+        total_ttc=None,
+        total_a_payer=None,
+        total_ht_line=total,
+        montant_hors_tva=None,
+        page_headers=(),
+        unparsed_lines=(),
+        sha256=sha256,
+    )
 
 
 def load_ours(invoices: list[ParsedInvoice], load: Any = invoice_load, workers: int = 1) -> float:
@@ -289,21 +298,29 @@ def main() -> None:
     tenant = Tenant.objects.filter(slug=TENANT["slug"]).first() or tenant_create(**TENANT)
     ours_invoices = synthetic_invoices(args.invoices, args.lines, args.products, seed=1, prefix="901")
     naive_invoices = synthetic_invoices(args.naive_invoices, args.lines, args.products, seed=2, prefix="902")
+    runs: dict[str, list[float]] = {"ours": [], "parallel": []}
+    cpu: list[tuple[float, float | None]] = []
     with schema_context(tenant.schema_name):
-        ours_runs: list[float] = []
-        parallel_runs: list[float] = []
-        cpu: list[tuple[float, float | None]] = []
         for _ in range(args.runs):
             empty_tables()
-            ours_runs.append(load_measured(ours_invoices, cpu))
+            runs["ours"].append(load_measured(ours_invoices, cpu))
             empty_tables()
-            parallel_runs.append(load_ours(ours_invoices, workers=workers))
+            runs["parallel"].append(load_ours(ours_invoices, workers=workers))
         empty_tables()
         naive_seconds = load_naive(naive_invoices)
         empty_tables()
-    ours_lines = args.invoices * args.lines
-    naive_lines = args.naive_invoices * args.lines
-    ours_seconds, parallel_seconds = statistics.median(ours_runs), statistics.median(parallel_runs)
+    report(args, workers, runs, cpu, naive_seconds)
+
+
+def report(
+    args: argparse.Namespace,
+    workers: int,
+    runs: dict[str, list[float]],
+    cpu: list[tuple[float, float | None]],
+    naive_seconds: float,
+) -> None:
+    ours_lines, naive_lines = args.invoices * args.lines, args.naive_invoices * args.lines
+    ours_seconds, parallel_seconds = statistics.median(runs["ours"]), statistics.median(runs["parallel"])
     ours_rate, naive_rate = ours_lines / ours_seconds, naive_lines / naive_seconds
     parallel_rate = ours_lines / parallel_seconds
     print(
@@ -314,31 +331,35 @@ def main() -> None:
         f"(a) ours, 1 connection: {ours_lines:>7} lines in {ours_seconds:6.2f} s = "
         f"{ours_rate:>9,.0f} lines/s "
         f"({args.invoices / ours_seconds:,.0f} invoices/s, aggregates included; median of {args.runs}: "
-        f"{', '.join(f'{ours_lines / s:,.0f}' for s in ours_runs)})"
+        f"{', '.join(f'{ours_lines / s:,.0f}' for s in runs['ours'])})"
     )
-    client_ms = statistics.median(c for c, _ in cpu) / args.invoices * 1e3
-    server = [s for _, s in cpu if s is not None]
-    if len(server) == len(cpu):
-        server_ms = statistics.median(server) / args.invoices * 1e3
-        cores = os.cpu_count() or 1
-        print(
-            f"    CPU per invoice in (a), median: client {client_ms:.2f} ms + PostgreSQL {server_ms:.2f} ms; "
-            f"{cores} cores busy with nothing else would load at most "
-            f"{cores * args.lines * 1000 / (client_ms + server_ms):,.0f} lines/s"
-        )
-    else:
-        print(f"    CPU per invoice in (a), median: client {client_ms:.2f} ms (PostgreSQL runs elsewhere)")
+    cpu_report(args, cpu)
     print(
         f"(aN) ours, {workers} connections: {ours_lines:>7} lines in {parallel_seconds:6.2f} s = "
         f"{parallel_rate:>9,.0f} lines/s ({args.invoices / parallel_seconds:,.0f} invoices/s; median of "
-        f"{args.runs}: {', '.join(f'{ours_lines / s:,.0f}' for s in parallel_runs)}; "
+        f"{args.runs}: {', '.join(f'{ours_lines / s:,.0f}' for s in runs['parallel'])}; "
         f"{os.cpu_count()} cores)"
     )
     print(f"(b) naive: {naive_lines:>7} lines in {naive_seconds:6.2f} s = {naive_rate:>9,.0f} lines/s")
     print(
-        f"ratio (aN)/(a): {parallel_rate / ours_rate:.2f}x; "
-        f"(a)/(b): {ours_rate / naive_rate:.1f}x; target {TARGET:,} lines/s: "
+        f"ratio (aN)/(a): {parallel_rate / ours_rate:.2f}x; (a)/(b): {ours_rate / naive_rate:.1f}x; "
+        f"(aN)/(b): {parallel_rate / naive_rate:.1f}x; target {TARGET:,} lines/s: "
         f"{'met' if max(ours_rate, parallel_rate) >= TARGET else 'NOT met'}"
+    )
+
+
+def cpu_report(args: argparse.Namespace, cpu: list[tuple[float, float | None]]) -> None:
+    client_ms = statistics.median(c for c, _ in cpu) / args.invoices * 1e3
+    server = [s for _, s in cpu if s is not None]
+    if len(server) != len(cpu):
+        print(f"    CPU per invoice in (a), median: client {client_ms:.2f} ms (PostgreSQL runs elsewhere)")
+        return
+    server_ms = statistics.median(server) / args.invoices * 1e3
+    cores = os.cpu_count() or 1
+    print(
+        f"    CPU per invoice in (a), median: client {client_ms:.2f} ms + PostgreSQL {server_ms:.2f} ms; "
+        f"{cores} cores busy with nothing else would load at most "
+        f"{cores * args.lines * 1000 / (client_ms + server_ms):,.0f} lines/s"
     )
 
 

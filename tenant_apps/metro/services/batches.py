@@ -229,19 +229,10 @@ def batch_import(
     batch.status, batch.started_at = BatchStatus.RUNNING, batch.started_at or timezone.now()
     batch.save(update_fields=["status", "started_at"])
     result = BatchResult(batch_id=batch.pk)
-    context = loading.load_context_build()
-    threads = parallel.load_workers(load_workers)
     try:
-        # The caller's connection holds the loading lock too (it loads when there is no pool), released
-        # before the refresh below asks for it exclusively.
-        with loads_running(), ConnectionThreads(threads) if threads > 1 else nullcontext() as pool:
-            for start in range(0, len(files), PARSE_CHUNK):
-                chunk = files[start : start + PARSE_CHUNK]
-                for item, outcome in _chunk_import(chunk, batch, force, workers, context, pool):
-                    result.outcomes.append(outcome)
-                    _progress_save(batch, outcome)
-                    if on_file is not None:
-                        on_file(item, outcome)
+        _load_all(
+            files, batch, result, force=force, workers=workers, load_workers=load_workers, on_file=on_file
+        )
         # Every thread has finished (the pool is closed): links and aggregates see all the loads.
         loading.credit_notes_link()
         result.products_refreshed = aggregates_refresh()
@@ -255,6 +246,31 @@ def batch_import(
     return result
 
 
+def _load_all(
+    files: Sequence[SourceFile],
+    batch: ImportBatch,
+    result: BatchResult,
+    *,
+    force: bool,
+    workers: int | None,
+    load_workers: int | None,
+    on_file: Callable[[SourceFile, FileOutcome], None] | None,
+) -> None:
+    """Every file, chunk by chunk, on the loader connections; outcomes and progress in input order."""
+    context = loading.load_context_build()
+    threads = parallel.load_workers(load_workers)
+    # The caller's connection holds the loading lock too (it loads when there is no pool), released
+    # before the batch's refresh asks for it exclusively.
+    with loads_running(), ConnectionThreads(threads) if threads > 1 else nullcontext() as pool:
+        for start in range(0, len(files), PARSE_CHUNK):
+            chunk = files[start : start + PARSE_CHUNK]
+            for item, outcome in _chunk_import(chunk, batch, force, workers, context, pool):
+                result.outcomes.append(outcome)
+                _progress_save(batch, outcome)
+                if on_file is not None:
+                    on_file(item, outcome)
+
+
 def _chunk_import(
     chunk: Sequence[SourceFile],
     batch: ImportBatch,
@@ -265,24 +281,7 @@ def _chunk_import(
 ) -> Iterable[tuple[SourceFile, FileOutcome]]:
     """Read and hash a chunk, skip what is known, parse the rest on every core, then load: on the pool's
     connections when there is one (yielding in input order as the loads finish), else one by one."""
-    data: dict[int, bytes] = {}
-    hashes: dict[int, str] = {}
-    outcomes: dict[int, FileOutcome] = {}
-    for index, item in enumerate(chunk):
-        try:
-            data[index] = item.read()
-            hashes[index] = _sha256(data[index])
-        except MetroParseError as error:
-            outcomes[index] = _error(name=item.name, sha256=None, batch=batch, error=error)
-    staged = {s.sha256: s for s in StagedDocument.objects.filter(sha256__in=set(hashes.values()))}
-    first_index: dict[str, int] = {}
-    for index, sha256 in hashes.items():
-        known = _known(staged.get(sha256), name=chunk[index].name, force=force)
-        if known is None and sha256 in first_index:
-            known = FileOutcome(file=chunk[index].name, status=DUPLICATE)  # the same file twice in a batch
-        if known is not None:
-            outcomes[index] = known
-        first_index.setdefault(sha256, index)
+    data, hashes, outcomes = _read_and_skip_known(chunk, batch, force)
     todo = [index for index in hashes if index not in outcomes]
     parsed = _parse(chunk, todo, data, workers)
     loads = {
@@ -305,6 +304,31 @@ def _chunk_import(
         if index not in outcomes:
             outcomes[index] = futures[index].result() if index in futures else loads[index]()
         yield item, outcomes[index]
+
+
+def _read_and_skip_known(
+    chunk: Sequence[SourceFile], batch: ImportBatch, force: bool
+) -> tuple[dict[int, bytes], dict[int, str], dict[int, FileOutcome]]:
+    """Each file's bytes and hash by index, and the outcomes already known: unreadable, or seen before."""
+    data: dict[int, bytes] = {}
+    hashes: dict[int, str] = {}
+    outcomes: dict[int, FileOutcome] = {}
+    for index, item in enumerate(chunk):
+        try:
+            data[index] = item.read()
+            hashes[index] = _sha256(data[index])
+        except MetroParseError as error:
+            outcomes[index] = _error(name=item.name, sha256=None, batch=batch, error=error)
+    staged = {s.sha256: s for s in StagedDocument.objects.filter(sha256__in=set(hashes.values()))}
+    first_index: dict[str, int] = {}
+    for index, sha256 in hashes.items():
+        known = _known(staged.get(sha256), name=chunk[index].name, force=force)
+        if known is None and sha256 in first_index:
+            known = FileOutcome(file=chunk[index].name, status=DUPLICATE)  # the same file twice in a batch
+        if known is not None:
+            outcomes[index] = known
+        first_index.setdefault(sha256, index)
+    return data, hashes, outcomes
 
 
 def _parse(

@@ -94,9 +94,7 @@ def invoice_load(
             if not _retryable(error, attempt):
                 raise
     if status != DocumentStatus.LOADED:
-        return LoadResult(
-            status, parsed.number, reasons=reasons if status == DocumentStatus.UNRECONCILED else ()
-        )
+        return LoadResult(status, parsed.number, reasons=reasons * (status == DocumentStatus.UNRECONCILED))
     # Committed: the ids are real from now on (a rolled-back invoice must leave none in the cache).
     context.product_ids.update(zip(new_keys or (), new_ids or (), strict=True))
     return LoadResult(DocumentStatus.LOADED, parsed.number, nb_lines=len(parsed.lines), reasons=reasons)
