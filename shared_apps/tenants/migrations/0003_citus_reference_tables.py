@@ -36,7 +36,8 @@ class Migration(migrations.Migration):
         # Every tenant app's models as they stand, so that all their foreign keys to public tables are seen.
         ("user_sessions", "0001_initial"),
         ("apikeys", "0001_initial"),
-        ("metro", "0007_product_fillfactor"),
+        ("catalog", "0002_english_names"),
+        ("metro", "0009_english_names"),
     ]
 
     operations = [migrations.RunPython(make_reference_tables, migrations.RunPython.noop)]

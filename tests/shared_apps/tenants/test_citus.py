@@ -141,8 +141,8 @@ def test_citus_refuses_a_key_between_tenants() -> None:
         connection.cursor() as cursor,
     ):
         cursor.execute(
-            'ALTER TABLE "alpha".metro_category ADD CONSTRAINT cross_tenant '
-            'FOREIGN KEY (id) REFERENCES "beta".metro_category (id)'
+            'ALTER TABLE "alpha".apikeys_apikey ADD CONSTRAINT cross_tenant '
+            'FOREIGN KEY (id) REFERENCES "beta".apikeys_apikey (id)'
         )
 
 

@@ -58,7 +58,7 @@ def test_reference_tables_are_what_tenants_reference_or_join_and_their_own_targe
     assert {"accounts_user", "accounts_membership", "rbac_role_permissions", "mfa_totpdevice"} <= set(tables)
     assert tables.index("tenants_tenant") < tables.index("accounts_membership")
     assert tables.index("rbac_permission") < tables.index("rbac_role_permissions")
-    assert not any(table.startswith(("metro_", "apikeys_", "user_sessions_", "audit_")) for table in tables)
+    assert not any(table.startswith(("metro_", "catalog_", "apikeys_", "user_sessions_", "audit_")) for table in tables)
 
 
 @pytest.mark.django_db
@@ -74,15 +74,15 @@ def test_catalogue_query_reports_a_key_between_tenants_and_one_from_public() -> 
         pytest.skip("Citus refuses such keys itself (test_citus.py)")
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            'ALTER TABLE "alpha".metro_category ADD CONSTRAINT cross_tenant '
-            'FOREIGN KEY (id) REFERENCES "beta".metro_category (id) NOT VALID'
+            'ALTER TABLE "alpha".apikeys_apikey ADD CONSTRAINT cross_tenant '
+            'FOREIGN KEY (id) REFERENCES "beta".apikeys_apikey (id) NOT VALID'
         )
         cursor.execute(
-            'CREATE TABLE public.boundary_probe (category_id bigint REFERENCES "alpha".metro_category (id))'
+            'CREATE TABLE public.boundary_probe (key_id uuid REFERENCES "alpha".apikeys_apikey (id))'
         )
         found = {(row[0], row[2], row[3]) for row in cross_schema_foreign_keys(cursor)}
         transaction.set_rollback(True)
     assert found == {
         ("alpha", "cross_tenant", "beta"),
-        ("public", "boundary_probe_category_id_fkey", "alpha"),
+        ("public", "boundary_probe_key_id_fkey", "alpha"),
     }
