@@ -58,7 +58,9 @@ def test_reference_tables_are_what_tenants_reference_or_join_and_their_own_targe
     assert {"accounts_user", "accounts_membership", "rbac_role_permissions", "mfa_totpdevice"} <= set(tables)
     assert tables.index("tenants_tenant") < tables.index("accounts_membership")
     assert tables.index("rbac_permission") < tables.index("rbac_role_permissions")
-    assert not any(table.startswith(("metro_", "catalog_", "apikeys_", "user_sessions_", "audit_")) for table in tables)
+    assert not any(
+        table.startswith(("metro_", "catalog_", "apikeys_", "user_sessions_", "audit_")) for table in tables
+    )
 
 
 @pytest.mark.django_db
