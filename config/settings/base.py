@@ -32,9 +32,9 @@ TENANT_ROUTING_CHECK_SECONDS = env.float("TENANT_ROUTING_CHECK_SECONDS", default
 TENANT_ROUTING_CACHE_SIZE = env.int("TENANT_ROUTING_CACHE_SIZE", default=2048)
 TENANT_ROUTING_NEGATIVE_CACHE_SIZE = env.int("TENANT_ROUTING_NEGATIVE_CACHE_SIZE", default=256)
 TENANT_ROUTING_NEGATIVE_TTL = env.float("TENANT_ROUTING_NEGATIVE_TTL", default=30.0)
-# A PostgreSQL backend keeps catalogue entries for every schema it has touched (~37 KiB per tenant schema):
-# a connection that has been routed to this many schemas is closed at the end of its request (0: never).
-TENANT_CONNECTION_MAX_SCHEMAS = env.int("TENANT_CONNECTION_MAX_SCHEMAS", default=200)
+# A PostgreSQL backend keeps catalogue entries for every schema it has queried (37-480 KiB per tenant schema):
+# a connection that has queried more schemas than this is closed at the end of its request (0: never).
+TENANT_CONNECTION_MAX_SCHEMAS = env.int("TENANT_CONNECTION_MAX_SCHEMAS", default=100)
 
 # Signing keys: "kid:secret" pairs; the first signs, all verify (a rotated key keeps working until expiry).
 JWT_SIGNING_KEYS = env.list("JWT_SIGNING_KEYS", default=[f"dev:{DEV_JWT_SIGNING_KEY}"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -88,17 +89,40 @@ def test_a_deactivation_in_another_process_reaches_this_one(tenant_a: Tenant, ch
     assert status == (404 if check_seconds else 200)
 
 
+def _close_at_after(steps: list[tuple[Tenant, bool]]) -> list[bool]:
+    """On a fresh connection (a new thread's): route to each tenant, query it or not; after each step,
+    whether the connection is marked to be closed at the end of the request."""
+    marked: list[bool] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            connection.ensure_connection()
+            connection.close_at = None  # persistent, as CONN_MAX_AGE=None makes it (the tests use 0)
+            for tenant, query in steps:
+                use_tenant_schema(tenant)
+                if query:
+                    with connection.cursor() as cursor:
+                        cursor.execute("SELECT count(*) FROM django_migrations")
+                marked.append(connection.close_at is not None and connection.close_at <= time.monotonic())
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+    return marked
+
+
 @override_settings(TENANT_CONNECTION_MAX_SCHEMAS=1)
-def test_a_connection_routed_to_more_schemas_than_the_limit_is_closed_after_its_request(
+def test_a_connection_that_queried_more_schemas_than_the_limit_is_closed_after_its_request(
     tenant_a: Tenant, tenant_b: Tenant
 ) -> None:
-    connection.ensure_connection()
-    close_at = connection.close_at
-    try:
-        use_tenant_schema(tenant_a)
-        assert connection.close_at == close_at  # one schema: within the limit
-        use_tenant_schema(tenant_b)
-        assert connection.close_at is not None
-        assert connection.close_at <= time.monotonic()  # Django closes it when the request finishes
-    finally:
-        connection.close_at = close_at
+    queried = [(tenant_a, True), (tenant_b, True), (tenant_a, True)]
+    assert _close_at_after(queried) == [False, False, True]  # alpha, beta queried: one too many
+    routed_only = [(tenant_a, False), (tenant_b, False), (tenant_a, False), (tenant_b, False)]
+    assert _close_at_after(routed_only) == [False, False, False, False]
