@@ -175,6 +175,7 @@ class _SchemaMigrator:
         self.plan = plan
         self.result = result
         self.captured: dict[MigrationKey, list[str]] = {}
+        self._counts = threading.Lock()
 
     def finish(self, schema: str, failure: Failure | None, progress: Progress | None) -> None:
         if failure is None:
@@ -189,15 +190,19 @@ class _SchemaMigrator:
         use_schema(schema)
         for key in missing:
             try:
-                if key in self.captured:
+                replayed = key in self.captured
+                if replayed:
                     self._replay(schema, key)
-                    self.result.replayed += 1
                 else:
                     self._apply(schema, key, capture=self.plan.replayable(key))
-                    self.result.through_django += 1
             except Exception as error:
                 _recover()
                 return Failure(schema, label(key), f"{type(error).__name__}: {error}".strip())
+            with self._counts:
+                if replayed:
+                    self.result.replayed += 1
+                else:
+                    self.result.through_django += 1
         if any(self.plan.changes_models(key) for key in missing):
             try:
                 # What `migrate` does after its plan: content types for new models, in this schema.
