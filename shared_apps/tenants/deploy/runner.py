@@ -25,12 +25,14 @@ from django.db import connection, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from shared_apps.core.exceptions import Conflict
+
 from ..db import use_public_schema, use_schema
 from .catalogue import schema_records, tenant_schema_names
 from .plan import MigrationKey, TenantPlan, label, tenant_plan
 
 # Held for the whole run: two deploys at once would apply the same migration twice in a schema.
-_DEPLOY_LOCK_KEY = 0x6D636470  # any constant that no other code uses
+DEPLOY_LOCK_KEY = 0x6D636470  # any constant that no other code uses
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,8 @@ class DeployResult:
     through_django: int = 0  # migrations applied by Django's apply(), over all schemas
 
 
-Progress = Callable[[str, Failure | None], None]
+# Called after each schema: its name, its failure if any, and how many schemas this run migrates.
+Progress = Callable[[str, Failure | None, int], None]
 
 
 def public_migrations_pending() -> list[str]:
@@ -113,16 +116,18 @@ def tenant_migrations_apply(
 def _deploy_lock() -> Iterator[None]:
     use_public_schema()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [_DEPLOY_LOCK_KEY])
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [DEPLOY_LOCK_KEY])
         (locked,) = cursor.fetchone()
     if not locked:
-        raise RuntimeError("another deploy is migrating the tenant schemas; run again when it is done")
+        raise Conflict(
+            "another deploy is migrating the tenant schemas; run again when it is done", code="deploy_running"
+        )
     try:
         yield
     finally:
         use_public_schema()
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [_DEPLOY_LOCK_KEY])
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [DEPLOY_LOCK_KEY])
 
 
 Work = list[tuple[str, tuple[MigrationKey, ...]]]
@@ -183,7 +188,7 @@ class _SchemaMigrator:
         else:
             self.result.failures.append(failure)
         if progress is not None:
-            progress(schema, failure)
+            progress(schema, failure, len(self.result.pending.behind))
 
     def migrate(self, schema: str, missing: tuple[MigrationKey, ...]) -> Failure | None:
         """Apply `missing` in order on this thread's connection; stop at the first failure."""

@@ -12,12 +12,14 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
+import psycopg
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import override_settings
 
 from shared_apps.tenants.db import use_public_schema
+from shared_apps.tenants.deploy.runner import DEPLOY_LOCK_KEY
 from shared_apps.tenants.models import Tenant
 from shared_apps.tenants.services import tenant_create, tenant_delete
 
@@ -157,3 +159,23 @@ def test_a_tenant_row_without_its_schema_is_reported(schemas: list[str]) -> None
     assert code == 1
     assert f"FAILED {schemas[0]}: the schema does not exist" in err
     assert _probes_recorded(schemas[1]) == PROBES
+
+
+def test_a_second_deploy_at_the_same_time_is_refused(schemas: list[str]) -> None:
+    database = connection.settings_dict
+    other = psycopg.connect(
+        dbname=database["NAME"],
+        host=database["HOST"],
+        port=database["PORT"],
+        user=database["USER"],
+        password=database["PASSWORD"] or None,
+        autocommit=True,
+    )
+    try:
+        other.execute("SELECT pg_advisory_lock(%s)", [DEPLOY_LOCK_KEY])  # a deploy in progress elsewhere
+        code, _out, err = _deploy(schemas)
+    finally:
+        other.close()
+    assert code == 1
+    assert "another deploy is migrating the tenant schemas" in err
+    assert _probes_recorded(schemas[0]) == []

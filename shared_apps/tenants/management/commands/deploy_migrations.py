@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from shared_apps.core.exceptions import ApplicationError
 from shared_apps.tenants.deploy.plan import label
 from shared_apps.tenants.deploy.runner import (
     Failure,
@@ -46,15 +47,16 @@ class Command(BaseCommand):
             call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
         bar = tqdm(unit="schema", disable=options["no_progress"] or None, file=sys.stderr, leave=False)
 
-        def progress(schema: str, failure: Failure | None) -> None:
+        def progress(schema: str, failure: Failure | None, total: int) -> None:
+            bar.total = total
             bar.update(1)
 
         try:
             result = tenant_migrations_apply(
                 schemas=options["schemas"], workers=options["workers"], progress=progress
             )
-        except RuntimeError as error:
-            raise CommandError(str(error)) from error
+        except ApplicationError as error:
+            raise CommandError(error.message) from error
         finally:
             bar.close()
         if not options["schemas"]:
