@@ -24,6 +24,7 @@ from django.core.management.sql import emit_post_migrate_signal, emit_pre_migrat
 from django.db import connection, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+from django_tenants.utils import get_public_schema_name
 
 from shared_apps.core.exceptions import Conflict
 
@@ -64,10 +65,17 @@ Progress = Callable[[str, Failure | None, int], None]
 
 
 def public_migrations_pending() -> list[str]:
+    """What `migrate_schemas --shared` would apply, read as the tenant schemas are (no catalogue listing).
+
+    The public schema records every migration too (the router makes the tenant apps' no-ops there)."""
     use_public_schema()
-    executor = MigrationExecutor(connection)
-    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
+    public = get_public_schema_name()
+    (record,) = schema_records([public])
+    if not record.has_table:  # a new database: Django's own migrate creates the table
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
+    return [label(key) for key in tenant_plan().missing(set(record.recorded))]
 
 
 def tenant_migrations_pending(*, schemas: list[str] | None = None) -> Pending:

@@ -179,3 +179,14 @@ def test_a_second_deploy_at_the_same_time_is_refused(schemas: list[str]) -> None
     assert code == 1
     assert "another deploy is migrating the tenant schemas" in err
     assert _probes_recorded(schemas[0]) == []
+
+
+def test_the_dry_run_lists_what_the_public_schema_misses(schemas: list[str]) -> None:
+    out = io.StringIO()
+    call_command("deploy_migrations", "--dry-run", f"--schema={schemas[0]}", stdout=out)
+    assert "public: 0 pending" in out.getvalue().splitlines()
+    out = io.StringIO()
+    with override_settings(MIGRATION_MODULES=PROBE_MODULES):
+        call_command("deploy_migrations", "--dry-run", f"--schema={schemas[0]}", stdout=out)
+    use_public_schema()
+    assert f"public: 2 pending: {PROBE_LABELS}" in out.getvalue().splitlines()

@@ -4,6 +4,7 @@ import sys
 import time
 from typing import Any
 
+from django.core.checks import Tags
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
@@ -21,6 +22,9 @@ from shared_apps.tenants.template import ensure_template_current
 
 
 class Command(BaseCommand):
+    # The model checks only: the URL checks import every view of the project (seconds on a busy machine)
+    # and say nothing about migrations; `manage.py check` covers them.
+    requires_system_checks = [Tags.models]
     help = (
         "Bring the public schema, the tenant template and every tenant schema to the latest migration "
         "(run it on deploy). Schemas that fail are reported; the others go on; running it again resumes."
@@ -42,7 +46,8 @@ class Command(BaseCommand):
             self._dry_run(options)
             return
         started = time.monotonic()
-        if not options["skip_shared"]:
+        # migrate_schemas --shared costs a second even with nothing to do: it is called only when needed.
+        if not options["skip_shared"] and public_migrations_pending():
             verbosity = max(int(options["verbosity"]) - 1, 0)
             call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
         bar = tqdm(unit="schema", disable=options["no_progress"] or None, file=sys.stderr, leave=False)
