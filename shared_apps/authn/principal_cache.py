@@ -29,13 +29,14 @@ import redis
 from django.conf import settings
 from django.db import transaction
 
+from shared_apps.core.redis_keys import redis_key
+
 from . import near_cache
 from .revocation import redis_client, revoked_key
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_TTL_SECONDS = 60
-_GLOBAL_GENERATION = "authn:principal:gen:all"
 
 
 def ttl_seconds() -> int:
@@ -43,15 +44,19 @@ def ttl_seconds() -> int:
 
 
 def _snapshot_key(tenant_id: Any, user_id: UUID | str) -> str:
-    return f"authn:principal:{tenant_id}:{user_id}"
+    return redis_key(f"authn:principal:{tenant_id}:{user_id}")
 
 
 def _user_generation(user_id: UUID | str) -> str:
-    return f"authn:principal:gen:user:{user_id}"
+    return redis_key(f"authn:principal:gen:user:{user_id}")
 
 
 def _tenant_generation(tenant_id: Any) -> str:
-    return f"authn:principal:gen:tenant:{tenant_id}"
+    return redis_key(f"authn:principal:gen:tenant:{tenant_id}")
+
+
+def _global_generation() -> str:
+    return redis_key("authn:principal:gen:all")
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,7 @@ def lookup(*, schema_name: str, tenant_id: Any, user_id: UUID, session_id: UUID)
         _snapshot_key(tenant_id, user_id),
         _user_generation(user_id),
         _tenant_generation(tenant_id),
-        _GLOBAL_GENERATION,
+        _global_generation(),
     )
     try:
         # This process's copy when it holds them all (near_cache: no round trip), else one MGET: a
@@ -145,4 +150,4 @@ def forget_tenant(tenant_id: Any) -> None:
 
 def forget_all() -> None:
     """A global role's permissions changed: every snapshot."""
-    _forget([_GLOBAL_GENERATION])
+    _forget([_global_generation()])

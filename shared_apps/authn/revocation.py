@@ -19,6 +19,8 @@ from uuid import UUID
 import redis
 from django.conf import settings
 
+from shared_apps.core.redis_keys import redis_key
+
 from . import near_cache
 from .tokens import LEEWAY_SECONDS, access_token_lifetime
 
@@ -36,7 +38,7 @@ def redis_client() -> redis.Redis | None:
 
 
 def revoked_key(schema_name: str, session_id: UUID | str) -> str:
-    return f"authn:revoked:{schema_name}:{session_id}"
+    return redis_key(f"authn:revoked:{schema_name}:{session_id}")
 
 
 def mark_revoked(*, schema_name: str, session_ids: Iterable[UUID | str]) -> None:
