@@ -35,7 +35,7 @@ def test_the_keys_of_a_failed_login_a_login_a_request_and_a_logout_all_start_wit
         assert client_a.get("/api/v1/auth/me", **headers).status_code == 200
         logout = client_a.post("/api/v1/auth/logout", {}, content_type="application/json", **headers)
         assert logout.status_code == 200
-        keys = [key.decode() for key in redis.Redis.from_url(url).keys("*")]
+        keys = [key.decode() for key in redis.Redis.from_url(url).scan_iter()]
     outside = [key for key in keys if not key.startswith(prefix)]
     assert outside == []
     kinds = {":".join(key.removeprefix(prefix).split(":")[:2]) for key in keys}
