@@ -29,7 +29,7 @@ def make_reference_tables(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tenants", "0002_tenant_deleted_at"),
+        ("tenants", "0003_routing_generation"),
         ("accounts", "0001_initial"),
         ("rbac", "0002_seed_system_roles"),
         ("mfa", "0001_initial"),
