@@ -20,7 +20,7 @@ from shared_apps.audit.services import audit_record
 from shared_apps.core.exceptions import Conflict, PermissionDenied
 from shared_apps.tenants.models import Tenant
 from tenant_apps.apikeys.services import api_keys_revoke_for_user
-from tenant_apps.sessions.models import RevokeReason
+from tenant_apps.sessions.enums import RevokeReason
 from tenant_apps.sessions.services import sessions_revoke
 
 IDENTITY_FIELDS = ("email", "first_name", "last_name", "phone", "is_verified")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from .models import Domain, Tenant
+from .selectors import tenant_find_by_slug
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def tenant_for_host(host: str) -> Tenant | None:
 def tenant_for_slug(slug: str) -> Tenant | None:
     entry = _cached(_by_slug, slug)
     if entry is None:
-        tenant = Tenant.objects.filter(slug=slug).first()
+        tenant = tenant_find_by_slug(slug=slug)
         entry = _Entry(tenant=tenant, expires_at=time.monotonic() + _ttl())
         with _lock:
             _by_slug[slug] = entry

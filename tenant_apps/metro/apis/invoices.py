@@ -1,17 +1,20 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.core.exceptions import NotFound, ValidationFailed
+from shared_apps.core.pagination import PageInput, page_body
 from shared_apps.rbac.enums import PermissionCode
 
 from ..models import Invoice, InvoiceLine
 from ..selectors import invoice_get, invoice_lines, invoice_list
 from ..selectors.invoices import INVOICE_LIST_FIELDS
-from .common import PageInput, page_body, validated
+from .common import validated
 
 
 class InvoiceListApi(APIView):
@@ -21,7 +24,7 @@ class InvoiceListApi(APIView):
         date_debut = serializers.DateField(required=False, default=None)
         date_fin = serializers.DateField(required=False, default=None)
 
-    class OutputSerializer(serializers.ModelSerializer):
+    class OutputSerializer(serializers.ModelSerializer[Any]):
         class Meta:
             model = Invoice
             fields = list(INVOICE_LIST_FIELDS)
@@ -36,7 +39,7 @@ class InvoiceListApi(APIView):
 class InvoiceDetailApi(APIView):
     required_permission = PermissionCode.METRO_READ
 
-    class LineSerializer(serializers.ModelSerializer):
+    class LineSerializer(serializers.ModelSerializer[Any]):
         facture_id = serializers.IntegerField(source="invoice_id")
         categorie_id = serializers.IntegerField(allow_null=True)
         type_ligne = serializers.CharField(source="kind")
@@ -70,7 +73,7 @@ class InvoiceDetailApi(APIView):
                 "product_id",
             ]
 
-    class OutputSerializer(serializers.ModelSerializer):
+    class OutputSerializer(serializers.ModelSerializer[Any]):
         facture_referencee_id = serializers.IntegerField(allow_null=True)
 
         class Meta:

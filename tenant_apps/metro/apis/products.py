@@ -8,11 +8,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.core.exceptions import NotFound, ValidationFailed
+from shared_apps.core.pagination import PageInput, page_body
 from shared_apps.rbac.enums import PermissionCode
 
 from ..selectors import product_get, product_get_by_ean, product_list
 from ..selectors.products import SORTABLE
-from .common import PageInput, ProductOutput, page_body, validated
+from .common import ProductOutput, validated
 
 _EAN = re.compile(r"^\d{8,14}$")
 

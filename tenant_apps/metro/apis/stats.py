@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -11,7 +13,7 @@ from ..selectors import category_counts, dashboard, stats_categories, stats_tva,
 from .common import ProductOutput
 
 
-class SummaryOutput(serializers.Serializer):
+class SummaryOutput(serializers.Serializer[Any]):
     nb_factures = serializers.IntegerField()
     nb_produits = serializers.IntegerField()
     nb_lignes = serializers.IntegerField()
@@ -22,7 +24,7 @@ class SummaryOutput(serializers.Serializer):
     date_derniere_facture = serializers.DateField(allow_null=True)
 
 
-class CategoryStatOutput(serializers.Serializer):
+class CategoryStatOutput(serializers.Serializer[Any]):
     categorie = serializers.CharField()
     nb_produits = serializers.IntegerField()
     quantite_totale = serializers.DecimalField(max_digits=16, decimal_places=3, allow_null=True)
@@ -31,7 +33,7 @@ class CategoryStatOutput(serializers.Serializer):
     pct_ca = serializers.DecimalField(max_digits=6, decimal_places=2)
 
 
-class VatStatOutput(serializers.Serializer):
+class VatStatOutput(serializers.Serializer[Any]):
     taux_tva = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
     nb_produits = serializers.IntegerField()
     montant_ht = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
@@ -49,7 +51,7 @@ class SummaryApi(APIView):
 class DashboardApi(APIView):
     required_permission = PermissionCode.METRO_READ
 
-    class OutputSerializer(serializers.Serializer):
+    class OutputSerializer(serializers.Serializer[Any]):
         summary = SummaryOutput()
         categories = CategoryStatOutput(many=True)
         tva_breakdown = VatStatOutput(many=True)
@@ -76,7 +78,7 @@ class VatStatsApi(APIView):
 class CategoryListApi(APIView):
     required_permission = PermissionCode.METRO_READ
 
-    class OutputSerializer(serializers.Serializer):
+    class OutputSerializer(serializers.Serializer[Any]):
         categorie = serializers.CharField()
         count = serializers.IntegerField()
 
