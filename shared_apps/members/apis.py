@@ -115,7 +115,7 @@ class UserDetailApi(APIView):
         is_active = serializers.BooleanField(required=False)
         is_verified = serializers.BooleanField(required=False)
         is_superuser = serializers.BooleanField(required=False)
-        # M3 step-up for an e-mail change: a current TOTP code when the login is older than the window.
+        # Step-up for an e-mail change: a current TOTP code when the login is older than the window.
         code = serializers.CharField(max_length=16, required=False, allow_blank=True)
 
     def get(self, request: Request, user_id: Any) -> Response:
