@@ -15,7 +15,8 @@ from uuid import UUID
 from django.db import connection, transaction
 
 from ..models import BatchStatus, ImportBatch, ImportSource, PendingFile
-from .batches import BatchResult, FileOutcome, SourceFile, batch_create, batch_import
+from .batches import SourceFile, batch_create, batch_import
+from .outcomes import BatchResult, FileOutcome
 
 
 @transaction.atomic
@@ -25,7 +26,7 @@ def batch_enqueue(
     """Store the files and schedule the import once this transaction commits."""
     from ..tasks import metro_import_job  # the task module imports this one
 
-    batch = batch_create(source=ImportSource.API, user_id=user_id, nb_files=len(files), force=force)
+    batch = batch_create(source=ImportSource.API, user_id=user_id, file_count=len(files), force=force)
     PendingFile.objects.bulk_create(
         PendingFile(batch=batch, position=position, file_name=name[:255], content=data)
         for position, (name, data) in enumerate(files)
