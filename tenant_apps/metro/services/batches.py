@@ -33,6 +33,7 @@ from metro_etl import (
     parse_many,
     reconcile,
 )
+from tenant_apps.stock.valuation import stock_valuation_refresh
 
 from ..models import BatchStatus, DocumentStatus, ImportBatch, ImportSource, Invoice, StagedDocument
 from . import loading, parallel
@@ -236,6 +237,7 @@ def batch_import(
         # Every thread has finished (the pool is closed): links and aggregates see all the loads.
         loading.credit_notes_link()
         result.products_refreshed = aggregates_refresh()
+        stock_valuation_refresh()
     except BaseException:
         ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED, finished_at=timezone.now())
         raise

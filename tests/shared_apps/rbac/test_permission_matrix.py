@@ -95,6 +95,10 @@ MATRIX: dict[str, dict[str, str]] = {
     "api:metro-import": {"POST": MANAGER},
     "api:metro-import-job": {"GET": MANAGER},
     "api:metro-recalculate": {"POST": MANAGER},
+    "api:sites": {"GET": RO, "POST": MANAGER},
+    "api:site": {"PATCH": MANAGER},
+    "api:stock-counts": {"POST": MANAGER},
+    "api:stock-movements": {"POST": MANAGER},
 }
 CALLERS = (*ROLES, "anonymous", "wrong-scope-key")
 TENANT_ROUTES = routes("config.urls_tenant")
