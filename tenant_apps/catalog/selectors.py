@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
 
-from .models import Category, ClassificationRule, Product
+from .models import Category, ClassificationRule, PriceAlert, Product
 from .normalise import Rule, rule_compile
 
 # Columns a product list may sort by.
@@ -122,3 +122,14 @@ def product_count_by_category() -> list[dict[str, Any]]:
         .order_by("category_label")
     )
     return list(rows)
+
+
+def price_alert_list(*, seen: bool | None = None) -> QuerySet[PriceAlert]:
+    alerts = PriceAlert.objects.select_related("product")
+    if seen is not None:
+        alerts = alerts.filter(seen=seen)
+    return alerts.order_by("-date", "-id")
+
+
+def price_alert_get(*, alert_id: int) -> PriceAlert | None:
+    return PriceAlert.objects.select_related("product").filter(pk=alert_id).first()

@@ -114,19 +114,23 @@ def _days_replace(since: dict[Key, date], replay: _Replay) -> None:
             "WHERE d.product_id = s.p AND d.site_id = s.s AND d.date >= s.since",
             [[k[0] for k in since], [k[1] for k in since], list(since.values())],
         )
-    StockDay.objects.bulk_create(
-        StockDay(
-            product_id=key[0],
-            site_id=key[1],
-            date=day,
-            quantity=state.position.quantity,
-            value=state.position.value,
-            unit_cost=state.position.unit_cost,
-            entries=state.entries,
-            exits=state.exits,
+        # One statement for every day, arrays zipped back into rows (no ORM object per day).
+        days = list(replay.days.items())
+        cursor.execute(
+            f"INSERT INTO {table} (product_id, site_id, date, quantity, value, unit_cost, entries, exits) "  # noqa: S608
+            "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::numeric[], %s::numeric[], "
+            "%s::numeric[], %s::numeric[], %s::numeric[])",
+            [
+                [key[0] for (key, _), _ in days],
+                [key[1] for (key, _), _ in days],
+                [day for (_, day), _ in days],
+                [state.position.quantity for _, state in days],
+                [state.position.value for _, state in days],
+                [state.position.unit_cost for _, state in days],
+                [state.entries for _, state in days],
+                [state.exits for _, state in days],
+            ],
         )
-        for (key, day), state in replay.days.items()
-    )
 
 
 def _values_save(replay: _Replay) -> None:

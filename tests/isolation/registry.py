@@ -71,6 +71,10 @@ def _metro(tenant_a: Tenant, tenant_b: Tenant) -> dict[str, object]:
     }
 
 
+def _produit_sk(ctx: dict[str, str]) -> dict[str, str]:
+    return {"produit_sk": ctx["produit_id"]}
+
+
 def _site(ctx: dict[str, str]) -> dict[str, str]:
     return {"site_id": ctx["site_id"]}
 
@@ -128,9 +132,19 @@ SCENARIOS: dict[str, Scenario] = {
     "api:metro-products": _METRO,
     "api:metro-product": Scenario(arrange=_metro, probes=(_METRO_IDS,)),
     "api:metro-product-by-ean": Scenario(arrange=_metro, probes=(_METRO_IDS,)),
+    "api:metro-price-history": Scenario(arrange=_metro, probes=(_METRO_IDS,)),
+    "api:metro-price-history-by-ean": Scenario(arrange=_metro, probes=(_METRO_IDS,)),
+    "api:catalog-price-alerts": _METRO,
+    "api:catalog-price-alert": Scenario(
+        arrange=_metro,
+        probes=(
+            Probe(method="patch", path_values=lambda ctx: {"alert_id": "1"}, body=lambda ctx: {"vu": True}),
+        ),
+    ),
     "api:metro-invoices": _METRO,
     "api:metro-invoice": Scenario(arrange=_metro, probes=(_METRO_IDS,)),
     "api:metro-summary": _METRO,
+    "api:metro-clients": _METRO,
     "api:metro-dashboard": _METRO,
     "api:metro-stats-categories": _METRO,
     "api:metro-stats-tva": _METRO,
@@ -138,6 +152,15 @@ SCENARIOS: dict[str, Scenario] = {
     "api:metro-import": Scenario(arrange=_metro, probes=(Probe(method="post", body=lambda ctx: {}),)),
     "api:metro-import-job": Scenario(arrange=_metro, probes=(_METRO_IDS,)),
     "api:metro-recalculate": Scenario(arrange=_metro, probes=(Probe(method="post", body=lambda ctx: {}),)),
+    "api:catalog-products": _METRO,
+    "api:catalog-product": Scenario(
+        arrange=_metro,
+        probes=(
+            Probe(path_values=_produit_sk),
+            Probe(method="patch", path_values=_produit_sk, body=lambda ctx: {"prix_vente": "1"}),
+        ),
+    ),
+    "api:catalog-families": _METRO,
     "api:sites": Scenario(
         arrange=_metro, probes=(Probe(), Probe(method="post", body=lambda ctx: {"nom": "B"}))
     ),

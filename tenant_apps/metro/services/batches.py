@@ -40,6 +40,7 @@ from . import loading, parallel
 from .aggregates import aggregates_refresh, loads_running
 from .outcomes import DUPLICATE, ERROR, FROM_LOAD, IMPORTED, UNRECONCILED, BatchResult, FileOutcome
 from .parallel import ConnectionThreads
+from .price_alerts import price_alerts_detect
 
 PARSE_CHUNK = 64
 LOAD_FAILED = "load_failed"
@@ -236,6 +237,7 @@ def batch_import(
         )
         # Every thread has finished (the pool is closed): links and aggregates see all the loads.
         loading.credit_notes_link()
+        price_alerts_detect()
         result.products_refreshed = aggregates_refresh()
         stock_valuation_refresh()
     except BaseException:

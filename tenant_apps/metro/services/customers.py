@@ -51,5 +51,5 @@ def customer_site(context: LoadContext, printed: str) -> tuple[int | None, int]:
             context.customers[printed] = (account.pk, account.site_id)
         else:
             site = Site.objects.order_by("id").first() or site_create(name="Site principal")
-            return None, site.pk
+            context.customers[printed] = (None, site.pk)
     return context.customers[printed]

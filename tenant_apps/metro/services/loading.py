@@ -30,7 +30,6 @@ from .rows import (
     LoadContext,
     line_arrays,
     load_context_build,
-    movement_arrays,
     product_arrays,
     product_key,
 )
@@ -185,6 +184,7 @@ def _params(
     context: LoadContext,
 ) -> dict[str, Any]:
     report_json = Jsonb(report_as_json(report))
+    lines, entries = line_arrays(parsed)
     customer_id, site_id = customer_site(context, parsed.customer_number or "")
     (known_keys, known_ids), new_products = product_arrays(parsed.lines, context)
     return {
@@ -215,11 +215,8 @@ def _params(
         "known_keys": known_keys,
         "known_ids": known_ids,
         **{f"np_{name}": values for (name, _), values in zip(PRODUCT_COLUMNS, new_products, strict=True)},
-        **{f"l_{name}": values for (name, _), values in zip(LINE_COLUMNS, line_arrays(parsed), strict=True)},
-        **{
-            f"mv_{n}": values
-            for (n, _), values in zip(MOVEMENT_COLUMNS, movement_arrays(parsed), strict=True)
-        },
+        **{f"l_{name}": values for (name, _), values in zip(LINE_COLUMNS, lines, strict=True)},
+        **{f"mv_{n}": values for (n, _), values in zip(MOVEMENT_COLUMNS, entries, strict=True)},
     }
 
 

@@ -32,7 +32,7 @@ class LoadContext:
     categories: dict[int, tuple[str, str, str]]
     product_ids: dict[str, int] = field(default_factory=dict)
     # Printed customer number → (customer account id, site id); accounts are created before the loads.
-    customers: dict[str, tuple[int, int]] = field(default_factory=dict)
+    customers: dict[str, tuple[int | None, int]] = field(default_factory=dict)
 
 
 def load_context_build() -> LoadContext:
@@ -158,7 +158,7 @@ def _vat(amount: Decimal, code: str) -> tuple[Decimal | None, Decimal | None]:
     return rate, (amount * rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-# (column, SQL type) of an invoice line after its invoice id, in `line_rows` order; `natural_key` (the
+# (column, SQL type) of an invoice line after its invoice id, in `_ordered` order; `natural_key` (the
 # product's) becomes `product_id` in the statement.
 LINE_COLUMNS = (
     ("position", "integer"),
@@ -188,28 +188,23 @@ LINE_COLUMNS = (
 Row = tuple[object, ...]
 
 
-def line_arrays(parsed: ParsedInvoice) -> list[str]:
-    """The lines of `parsed` as the statement's parameters: one array per `LINE_COLUMNS` entry."""
-    return _columns(line_rows(parsed), LINE_COLUMNS)
-
-
-def line_rows(parsed: ParsedInvoice) -> list[Row]:
-    """`LINE_COLUMNS` values in print order: an article, then the COTIS and discount rows under it."""
-    return [(position, *row) for position, (_, row, _) in enumerate(_ordered(parsed), start=1)]
-
-
-def movement_arrays(parsed: ParsedInvoice) -> list[str]:
-    """The stock entries of `parsed` as (line position, value) arrays: one per article line, valued at
-    its cost (services.costs); none for documents that move no stock."""
+def line_arrays(parsed: ParsedInvoice) -> tuple[list[str], list[str]]:
+    """The statement's line parameters (one array per `LINE_COLUMNS` entry) and its stock entries (one
+    array per `MOVEMENT_COLUMNS` entry: each article line's position and cost, services.costs; none for
+    documents that move no stock), from one pass over the printed rows."""
+    ordered = _ordered(parsed)
+    lines = _columns(
+        [(position, *row) for position, (_, row, _) in enumerate(ordered, start=1)], LINE_COLUMNS
+    )
     if not moves_stock(parsed):
-        return ["{}", "{}"]
+        return lines, ["{}"] * len(MOVEMENT_COLUMNS)
     costs = line_costs(parsed)
     entries: list[Row] = [
         (position, costs[article])
-        for position, (_, _, article) in enumerate(_ordered(parsed), start=1)
+        for position, (_, _, article) in enumerate(ordered, start=1)
         if article is not None
     ]
-    return _columns(entries, MOVEMENT_COLUMNS)
+    return lines, _columns(entries, MOVEMENT_COLUMNS)
 
 
 MOVEMENT_COLUMNS = (("position", "integer"), ("value", "numeric"))

@@ -199,7 +199,7 @@ def facts_insert() -> Part:
 
 def stock_entries_insert() -> Part:
     """Every article line of a stock document becomes an entry at the invoice's site, valued at its cost
-    (rows.movement_arrays: empty for documents that move no stock). Written unvalued: the stock valuation
+    (rows.line_arrays: none for documents that move no stock). Written unvalued: the stock valuation
     takes it from there (tenant_apps.stock.valuation)."""
     unit_cost = "CASE WHEN l.unit_quantity = 0 THEN 0 ELSE round(abs(mv.value / l.unit_quantity), 4) END"
     return (
