@@ -32,6 +32,15 @@ class Category(models.Model):
     family = models.CharField(max_length=64)
     name = models.CharField(max_length=64)
     subcategory = models.CharField(max_length=64, blank=True)
+    # The taxonomy's (taxonomy.py): a stable code, a label, the usual VAT rate, whether a restaurant cooks
+    # with it (and how much it matters, 1 high … 3 low, 0 not), and the order of reports.
+    code = models.CharField(max_length=20, unique=True, null=True, blank=True)
+    label = models.CharField(max_length=64, blank=True)
+    vat_default = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    is_ingredient = models.BooleanField(default=False)
+    ingredient_priority = models.PositiveSmallIntegerField(default=0)
+    family_order = models.PositiveSmallIntegerField(default=99)
+    category_order = models.PositiveSmallIntegerField(default=99)
 
     class Meta:
         constraints = [

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from shared_apps.core.exceptions import NotFound
 from shared_apps.rbac.enums import PermissionCode
+from shared_apps.rbac.principal import current_principal
 
 from .models import ExitReason, MovementKind, Site, StockCount, StockMovement
 from .selectors import site_get, site_list
@@ -99,7 +100,7 @@ class CountApi(APIView):
             site=site_resolve(site_id=data["site"]),
             day=data["date"],
             lines=lines,
-            user_id=getattr(request.user, "pk", None),
+            user_id=current_principal().user_id,
         )
         count = StockCount.objects.prefetch_related("lines__movement").get(pk=count.pk)
         return Response(self.OutputSerializer(count).data, status=status.HTTP_201_CREATED)

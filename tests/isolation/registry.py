@@ -161,6 +161,12 @@ SCENARIOS: dict[str, Scenario] = {
         ),
     ),
     "api:catalog-families": _METRO,
+    "api:analytics-categories": _METRO,
+    "api:analytics-stock-valuation": _METRO,
+    "api:analytics-stock-movements": _METRO,
+    "api:analytics-products-top": _METRO,
+    "api:analytics-classify": Scenario(arrange=_metro, probes=(Probe(method="post", body=lambda ctx: {}),)),
+    "api:analytics-classify-preview": _METRO,
     "api:sites": Scenario(
         arrange=_metro, probes=(Probe(), Probe(method="post", body=lambda ctx: {"nom": "B"}))
     ),
