@@ -19,8 +19,7 @@ if ! out="$(manage migrate_schemas --shared --noinput -v 0 2>&1)"; then
   fi
   exit 1
 fi
-manage prepare_tenant_template -v 0
-manage migrate_schemas --tenant --noinput -v 0
+manage deploy_migrations --skip-shared --no-progress -v 0 >/dev/null
 scripts/demo.sh
 port="${PORT:-8000}"
 echo

@@ -21,3 +21,6 @@ HIBP_API_URL = "http://127.0.0.1:9/range/"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # OAuth (M4): tenant test domains are plain http; the OAuth tests point the providers at a loopback fake.
 OAUTH_ALLOW_HTTP_RETURN_URLS = True
+# Each test process learns of tenant changes through its own signals; a periodic check would add a query at
+# random to requests whose queries are counted. The cross-process test runs its own process with a check.
+TENANT_ROUTING_CHECK_SECONDS = env.float("TENANT_ROUTING_CHECK_SECONDS", default=0.0)

@@ -128,6 +128,8 @@ def gunicorn(url: str, redis_url: str, threads: int, workdir: Path) -> Iterator[
         environ.pop("REDIS_URL")
         environ.pop("RATELIMIT_REDIS_URL", None)
     command = [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "-w", "2"]
+    # Worker recycling as in docker/entrypoint.sh.
+    command += ["--max-requests", "10000", "--max-requests-jitter", "1000"]
     command += ["-b", f"127.0.0.1:{port}"] + (["--threads", str(threads)] if threads > 1 else [])
     log = (workdir / f"gunicorn-{port}.log").open("w")
     server = subprocess.Popen(command, env=environ, cwd=ROOT, stdout=log, stderr=log)
