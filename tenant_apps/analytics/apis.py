@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.core.exceptions import NotFound
+from shared_apps.core.pagination import PageInput, page_body
 from shared_apps.rbac.enums import PermissionCode
 from tenant_apps.catalog.models import Category
 from tenant_apps.catalog.selectors import product_get
@@ -23,13 +24,13 @@ def _amount(source: str) -> serializers.DecimalField:
     return serializers.DecimalField(source=source, max_digits=14, decimal_places=3, allow_null=True)
 
 
-def _validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+def _validated(serializer_class: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 
 
-class CatalogItemOutput(serializers.Serializer):
+class CatalogItemOutput(serializers.Serializer[Any]):
     produit_sk = serializers.IntegerField(source="product.pk")
     produit_id = serializers.IntegerField(source="product.pk")
     nom = serializers.CharField(source="product.designation")
@@ -52,7 +53,7 @@ class CatalogItemOutput(serializers.Serializer):
         return item.stock_quantity <= 0
 
 
-class MovementLine(serializers.Serializer):
+class MovementLine(serializers.Serializer[Any]):
     date = serializers.DateField()
     type_mouvement = serializers.CharField(source="kind")
     quantite = serializers.DecimalField(source="quantity", max_digits=14, decimal_places=3)
@@ -79,16 +80,15 @@ class CatalogDetailOutput(CatalogItemOutput):
         return str((selling - bought).quantize(Decimal("0.001")))
 
 
-class SiteInput(serializers.Serializer):
+class SiteInput(serializers.Serializer[Any]):
     site = serializers.IntegerField(required=False, default=None)
 
 
 class CatalogListApi(APIView):
     required_permission = PermissionCode.METRO_READ
 
-    class InputSerializer(SiteInput):
-        page = serializers.IntegerField(min_value=1, max_value=1_000_000, default=1)
-        per_page = serializers.IntegerField(min_value=1, max_value=200, default=50)
+    class InputSerializer(PageInput):
+        site = serializers.IntegerField(required=False, default=None)
         q = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
         famille = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
         categorie_id = serializers.IntegerField(required=False, default=None)
@@ -107,15 +107,13 @@ class CatalogListApi(APIView):
             margin_band=data["marge_filter"],
             site_id=data["site"],
         )
-        items = CatalogItemOutput(page.items, many=True).data
-        body = {"items": items, "total": page.total, "page": page.page, "per_page": page.per_page}
-        return Response({**body, "pages": page.pages})
+        return Response(page_body(page, CatalogItemOutput))
 
 
 class CatalogDetailApi(APIView):
     required_permission = {"GET": PermissionCode.METRO_READ, "PATCH": PermissionCode.METRO_WRITE}
 
-    class PatchInput(serializers.Serializer):
+    class PatchInput(serializers.Serializer[Any]):
         prix_vente = serializers.DecimalField(
             max_digits=14, decimal_places=3, min_value=Decimal(0), allow_null=True
         )

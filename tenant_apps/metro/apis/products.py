@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -8,12 +9,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.core.exceptions import NotFound, ValidationFailed
+from shared_apps.core.pagination import PageInput, page_body
 from shared_apps.rbac.enums import PermissionCode
 from tenant_apps.catalog.selectors import product_get, product_get_by_ean
 
 from ..selectors import product_list
 from ..selectors.invoices import price_history
-from .common import PRODUCT_FIELDS, PageInput, ProductOutput, page_body, validated
+from .common import PRODUCT_FIELDS, ProductOutput, validated
 
 _EAN = re.compile(r"^\d{8,14}$")
 SORTABLE = ("montant_total", "prix_unitaire_moyen", "quantite_unitaire_totale", "nb_achats", "designation")
@@ -67,7 +69,7 @@ class ProductByEanApi(APIView):
         return Response(ProductOutput(product).data)
 
 
-class PricePointOutput(serializers.Serializer):
+class PricePointOutput(serializers.Serializer[Any]):
     date = serializers.DateField(source="purchase_date")
     prix_unitaire = serializers.DecimalField(source="unit_price", max_digits=14, decimal_places=3)
     prix_colis = serializers.DecimalField(source="case_price", max_digits=14, decimal_places=3)
