@@ -1,9 +1,17 @@
 """Reads of the METRO app."""
 
-from .invoices import invoice_get, invoice_lines, invoice_list
+from .invoices import invoice_get, invoice_lines, invoice_list, invoice_stores
 from .jobs import batch_get, batch_status
 from .products import Page, product_get, product_get_by_ean, product_list
-from .stats import category_counts, dashboard, stats_categories, stats_tva, summary
+from .stats import (
+    category_counts,
+    dashboard,
+    price_history,
+    spend_by_month,
+    stats_categories,
+    stats_tva,
+    summary,
+)
 
 __all__ = [
     "Page",
@@ -14,9 +22,12 @@ __all__ = [
     "invoice_get",
     "invoice_lines",
     "invoice_list",
+    "invoice_stores",
+    "price_history",
     "product_get",
     "product_get_by_ean",
     "product_list",
+    "spend_by_month",
     "stats_categories",
     "stats_tva",
     "summary",

@@ -26,13 +26,26 @@ INVOICE_LIST_FIELDS = (
 
 
 def invoice_list(
-    *, page: int, per_page: int, date_debut: date | None = None, date_fin: date | None = None
+    *,
+    page: int,
+    per_page: int,
+    date_debut: date | None = None,
+    date_fin: date | None = None,
+    magasin: str = "",
+    doc_type: str = "",
+    statut: str = "",
 ) -> Page:
     invoices = Invoice.objects.only(*INVOICE_LIST_FIELDS)
     if date_debut is not None:
         invoices = invoices.filter(date_facture__gte=date_debut)
     if date_fin is not None:
         invoices = invoices.filter(date_facture__lte=date_fin)
+    if magasin:
+        invoices = invoices.filter(magasin=magasin)
+    if doc_type:
+        invoices = invoices.filter(doc_type=doc_type)
+    if statut:
+        invoices = invoices.filter(statut_rapprochement=statut)
     return paginate(invoices.order_by("-date_facture", "-id"), page=page, per_page=per_page)
 
 
@@ -46,3 +59,8 @@ def invoice_lines(*, invoice: Invoice) -> QuerySet[InvoiceLine]:
         .annotate(categorie_id=F("product__category_id"))
         .order_by("position")
     )
+
+
+def invoice_stores() -> list[str]:
+    """The stores invoices came from, for the list's filter."""
+    return list(Invoice.objects.order_by("magasin").values_list("magasin", flat=True).distinct())

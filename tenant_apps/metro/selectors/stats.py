@@ -6,9 +6,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Max, Min, Sum, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, NullIf, TruncMonth
 
-from ..models import Invoice, Product
+from ..models import Invoice, PriceHistory, Product
 
 UNCLASSIFIED = "Non classé"
 ZERO = Decimal("0.00")
@@ -84,3 +84,24 @@ def dashboard(*, top: int = 10) -> dict[str, Any]:
         "tva_breakdown": stats_tva(),
         "top_produits": list(Product.objects.order_by("-montant_total", "id")[:top]),
     }
+
+
+def spend_by_month() -> list[dict[str, Any]]:
+    """Totals as printed per month of the invoice date (credit notes count negative)."""
+    rows = (
+        Invoice.objects.annotate(mois=TruncMonth("date_facture"))
+        .values("mois")
+        .annotate(
+            nb_factures=Count("id"),
+            total_ht=Coalesce(Sum("total_ht"), ZERO),
+            total_tva=Coalesce(Sum("total_tva"), ZERO),
+            total_ttc=Coalesce(Sum("total_ttc"), ZERO),
+        )
+        .order_by("mois")
+    )
+    return list(rows)
+
+
+def price_history(*, product_id: int) -> list[PriceHistory]:
+    """The unit prices a product was bought at, oldest first."""
+    return list(PriceHistory.objects.filter(product_id=product_id).order_by("date", "id"))
