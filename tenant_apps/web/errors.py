@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 from shared_apps.core import views as api_errors
-from shared_apps.ops.middleware import NON_PAGE_PREFIXES
+from shared_apps.ops.middleware import ADMIN_PATH_PREFIX, NON_PAGE_PREFIXES
 
 TITLES = {
     400: "Demande incorrecte",

@@ -17,7 +17,7 @@ def number_fr(value: Decimal | float | int | None, places: int = 2) -> str:
     amount = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
     sign = "-" if amount < 0 else ""
     whole, _, fraction = f"{abs(amount):f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

@@ -145,7 +145,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class UploadForm(forms.Form):
-    files = forms.FileField(
+    files = forms.FileField(  # type: ignore[assignment]  # the field named as the API's multipart field
         label="Factures METRO (PDF)",
         widget=MultipleFileInput(attrs={"multiple": True, "accept": "application/pdf,.pdf"}),
         required=False,

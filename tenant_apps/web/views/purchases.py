@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -54,8 +55,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _invoice_filters(request: HttpRequest) -> InvoiceFilterForm:
     form = InvoiceFilterForm(request.GET or None)
-    form.fields["doc_type"].choices = [("", "Tous"), *DocType.choices]
-    form.fields["statut"].choices = [("", "Tous"), ("reconciled", "Rapprochée"), ("forced", "Forcée")]
+    cast(forms.ChoiceField, form.fields["doc_type"]).choices = [("", "Tous"), *DocType.choices]
+    cast(forms.ChoiceField, form.fields["statut"]).choices = [
+        ("", "Tous"),
+        (ReconciliationStatus.RECONCILED, "Rapprochée"),
+        (ReconciliationStatus.FORCED, "Forcée"),
+    ]
     return form
 
 
@@ -70,19 +75,14 @@ def invoices(request: HttpRequest) -> HttpResponse:
     page = metro.invoice_list(page=page_number, per_page=PER_PAGE, **filters)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {
-        "form": form,
-        "page": page,
-        "stores": metro.invoice_stores(),
-        "query": query.urlencode(),
-        "status": 400 if form.is_bound and not form.is_valid() else 200,
-    }
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    context = {"form": form, "page": page, "stores": metro.invoice_stores(), "query": query.urlencode()}
     template = (
         "web/purchases/_invoice_rows.html"
         if getattr(request, "htmx", False)
         else "web/purchases/invoices.html"
     )
-    return render(request, template, context, status=context["status"])
+    return render(request, template, context, status=status)
 
 
 @require_http_methods(["GET"])

@@ -18,7 +18,9 @@ HOST_B = "beta.testserver"
 
 
 def browser(host: str = HOST_A, *, csrf: bool = False) -> Client:
-    return Client(HTTP_HOST=host, enforce_csrf_checks=csrf, HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux) Firefox/130")
+    return Client(
+        HTTP_HOST=host, enforce_csrf_checks=csrf, HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux) Firefox/130"
+    )
 
 
 def sign_in(client: Client, email: str, password: str = PASSWORD, **extra: Any) -> Any:
@@ -32,7 +34,7 @@ def session_cookie(client: Client) -> str:
 
 
 @pytest.fixture
-def member_browser(member_a: Membership) -> Client:
+def member_browser(member_a: Membership) -> Client:  # noqa: F811
     client = browser()
     response = sign_in(client, member_a.user.email)
     assert response.status_code == 302, response.content
@@ -40,7 +42,7 @@ def member_browser(member_a: Membership) -> Client:
 
 
 @pytest.fixture
-def admin_browser(admin_a: Membership) -> Client:
+def admin_browser(admin_a: Membership) -> Client:  # noqa: F811
     client = browser()
     response = sign_in(client, admin_a.user.email)
     assert response.status_code == 302, response.content
