@@ -23,9 +23,13 @@ TEXTS = {
 
 
 def is_site_page(request: HttpRequest) -> bool:
-    """A page of a tenant's site (not the API, operator routes, assets, or the public host)."""
-    return getattr(request, "tenant", None) is not None and not request.path_info.startswith(
-        NON_PAGE_PREFIXES
+    """A page of a tenant's site (not the API, operator routes, assets, the admin's paths, or the public
+    host)."""
+    path = request.path_info
+    return (
+        getattr(request, "tenant", None) is not None
+        and not path.startswith(NON_PAGE_PREFIXES)
+        and not path.startswith(ADMIN_PATH_PREFIX)
     )
 
 
