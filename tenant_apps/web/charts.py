@@ -3,10 +3,8 @@ drawn on the server as SVG (no script, no style attribute: widths are SVG presen
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -36,15 +34,11 @@ def bars(rows: Iterable[tuple[str, Decimal | None, Decimal | None]], *, limit: i
     ]
 
 
-def _epoch(day: date) -> int:
-    return calendar.timegm(day.timetuple())
-
-
 def monthly_series(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """uPlot's columns for the spend per month: x in epoch seconds (UTC midnight of the 1st)."""
+    """uPlot's columns for the spend per month, one slot per month (labelled 12/2025)."""
     return {
         "kind": "bars",
-        "x": [_epoch(row["mois"]) for row in rows],
+        "labels": [row["mois"].strftime("%m/%Y") for row in rows],
         "series": [
             {"label": "Total HT (€)", "values": [float(row["total_ht"]) for row in rows]},
             {"label": "TVA (€)", "values": [float(row["total_tva"]) for row in rows]},
@@ -53,10 +47,10 @@ def monthly_series(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def price_series(points: list[Any]) -> dict[str, Any]:
-    """uPlot's columns for a product's price history (one point per purchase date and price)."""
+    """uPlot's columns for a product's price history: one slot per purchase (labelled 05/12/2026)."""
     return {
         "kind": "line",
-        "x": [_epoch(point.date) for point in points],
+        "labels": [point.date.strftime("%d/%m/%Y") for point in points],
         "series": [
             {"label": "Prix unitaire (€)", "values": [float(point.prix_unitaire) for point in points]}
         ],
