@@ -225,7 +225,9 @@ def _other_tenant_checks(
     context.close()
 
 
-def test_the_csp_watch_sees_a_violation(browser: Browser, live_site: LiveSite, db: None, csp: CspWatch) -> None:
+def test_the_csp_watch_sees_a_violation(
+    browser: Browser, live_site: LiveSite, db: None, csp: CspWatch
+) -> None:
     """The listener of the journey is not blind: an inline style attribute is refused and reported."""
     context = _context(browser, csp)
     page = context.new_page()
