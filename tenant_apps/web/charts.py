@@ -38,10 +38,10 @@ def monthly_series(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """uPlot's columns for the spend per month, one slot per month (labelled 12/2025)."""
     return {
         "kind": "bars",
-        "labels": [row["mois"].strftime("%m/%Y") for row in rows],
+        "labels": [row["month"].strftime("%m/%Y") for row in rows],
         "series": [
-            {"label": "Total HT (€)", "values": [float(row["total_ht"]) for row in rows]},
-            {"label": "TVA (€)", "values": [float(row["total_tva"]) for row in rows]},
+            {"label": "Total HT (€)", "values": [float(row["total_net"]) for row in rows]},
+            {"label": "TVA (€)", "values": [float(row["total_vat"]) for row in rows]},
         ],
     }
 
@@ -51,7 +51,5 @@ def price_series(points: list[Any]) -> dict[str, Any]:
     return {
         "kind": "line",
         "labels": [point.date.strftime("%d/%m/%Y") for point in points],
-        "series": [
-            {"label": "Prix unitaire (€)", "values": [float(point.prix_unitaire) for point in points]}
-        ],
+        "series": [{"label": "Prix unitaire (€)", "values": [float(point.unit_price) for point in points]}],
     }

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from shared_apps.core.exceptions import ApplicationError
 
+from . import identity
 from .errors import error_page
 from .messages_fr import message_for
 from .session import principal_of
@@ -35,9 +36,10 @@ def web_page(
     *, permission: str | None = None, public: bool = False, during_mfa_setup: bool = False
 ) -> Callable[[View], View]:
     """`public`: open to anyone. Otherwise a signed-in member of this tenant, holding `permission` if one
-    is named; while the tenant's MFA policy waits for the member's enrolment, only the pages marked
-    `during_mfa_setup` open (as the API's `allowed_during_mfa_setup`). A domain error that the view does
-    not handle itself becomes a French error page with its status."""
+    is named (rbac's `access_refusal`, as for the API); while the tenant's MFA policy waits for the
+    member's enrolment, only the pages marked `during_mfa_setup` open (as the API's
+    `allowed_during_mfa_setup`). A domain error that the view does not handle itself becomes a French
+    error page with its status (rbac's `permission_required` answers JSON, for API-like views)."""
 
     def decorate(view: View) -> View:
         @wraps(view)
@@ -46,9 +48,9 @@ def web_page(
                 principal = principal_of(request)
                 if principal is None:
                     return _to_sign_in(request)
-                if principal.mfa_setup_pending and not during_mfa_setup:
+                if principal.mfa.setup_pending and not during_mfa_setup:
                     return HttpResponseRedirect(reverse("web:mfa-enrol"))
-                if permission is not None and not principal.can(permission):
+                if identity.refusal(principal, permission) is not None:
                     return error_page(request, 403)
             try:
                 return view(request, *args, **kwargs)

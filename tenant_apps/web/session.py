@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from shared_apps.ops.middleware import NON_PAGE_PREFIXES
 
 from . import identity
-from .identity import OpenedSession, WebPrincipal
+from .identity import OpenedSession, Principal
 
 ADMIN_PREFIX = "/admin/"
 
@@ -44,9 +44,9 @@ def cookie_clear(response: HttpResponse) -> None:
     response.delete_cookie(cookie_name(), path="/", samesite="Lax")
 
 
-def principal_of(request: HttpRequest) -> WebPrincipal | None:
+def principal_of(request: HttpRequest) -> Principal | None:
     principal = getattr(request, "web_principal", None)
-    return principal if isinstance(principal, WebPrincipal) else None
+    return principal if isinstance(principal, Principal) else None
 
 
 def _is_page(request: HttpRequest) -> bool:
@@ -71,7 +71,7 @@ class WebSessionMiddleware:
         principal = identity.principal_for_cookie(tenant=tenant, secret=secret[:512])
         if principal is not None:
             request.web_principal = principal  # type: ignore[attr-defined]
-            identity.request_adopt(request, principal)
+            request.user = principal.user
         response = self.get_response(request)
         if principal is None and not getattr(response, "web_cookie_written", False):
             cookie_clear(response)

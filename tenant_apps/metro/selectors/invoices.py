@@ -12,16 +12,16 @@ from .products import Page, paginate
 # The columns of the invoice listing: what the selector loads is exactly what the API shows.
 INVOICE_LIST_FIELDS = (
     "id",
-    "numero",
+    "number",
     "doc_type",
-    "date_facture",
-    "magasin",
-    "total_ht",
-    "total_tva",
-    "total_ttc",
-    "total_a_payer",
-    "nb_lignes",
-    "importee_le",
+    "invoice_date",
+    "store_name",
+    "total_net",
+    "total_vat",
+    "total_gross",
+    "total_due",
+    "line_count",
+    "imported_at",
 )
 
 
@@ -29,38 +29,38 @@ def invoice_list(
     *,
     page: int,
     per_page: int,
-    date_debut: date | None = None,
-    date_fin: date | None = None,
-    magasin: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    store_name: str = "",
     doc_type: str = "",
-    statut: str = "",
+    reconciliation_status: str = "",
 ) -> Page:
     invoices = Invoice.objects.only(*INVOICE_LIST_FIELDS)
-    if date_debut is not None:
-        invoices = invoices.filter(date_facture__gte=date_debut)
-    if date_fin is not None:
-        invoices = invoices.filter(date_facture__lte=date_fin)
-    if magasin:
-        invoices = invoices.filter(magasin=magasin)
+    if date_from is not None:
+        invoices = invoices.filter(invoice_date__gte=date_from)
+    if date_to is not None:
+        invoices = invoices.filter(invoice_date__lte=date_to)
+    if store_name:
+        invoices = invoices.filter(store_name=store_name)
     if doc_type:
         invoices = invoices.filter(doc_type=doc_type)
-    if statut:
-        invoices = invoices.filter(statut_rapprochement=statut)
-    return paginate(invoices.order_by("-date_facture", "-id"), page=page, per_page=per_page)
+    if reconciliation_status:
+        invoices = invoices.filter(reconciliation_status=reconciliation_status)
+    return paginate(invoices.order_by("-invoice_date", "-id"), page=page, per_page=per_page)
 
 
 def invoice_get(*, invoice_id: int) -> Invoice | None:
-    return Invoice.objects.select_related("facture_referencee").filter(pk=invoice_id).first()
+    return Invoice.objects.select_related("referenced_invoice").filter(pk=invoice_id).first()
 
 
 def invoice_lines(*, invoice: Invoice) -> QuerySet[InvoiceLine]:
     return (
         InvoiceLine.objects.filter(invoice=invoice)
-        .annotate(categorie_id=F("product__category_id"))
+        .annotate(category_id=F("product__category_id"))
         .order_by("position")
     )
 
 
 def invoice_stores() -> list[str]:
     """The stores invoices came from, for the list's filter."""
-    return list(Invoice.objects.order_by("magasin").values_list("magasin", flat=True).distinct())
+    return list(Invoice.objects.order_by("store_name").values_list("store_name", flat=True).distinct())

@@ -20,12 +20,12 @@ from shared_apps.rbac.enums import PermissionCode
 from .. import identity
 from ..decorators import web_page
 from ..forms import ApiKeyForm, PasswordChangeForm, ProfileForm
-from ..identity import WebPrincipal
+from ..identity import Principal
 from ..messages_fr import message_for
 from ..session import cookie_clear, principal_of
 
 
-def _principal(request: HttpRequest) -> WebPrincipal:
+def _principal(request: HttpRequest) -> Principal:
     principal = principal_of(request)
     assert principal is not None  # web_page let the request through
     return principal
@@ -44,8 +44,8 @@ def _account_page(request: HttpRequest, *, status: int = 200, **extra: Any) -> H
         "sessions": identity.sessions_of(principal),
         "current_session": principal.session_id,
         "keys": identity.api_keys_of(principal),
-        "can_manage_keys": principal.can(PermissionCode.API_KEYS_MANAGE),
-        "can_end_sessions": principal.can(PermissionCode.SESSIONS_WRITE),
+        "can_manage_keys": identity.can(principal, PermissionCode.API_KEYS_MANAGE),
+        "can_end_sessions": identity.can(principal, PermissionCode.SESSIONS_WRITE),
         "now": timezone.now(),
         **extra,
     }
@@ -70,7 +70,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _account_page(request, profile_form=form, status=400)
     try:
-        identity.profile_update(request=request, principal=_principal(request), fields=form.cleaned_data)
+        identity.profile_update(principal=_principal(request), fields=form.cleaned_data)
     except ApplicationError as error:
         return _account_page(request, profile_form=form, profile_error=message_for(error), status=400)
     return _back(request, "Profil enregistré.", "profil")
@@ -84,7 +84,6 @@ def password(request: HttpRequest) -> HttpResponse:
         return _account_page(request, password_form=form, status=400)
     try:
         ended = identity.password_update(
-            request=request,
             principal=_principal(request),
             current=form.cleaned_data["current_password"],
             new=form.cleaned_data["new_password"],
@@ -124,7 +123,6 @@ def api_key_create(request: HttpRequest) -> HttpResponse:
         return _account_page(request, key_form=form, status=400)
     try:
         new = identity.api_key_new(
-            request=request,
             principal=_principal(request),
             name=form.cleaned_data["name"],
             scopes=form.cleaned_data["scopes"],
@@ -139,7 +137,7 @@ def api_key_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["POST"])
 @web_page(permission=PermissionCode.API_KEYS_MANAGE)
 def api_key_revoke(request: HttpRequest, key_id: UUID) -> HttpResponse:
-    identity.api_key_end(request=request, principal=_principal(request), key_id=key_id)
+    identity.api_key_end(principal=_principal(request), key_id=key_id)
     return _back(request, "Clé d'API révoquée.", "cles-api")
 
 

@@ -66,7 +66,6 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return _sign_in_page(request, form, error=GENERIC_SIGN_IN_FAILURE, status=400)
     try:
         result = identity.sign_in(
-            request=request,
             tenant=request.tenant,  # type: ignore[attr-defined]
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password"],
@@ -113,7 +112,6 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         )
     try:
         opened = identity.sign_in_second_factor(
-            request=request,
             tenant=request.tenant,  # type: ignore[attr-defined]
             mfa_token=mfa_token,
             code=form.cleaned_data["code"],
@@ -142,7 +140,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            identity.register(request=request, tenant=tenant, **form.cleaned_data)
+            identity.register(tenant=tenant, **form.cleaned_data)
         except ApplicationError as error:
             return render(
                 request, "web/auth/sign_up.html", {"form": form, "error": message_for(error)}, status=400
@@ -161,7 +159,6 @@ def reset_request(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             identity.reset_request(
-                request=request,
                 tenant=request.tenant,  # type: ignore[attr-defined]
                 email=form.cleaned_data["email"],
             )
@@ -182,9 +179,7 @@ def reset_confirm(request: HttpRequest) -> HttpResponse:
     form = ResetConfirmForm(request.POST or None, initial={"token": token})
     if request.method == "POST" and form.is_valid():
         try:
-            identity.reset_confirm(
-                request=request, tenant=tenant, token=token, new_password=form.cleaned_data["new_password"]
-            )
+            identity.reset_confirm(tenant=tenant, token=token, new_password=form.cleaned_data["new_password"])
         except ApplicationError as error:
             return render(
                 request,
@@ -216,7 +211,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
         return response
     if request.method == "GET":
         return render(request, "web/auth/sign_out.html")
-    identity.sign_out(request=request, principal=principal)
+    identity.sign_out(principal=principal)
     response = HttpResponseRedirect(reverse("web:sign-in"))
     cookie_clear(response)
     return response

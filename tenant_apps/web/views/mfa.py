@@ -29,7 +29,7 @@ def _page(request: HttpRequest, *, status: int = 200, **extra: Any) -> HttpRespo
     principal = _principal(request)
     context = {
         "mfa": identity.mfa_state(principal),
-        "pending": principal.mfa_setup_pending,
+        "pending": principal.mfa.setup_pending,
         "code_form": CodeForm(),
         "disable_form": MfaDisableForm(),
         **extra,
@@ -47,7 +47,7 @@ def mfa_home(request: HttpRequest) -> HttpResponse:
 @web_page(during_mfa_setup=True)
 def mfa_setup(request: HttpRequest) -> HttpResponse:
     try:
-        result = identity.mfa_begin(request=request, principal=_principal(request))
+        result = identity.mfa_begin(principal=_principal(request))
     except ApplicationError as error:
         return _page(request, error=message_for(error), status=error.status_code)
     # segno's SVG: attributes only (no style), built by us from the provisioning URI.
@@ -61,9 +61,7 @@ def mfa_enable(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _page(request, confirming=True, code_form=form, status=400)
     try:
-        codes = identity.mfa_confirm(
-            request=request, principal=_principal(request), code=form.cleaned_data["code"]
-        )
+        codes = identity.mfa_confirm(principal=_principal(request), code=form.cleaned_data["code"])
     except ApplicationError as error:
         return _page(request, confirming=True, error=message_for(error), status=error.status_code)
     return _page(request, recovery_codes=codes, just_enabled=True)
@@ -77,7 +75,6 @@ def mfa_disable(request: HttpRequest) -> HttpResponse:
         return _page(request, disable_form=form, status=400)
     try:
         identity.mfa_turn_off(
-            request=request,
             principal=_principal(request),
             code=form.cleaned_data["code"],
             password=form.cleaned_data["password"],
@@ -94,9 +91,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _page(request, status=400)
     try:
-        codes = identity.recovery_codes_renew(
-            request=request, principal=_principal(request), code=form.cleaned_data["code"]
-        )
+        codes = identity.recovery_codes_renew(principal=_principal(request), code=form.cleaned_data["code"])
     except ApplicationError as error:
         return _page(request, regenerate_error=message_for(error), status=error.status_code)
     return _page(request, recovery_codes=codes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -14,18 +15,37 @@ from django.views.decorators.http import require_http_methods
 
 from shared_apps.core.exceptions import ApplicationError, NotFound
 from shared_apps.rbac.enums import PermissionCode
+from tenant_apps.catalog import selectors as catalog
 from tenant_apps.metro import selectors as metro
 from tenant_apps.metro.models import DocType, ImportSource, ReconciliationStatus
 from tenant_apps.metro.services import SourceFile, batch_enqueue, batch_import, uploads_read
 
 from .. import charts
 from ..decorators import web_page
+from ..formatting import percent_fr
 from ..forms import InvoiceFilterForm, ProductFilterForm, UploadForm
 from ..messages_fr import message_for
 from .account import _principal
 
 PER_PAGE = 50
+INVOICE_FILTERS = {
+    "date_debut": "date_from",
+    "date_fin": "date_to",
+    "magasin": "store_name",
+    "doc_type": "doc_type",
+    "statut": "reconciliation_status",
+}
+PRODUCT_SORTS = {
+    "montant_total": "total_gross",
+    "designation": "designation",
+    "nb_achats": "purchase_count",
+    "prix_unitaire_moyen": "avg_unit_price",
+}
 TOP_PRODUCTS = 10
+
+
+def _vat_label(rate: Decimal | None) -> str:
+    return "TVA ?" if rate is None else f"TVA {percent_fr(rate)}"
 
 
 @require_http_methods(["GET"])
@@ -36,17 +56,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "summary": data["summary"],
         "categories": charts.bars(
-            (row["categorie"], row["montant_total_ht"], row["pct_ca"]) for row in data["categories"]
+            (row["category_label"], row["total_net"], row["share_pct"]) for row in data["categories"]
         ),
         "vat": charts.bars(
-            (
-                f"TVA {row['taux_tva'] if row['taux_tva'] is not None else '?'} %",
-                row["montant_ht"],
-                row["pct_total"],
-            )
-            for row in data["tva_breakdown"]
+            (_vat_label(row["vat_rate"]), row["total_net"], row["share_pct"]) for row in data["vat_rates"]
         ),
-        "top_products": data["top_produits"],
+        "top_products": data["top_products"],
         "months": months[-12:],
         "month_chart": charts.monthly_series(months),
     }
@@ -70,7 +85,11 @@ def invoices(request: HttpRequest) -> HttpResponse:
     form = _invoice_filters(request)
     filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
-        filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "") and k != "page"}
+        # The page's query names (French, in the URL) → the selector's arguments.
+        names = INVOICE_FILTERS.items()
+        filters = {
+            arg: form.cleaned_data[q] for q, arg in names if form.cleaned_data.get(q) not in (None, "")
+        }
     page_number = (form.cleaned_data.get("page") if form.is_bound and form.is_valid() else None) or 1
     page = metro.invoice_list(page=page_number, per_page=PER_PAGE, **filters)
     query = request.GET.copy()
@@ -94,8 +113,8 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
     context = {
         "invoice": invoice,
         "lines": list(metro.invoice_lines(invoice=invoice)),
-        "reconciled": invoice.statut_rapprochement == ReconciliationStatus.RECONCILED,
-        "report": invoice.rapport_rapprochement or {},
+        "reconciled": invoice.reconciliation_status == ReconciliationStatus.RECONCILED,
+        "report": invoice.reconciliation_report or {},
     }
     return render(request, "web/purchases/invoice_detail.html", context)
 
@@ -156,25 +175,30 @@ class InvoiceUploadView(View):
 def products(request: HttpRequest) -> HttpResponse:
     form = ProductFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    sort_by = data.get("tri") or "montant_total"
+    sort_by = PRODUCT_SORTS[data.get("tri") or "montant_total"]
     page = metro.product_list(
         page=data.get("page") or 1,
         per_page=PER_PAGE,
         q=data.get("q", ""),
-        categorie=data.get("categorie", ""),
+        category_name=data.get("categorie", ""),
         sort_by=sort_by,
-        sort_order="asc" if sort_by == "designation" else "desc",
+        descending=sort_by != "designation",
     )
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "categories": metro.category_counts(), "query": query.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "categories": catalog.product_count_by_category(),
+        "query": query.urlencode(),
+    }
     return render(request, "web/purchases/products.html", context)
 
 
 @require_http_methods(["GET"])
 @web_page(permission=PermissionCode.METRO_READ)
 def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
-    product = metro.product_get(product_id=product_id)
+    product = catalog.product_get(product_id=product_id)
     if product is None:
         raise NotFound("No such product.")
     history = metro.price_history(product_id=product.pk)

@@ -28,8 +28,8 @@ def _page(request: HttpRequest, *, status: int = 200, **extra: Any) -> HttpRespo
         "members": members,
         "total": total,
         "invite_form": InviteForm(),
-        "can_invite": principal.can(PermissionCode.USERS_WRITE),
-        "can_admin": principal.can(PermissionCode.USERS_ADMIN),
+        "can_invite": identity.can(principal, PermissionCode.USERS_WRITE),
+        "can_admin": identity.can(principal, PermissionCode.USERS_ADMIN),
         "me": principal.user.pk,
         **extra,
     }
@@ -49,7 +49,7 @@ def invite(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _page(request, invite_form=form, status=400)
     try:
-        identity.member_invite(request=request, principal=_principal(request), **form.cleaned_data)
+        identity.member_invite(principal=_principal(request), **form.cleaned_data)
     except ApplicationError as error:
         return _page(request, invite_form=form, invite_error=message_for(error), status=error.status_code)
     messages.success(request, f"Invitation envoyée à {form.cleaned_data['email']}.")
@@ -58,9 +58,7 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 def _set_active(request: HttpRequest, user_id: UUID, *, active: bool) -> HttpResponse:
     try:
-        identity.member_activate(
-            request=request, principal=_principal(request), user_id=user_id, active=active
-        )
+        identity.member_activate(principal=_principal(request), user_id=user_id, active=active)
     except ApplicationError as error:
         if error.status_code == 404:
             raise

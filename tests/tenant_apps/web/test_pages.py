@@ -17,7 +17,8 @@ from shared_apps.accounts.models import Membership
 from shared_apps.rbac.enums import SystemRole
 from shared_apps.rbac.models import Role, RoleAssignment
 from shared_apps.tenants.models import Tenant
-from tenant_apps.metro.models import Invoice, Product
+from tenant_apps.catalog.models import Product
+from tenant_apps.metro.models import Invoice
 from tenant_apps.web.formatting import money_fr
 from tests.factories.accounts import bearer, login, make_member
 from tests.factories.metro import import_samples
@@ -74,7 +75,7 @@ def test_every_page_carries_the_strict_csp(tenant_a: Tenant, name: str, path: st
 
 def test_pages_have_no_inline_style_and_only_nonced_scripts(admin_browser: Client, tenant_a: Tenant) -> None:
     import_samples(tenant_a, *SAMPLES)
-    product = Product.objects.order_by("-montant_total").first()
+    product = Product.objects.order_by("-total_gross").first()
     invoice = Invoice.objects.first()
     assert product is not None
     assert invoice is not None
@@ -156,9 +157,9 @@ def test_invoice_page_shows_its_lines_and_totals(member_browser: Client, tenant_
     invoice = Invoice.objects.order_by("id").first()
     assert invoice is not None
     page = text(member_browser.get(f"/factures/{invoice.pk}"))
-    assert money_fr(invoice.total_ttc) in page
-    assert invoice.numero in page
-    assert f"Lignes ({invoice.lignes.count()})" in page
+    assert money_fr(invoice.total_gross) in page
+    assert invoice.number in page
+    assert f"Lignes ({invoice.lines.count()})" in page
     assert re.search(r"\d{2}/\d{2}/\d{4}", page)
 
 
@@ -176,7 +177,7 @@ def test_invoice_filters(member_browser: Client, tenant_a: Tenant) -> None:
 
 def test_products_and_price_history(member_browser: Client, tenant_a: Tenant) -> None:
     import_samples(tenant_a, *SAMPLES)
-    product = Product.objects.order_by("-montant_total").first()
+    product = Product.objects.order_by("-total_gross").first()
     assert product is not None
     listing = text(member_browser.get("/produits?q=" + product.designation[:6]))
     assert product.designation in listing
