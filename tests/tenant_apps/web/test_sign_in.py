@@ -212,7 +212,7 @@ def test_use_slides_the_idle_deadline_but_not_the_absolute_one(
 
 def test_deactivated_member_is_signed_out(member_browser: Client, member_a: Membership) -> None:
     Membership.objects.filter(pk=member_a.pk).update(is_active=False)
-    from shared_apps.authn import principal_cache
+    from shared_apps.accounts import principal_cache
 
     principal_cache.forget_user(member_a.user.pk)
     assert member_browser.get("/").status_code == 302
