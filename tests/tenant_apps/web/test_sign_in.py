@@ -287,3 +287,21 @@ def test_sign_up_only_where_the_tenant_allows_it(tenant_a: Tenant) -> None:
     )
     assert response.status_code == 200
     assert sign_in(browser(), "jeanne@example.com", "une phrase de passe solide 9").status_code == 302
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "javascript:alert(1)"])
+def test_sign_in_never_redirects_off_site(member_a: Membership, target: str) -> None:
+    response = sign_in(browser(), member_a.user.email, suivant=target)
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_sign_in_returns_to_the_page_asked_for(member_a: Membership) -> None:
+    response = sign_in(browser(), member_a.user.email, suivant="/factures?magasin=x")
+    assert response["Location"] == "/factures?magasin=x"
+
+
+def test_htmx_request_signed_out_is_told_to_redirect(tenant_a: Tenant) -> None:
+    response = browser().get("/factures", HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith("/connexion")
