@@ -154,11 +154,14 @@ def test_owner_journey(
     _shot(page, artefacts, "06-tableau-de-bord")
     page.goto(live_site.url("a", "/factures"))
     _shot(page, artefacts, "07-factures")
-    page.locator("#invoice-rows a").first.click()
-    invoice_id = int(page.url.rsplit("/", 1)[-1])
-    invoice = _api(live_site, f"/api/v1/metro/factures/{invoice_id}", key)
-    assert _figure(page, "total_ttc") == money_fr(Decimal(str(invoice["total_ttc"])))
-    _shot(page, artefacts, "08-facture")
+    links = page.locator("#invoice-rows a").evaluate_all("links => links.map((a) => a.getAttribute('href'))")
+    assert len(links) == 2
+    for link in links:
+        page.goto(live_site.url("a", link))
+        invoice = _api(live_site, f"/api/v1/metro/factures/{link.rsplit('/', 1)[-1]}", key)
+        for name in ("total_ht", "total_tva", "total_ttc"):
+            assert _figure(page, name) == money_fr(Decimal(str(invoice[name]))), (link, name)
+        _shot(page, artefacts, f"08-facture-{invoice['id']}")
     page.locator("table a[href^='/produits/']").first.click()
     page.wait_for_selector(".chart .uplot")
     _shot(page, artefacts, "09-produit")
