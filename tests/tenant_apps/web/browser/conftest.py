@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.db import connections
 from django.test.testcases import LiveServerThread
 
 from shared_apps.tenants.models import Tenant
@@ -87,6 +88,7 @@ def live_site(django_db_setup: None, django_db_blocker: Any) -> Iterator[LiveSit
             for tenant in tenants.values():
                 tenant_delete(slug=tenant.slug)
             clear_routing_cache()
+            connections.close_all()
 
 
 @pytest.fixture
@@ -96,6 +98,9 @@ def db(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     test database up for these tests too.)"""
     with django_db_blocker.unblock():
         yield
+        # Opened while Playwright's event loop runs in this thread, so kept apart from the session's own
+        # connection (Django keeps them per context): closed here, or the test database cannot be dropped.
+        connections.close_all()
 
 
 @pytest.fixture
