@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
+# Usage: scripts/vendor_assets.sh
+#
 # Refreshes the web app's vendored JavaScript/CSS from their npm packages (no CDN at run time): the
-# distributed files and each package's LICENSE go to tenant_apps/web/static/vendor/. Pinned versions;
-# change them here, run this, and commit the result.
+# distributed files and each package's LICENSE go to tenant_apps/web/static/vendor/. The versions are
+# pinned below: change them here, run this (it needs npm and the registry), and commit the result.
 set -euo pipefail
+if [[ "${1:-}" =~ ^(-h|--help)$ ]]; then sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0; fi
 cd "$(dirname "$0")/.."
 
 HTMX_VERSION="2.0.11"
