@@ -40,7 +40,8 @@ from shared_apps.tenants.models import Tenant
 from tenant_apps.apikeys.models import ApiKey
 from tenant_apps.apikeys.selectors import api_key_get, api_key_list
 from tenant_apps.apikeys.services import NewKey, api_key_create, api_key_revoke
-from tenant_apps.sessions.models import RevokeReason, UserSession
+from tenant_apps.sessions.enums import RevokeReason
+from tenant_apps.sessions.models import UserSession
 from tenant_apps.sessions.selectors import session_for_web_secret, session_list_for_user
 from tenant_apps.sessions.services import session_touch, sessions_revoke
 

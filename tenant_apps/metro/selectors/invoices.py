@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db.models import F, QuerySet
 
+from shared_apps.core.pagination import Page, paginate
+
 from ..models import Invoice, InvoiceLine
-from .products import Page, paginate
 
 # The columns of the invoice listing: what the selector loads is exactly what the API shows.
 INVOICE_LIST_FIELDS = (
@@ -34,7 +36,7 @@ def invoice_list(
     store_name: str = "",
     doc_type: str = "",
     reconciliation_status: str = "",
-) -> Page:
+) -> Page[Any]:
     invoices = Invoice.objects.only(*INVOICE_LIST_FIELDS)
     if date_from is not None:
         invoices = invoices.filter(invoice_date__gte=date_from)
