@@ -1,4 +1,5 @@
-"""A tenant's site: its API under /api/v1/ (no trailing slash), operator routes and docs."""
+"""A tenant's host: its API under /api/v1/ (no trailing slash), operator routes, docs, and the French site
+at the root."""
 
 from django.urls import URLPattern, URLResolver, include, path
 
@@ -24,9 +25,11 @@ urlpatterns = [
     path("", include("config.urls_ops")),
     path("", include("config.urls_docs")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("", include("tenant_apps.web.urls")),
 ]
 
-handler400 = "shared_apps.core.views.bad_request"
-handler403 = "shared_apps.core.views.permission_denied"
-handler404 = "shared_apps.core.views.not_found"
-handler500 = "shared_apps.core.views.server_error"
+# Pages of the site get French HTML pages; the API keeps the JSON error body.
+handler400 = "tenant_apps.web.errors.bad_request"
+handler403 = "tenant_apps.web.errors.permission_denied"
+handler404 = "tenant_apps.web.errors.not_found"
+handler500 = "tenant_apps.web.errors.server_error"

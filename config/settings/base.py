@@ -82,6 +82,8 @@ TENANT_APPS: list[str] = [
     "tenant_apps.stock",
     "tenant_apps.analytics",
     "tenant_apps.metro",
+    # The tenant's French site (no tables of its own): templates, static assets, the cookie session.
+    "tenant_apps.web",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -112,6 +114,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # The web app's sign-in cookie → its session row (tenant pages only; the API has its own credentials).
+    "tenant_apps.web.session.WebSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
@@ -241,7 +246,8 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
 )
-CSRF_FAILURE_VIEW = "shared_apps.core.views.csrf_failure"
+# The web app answers a CSRF failure with a page, the API (and the public host) with the JSON error body.
+CSRF_FAILURE_VIEW = "tenant_apps.web.errors.csrf_failure"
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_ALLOW_HEADERS = [
@@ -391,3 +397,11 @@ AUTHN_PRINCIPAL_CACHE_SECONDS = env.int("AUTHN_PRINCIPAL_CACHE_SECONDS", default
 # Seconds this process may answer those keys from its own copy (shared_apps/core/near_cache.py), which Redis
 # keeps exact by telling of every change; this only bounds a failure not foreseen there. 0 turns it off.
 AUTHN_NEAR_CACHE_SECONDS = env.float("AUTHN_NEAR_CACHE_SECONDS", default=5.0)
+
+# --- The web app (tenant_apps/web): a sign-in cookie bound to a row of the sessions table ---
+WEB_SESSION_COOKIE_NAME = env.str("WEB_SESSION_COOKIE_NAME", default="mc_session")
+WEB_SESSION_COOKIE_SECURE = env.bool("WEB_SESSION_COOKIE_SECURE", default=False)
+# The session's idle deadline moves at most this often (one UPDATE per active browser and period).
+WEB_SESSION_TOUCH_SECONDS = env.int("WEB_SESSION_TOUCH_SECONDS", default=60)
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"

@@ -23,3 +23,4 @@ DEBUG = False
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+WEB_SESSION_COOKIE_SECURE = True

@@ -35,6 +35,20 @@ ADMIN_CSP = (
 )
 
 
+# Paths that are not pages of a site: the API, the operator routes and the static assets.
+NON_PAGE_PREFIXES = ("/api/", "/static/", "/health", "/ready", "/metrics")
+
+
+def web_csp(nonce: str) -> str:
+    """The tenant's site: scripts from us or with this response's nonce, styles only from our files (no
+    inline style attribute or element; scripts may still set styles through the CSSOM), no framing."""
+    return (
+        f"default-src 'none'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; font-src 'self'; manifest-src 'self'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    )
+
+
 def docs_csp(nonce: str) -> str:
     """The docs page runs self-hosted Swagger UI: scripts only from us or with this response's nonce."""
     return (
@@ -116,8 +130,19 @@ def _is_authenticated_request(request: HttpRequest) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
+def _csp_kind(path: str) -> str:
+    if path.startswith(DOCS_PATH_PREFIX):
+        return "docs"
+    if path.startswith(ADMIN_PATH_PREFIX):
+        return "admin"
+    if path.startswith(NON_PAGE_PREFIXES):
+        return "api"
+    return "web"
+
+
 class SecurityHeadersMiddleware:
-    """CSP (strict for the API, nonce-based for the docs page), Permissions-Policy, no-store if authenticated.
+    """CSP (strict for the API, nonce-based for the docs page and the site), Permissions-Policy, no-store
+    if authenticated.
 
     HSTS, nosniff, Referrer-Policy and COOP come from Django's SecurityMiddleware (settings).
     """
@@ -126,14 +151,17 @@ class SecurityHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # Only the docs page has inline code, so only it needs a nonce (none spent on API requests).
-        is_docs = request.path_info.startswith(DOCS_PATH_PREFIX)
-        if is_docs:
+        # Only pages (the docs, the site) may carry a nonced script, so only they get a nonce (none spent
+        # on API requests).
+        kind = _csp_kind(request.path_info)
+        if kind in ("docs", "web"):
             request.csp_nonce = secrets.token_urlsafe(16)  # type: ignore[attr-defined]
         response = self.get_response(request)
-        if is_docs:
+        if kind == "docs":
             response["Content-Security-Policy"] = docs_csp(request.csp_nonce)  # type: ignore[attr-defined]
-        elif request.path_info.startswith(ADMIN_PATH_PREFIX):
+        elif kind == "web":
+            response["Content-Security-Policy"] = web_csp(request.csp_nonce)  # type: ignore[attr-defined]
+        elif kind == "admin":
             response["Content-Security-Policy"] = ADMIN_CSP
         else:
             response["Content-Security-Policy"] = API_CSP

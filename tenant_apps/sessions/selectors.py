@@ -9,6 +9,7 @@ from uuid import UUID
 from django.db import connection
 
 from .models import UserSession
+from .tokens import secret_digest
 
 # The tenant's session table (on the search_path) and what makes a session of it live: the principal
 # statement joins it when Redis cannot answer for the session. Parameters: session_id, user_id, now.
@@ -29,3 +30,28 @@ def session_list_for_user(*, user_id: UUID, include_inactive: bool, now: datetim
 def session_get_for_user(*, user_id: UUID, session_id: UUID) -> UserSession | None:
     """The caller's session, or None: another user's session id looks exactly like an unknown one."""
     return UserSession.objects.filter(pk=session_id, user_id=user_id).first()
+
+
+def session_for_web_secret(*, secret: str, now: datetime) -> UserSession | None:
+    """The live session whose sign-in cookie holds `secret` (the refresh token opened with it, never
+    rotated by the site), or None. A revoked session has used up its tokens (services), so a cookie dies
+    with its session however it was ended."""
+    return (
+        UserSession.objects.filter(
+            refresh_tokens__token_hash=secret_digest(secret),
+            refresh_tokens__used_at__isnull=True,
+            revoked_at__isnull=True,
+            idle_expires_at__gt=now,
+            absolute_expires_at__gt=now,
+        )
+        .only(
+            "id",
+            "user_id",
+            "created_at",
+            "last_seen_at",
+            "idle_expires_at",
+            "absolute_expires_at",
+            "auth_methods",
+        )
+        .first()
+    )

@@ -268,3 +268,17 @@ def mfa_challenges_end_everywhere(*, user: User, now: datetime | None = None) ->
         with schema_context(tenant.schema_name):
             ended += MfaChallenge.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
     return ended
+
+
+def session_touch(*, tenant: Tenant, session: UserSession, now: datetime | None = None) -> None:
+    """Slide the idle deadline of a session in use (the site's cookie has no refresh to do it), at most
+    once per WEB_SESSION_TOUCH_SECONDS; the absolute deadline never moves."""
+    now = now or timezone.now()
+    if (now - session.last_seen_at).total_seconds() < int(settings.WEB_SESSION_TOUCH_SECONDS):
+        return
+    idle, _ = session_timeouts(tenant=tenant)
+    session.last_seen_at = now
+    session.idle_expires_at = min(now + timedelta(seconds=idle), session.absolute_expires_at)
+    UserSession.objects.filter(pk=session.pk, revoked_at__isnull=True).update(
+        last_seen_at=session.last_seen_at, idle_expires_at=session.idle_expires_at
+    )

@@ -1,9 +1,9 @@
 """Reads of the METRO app."""
 
-from .invoices import invoice_get, invoice_lines, invoice_list
+from .invoices import invoice_get, invoice_lines, invoice_list, invoice_stores
 from .jobs import batch_get
 from .products import product_list
-from .stats import dashboard, summary
+from .stats import dashboard, price_points, spend_by_month, summary
 
 __all__ = [
     "batch_get",
@@ -11,6 +11,9 @@ __all__ = [
     "invoice_get",
     "invoice_lines",
     "invoice_list",
+    "invoice_stores",
+    "price_points",
     "product_list",
+    "spend_by_month",
     "summary",
 ]

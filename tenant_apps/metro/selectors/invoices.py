@@ -28,13 +28,26 @@ INVOICE_LIST_FIELDS = (
 
 
 def invoice_list(
-    *, page: int, per_page: int, date_from: date | None = None, date_to: date | None = None
+    *,
+    page: int,
+    per_page: int,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    store_name: str = "",
+    doc_type: str = "",
+    reconciliation_status: str = "",
 ) -> Page[Any]:
     invoices = Invoice.objects.only(*INVOICE_LIST_FIELDS)
     if date_from is not None:
         invoices = invoices.filter(invoice_date__gte=date_from)
     if date_to is not None:
         invoices = invoices.filter(invoice_date__lte=date_to)
+    if store_name:
+        invoices = invoices.filter(store_name=store_name)
+    if doc_type:
+        invoices = invoices.filter(doc_type=doc_type)
+    if reconciliation_status:
+        invoices = invoices.filter(reconciliation_status=reconciliation_status)
     return paginate(invoices.order_by("-invoice_date", "-id"), page=page, per_page=per_page)
 
 
@@ -58,3 +71,8 @@ def price_history(*, product_id: int) -> list[PurchaseFact]:
         .only("purchase_date", "unit_price", "case_price", "case_quantity", "invoice__id", "invoice__number")
         .order_by("purchase_date", "line_id")
     )
+
+
+def invoice_stores() -> list[str]:
+    """The stores invoices came from, for the list's filter."""
+    return list(Invoice.objects.order_by("store_name").values_list("store_name", flat=True).distinct())

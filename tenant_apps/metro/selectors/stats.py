@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Max, Min, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 
 from tenant_apps.catalog.selectors import (
     product_count,
@@ -16,7 +16,7 @@ from tenant_apps.catalog.selectors import (
     spend_by_vat_rate,
 )
 
-from ..models import CustomerAccount, Invoice
+from ..models import CustomerAccount, Invoice, PriceHistory
 
 ZERO = Decimal("0.00")
 
@@ -44,11 +44,34 @@ def dashboard(*, top: int = 10) -> dict[str, Any]:
     }
 
 
+def spend_by_month() -> list[dict[str, Any]]:
+    """Totals as printed per month of the invoice date (credit notes count negative)."""
+    rows = (
+        Invoice.objects.annotate(month=TruncMonth("invoice_date"))
+        .values("month")
+        .annotate(
+            invoice_count=Count("id"),
+            total_net=Coalesce(Sum("total_net"), ZERO),
+            total_vat=Coalesce(Sum("total_vat"), ZERO),
+            total_gross=Coalesce(Sum("total_gross"), ZERO),
+        )
+        .order_by("month")
+    )
+    return list(rows)
+
+
+def price_points(*, product_id: int) -> list[PriceHistory]:
+    """The unit prices a product was bought at, oldest first."""
+    return list(PriceHistory.objects.filter(product_id=product_id).order_by("date", "id"))
+
+
 __all__ = [
     "customer_spend",
     "dashboard",
+    "price_points",
     "product_count_by_category",
     "spend_by_category",
+    "spend_by_month",
     "spend_by_vat_rate",
     "summary",
 ]

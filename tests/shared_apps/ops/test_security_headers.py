@@ -35,6 +35,9 @@ def test_every_tenant_route_carries_security_headers(tenant_a: object, route: ob
     _assert_common_headers(response)
     if route.name == "docs":  # type: ignore[attr-defined]
         return
+    if route.name.startswith("web:"):  # type: ignore[attr-defined]
+        assert "script-src 'self' 'nonce-" in response["Content-Security-Policy"]
+        return
     assert response["Content-Security-Policy"] == API_CSP
 
 

@@ -123,7 +123,9 @@ MATRIX: dict[str, dict[str, str]] = {
     "api:stock-movements": {"POST": MANAGER},
 }
 CALLERS = (*ROLES, "anonymous", "wrong-scope-key")
-TENANT_ROUTES = routes("config.urls_tenant")
+# The site's pages (web:*) authenticate by cookie, not by token or key: their own matrix, with signed-in
+# browsers, is tests/tenant_apps/web/test_matrix.py.
+TENANT_ROUTES = [r for r in routes("config.urls_tenant") if not r.name.startswith("web:")]
 
 
 def _methods(route: Route) -> list[str]:

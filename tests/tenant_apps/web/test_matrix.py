@@ -1,0 +1,125 @@
+"""The site's permission matrix (as tests/shared_apps/rbac/test_permission_matrix.py is the API's): every
+page and action x each system role and an anonymous browser; and every page walked by a member of tenant B
+after data was stored at tenant A. A page missing from the table fails the test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django_tenants.utils import schema_context
+
+from shared_apps.tenants.models import Tenant
+from tenant_apps.catalog.models import Product
+from tenant_apps.metro.models import Invoice
+from tenant_apps.sessions.services import session_start
+from tests.factories.access import ROLES, member_with_role
+from tests.factories.metro import import_samples
+from tests.urlwalk import Route, routes
+
+from .conftest import HOST_A, HOST_B, browser, text
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_ratelimit")]
+
+PUBLIC, SELF = "public", "self"
+RO, MEMBER, MANAGER, ADMIN = "read-only", "member", "manager", "admin"
+
+WEB_MATRIX: dict[str, dict[str, str]] = {
+    "web:sign-in": {"GET": PUBLIC, "POST": PUBLIC},
+    "web:second-factor": {"POST": PUBLIC},
+    "web:sign-up": {"GET": PUBLIC, "POST": PUBLIC},
+    "web:reset-request": {"GET": PUBLIC, "POST": PUBLIC},
+    "web:reset-confirm": {"GET": PUBLIC, "POST": PUBLIC},
+    "web:reset-link": {"GET": PUBLIC},
+    "web:sign-out": {"GET": PUBLIC, "POST": PUBLIC},
+    "web:dashboard": {"GET": RO},
+    "web:account": {"GET": SELF},
+    "web:account-profile": {"POST": SELF},
+    "web:account-password": {"POST": SELF},
+    "web:sessions-end-others": {"POST": RO},
+    "web:session-end": {"POST": RO},
+    "web:api-key-create": {"POST": MEMBER},
+    "web:api-key-revoke": {"POST": MEMBER},
+    "web:personal-data": {"GET": SELF},
+    "web:mfa-enrol": {"GET": SELF},
+    "web:mfa-setup": {"POST": SELF},
+    "web:mfa-enable": {"POST": SELF},
+    "web:mfa-disable": {"POST": SELF},
+    "web:mfa-recovery": {"POST": SELF},
+    "web:team": {"GET": MANAGER},
+    "web:team-invite": {"POST": MANAGER},
+    "web:team-activate": {"POST": ADMIN},
+    "web:team-deactivate": {"POST": ADMIN},
+    "web:invoices": {"GET": RO},
+    "web:invoice-upload": {"GET": MANAGER, "POST": MANAGER},
+    "web:invoice": {"GET": RO},
+    "web:products": {"GET": RO},
+    "web:product": {"GET": RO},
+}
+WEB_ROUTES = [r for r in routes("config.urls_tenant") if r.name.startswith("web:")]
+CALLERS = (*ROLES, "anonymous")
+
+
+def _signed_in(tenant: Tenant, role: str, host: str = HOST_A) -> Client:
+    """A browser holding the cookie of a fresh session of a member with `role` (no password hashing)."""
+    membership = member_with_role(tenant, role)
+    with schema_context(tenant.schema_name):
+        started = session_start(
+            tenant=tenant, user=membership.user, ip=None, user_agent="", auth_methods=["pwd"]
+        )
+    client = browser(host)
+    client.cookies[settings.WEB_SESSION_COOKIE_NAME] = started.refresh_token
+    return client
+
+
+def _allowed(rule: str, caller: str) -> bool:
+    if rule == PUBLIC:
+        return True
+    if caller == "anonymous":
+        return False
+    return rule == SELF or ROLES.index(caller) <= ROLES.index(rule)
+
+
+def test_every_page_and_method_is_in_the_matrix() -> None:
+    assert {r.name for r in WEB_ROUTES} == set(WEB_MATRIX)
+
+
+@pytest.mark.parametrize(
+    ("route", "method", "caller"),
+    [(r, m, c) for r in WEB_ROUTES for m in WEB_MATRIX[r.name] for c in CALLERS],
+    ids=lambda v: v.name if isinstance(v, Route) else str(v),
+)
+def test_web_permission_matrix(route: Route, method: str, caller: str, tenant_a: Tenant) -> None:
+    rule = WEB_MATRIX[route.name][method]
+    client = browser() if caller == "anonymous" else _signed_in(tenant_a, caller)
+    response = getattr(client, method.lower())(route.sample_path())
+    to_sign_in = response.status_code == 302 and response["Location"].startswith("/connexion")
+    if _allowed(rule, caller):
+        assert response.status_code != 403, f"{caller} should be allowed"
+        assert rule == PUBLIC or not to_sign_in, f"{caller} was sent to sign in"
+    elif caller == "anonymous":
+        assert to_sign_in, f"anonymous got {response.status_code}"
+    else:
+        assert response.status_code == 403, f"{caller} should be refused, got {response.status_code}"
+        assert "Accès refusé" in text(response)
+
+
+def test_no_page_shows_tenant_a_data_at_tenant_b(tenant_a: Tenant, tenant_b: Tenant) -> None:
+    import_samples(tenant_a, "135_11_200921", "135_11_247666")
+    with schema_context(tenant_a.schema_name):
+        invoices = list(Invoice.objects.all())
+        products = list(Product.objects.all())
+    secrets = [i.number for i in invoices] + [p.designation for p in products]
+    client = _signed_in(tenant_b, "owner", host=HOST_B)
+    values: dict[str, Any] = {"invoice_id": str(invoices[0].pk), "product_id": str(products[0].pk)}
+    for route in WEB_ROUTES:
+        if "GET" not in WEB_MATRIX[route.name]:
+            continue
+        response = client.get(route.sample_path(**values))
+        body = response.content.decode(errors="replace")
+        for secret in secrets:
+            assert secret not in body, (route.name, secret)
+    assert client.get(f"/factures/{invoices[0].pk}").status_code == 404
+    assert client.get(f"/produits/{products[0].pk}").status_code == 404
