@@ -285,6 +285,8 @@ LOGIN_RATE_LIMIT_WINDOW_SECONDS = 60
 RATELIMIT_BACKEND = env.str("RATELIMIT_BACKEND", default="auto")  # auto | redis | postgres
 RATELIMIT_REDIS_URL = env.str("RATELIMIT_REDIS_URL", default=REDIS_URL)
 RATELIMIT_REDIS_TIMEOUT_SECONDS = env.float("RATELIMIT_REDIS_TIMEOUT_SECONDS", default=1.0)
+# After Redis fails to answer, counters use PostgreSQL for this long before Redis is tried again.
+RATELIMIT_REDIS_RETRY_SECONDS = env.float("RATELIMIT_REDIS_RETRY_SECONDS", default=5.0)
 RATELIMIT_KEY_PREFIX = env.str("RATELIMIT_KEY_PREFIX", default="massacorp:")
 RATELIMIT_ENABLED = env.bool("RATELIMIT_ENABLED", default=True)
 # Brute-force escalation per scope (shared_apps.ratelimit.lockout): CAPTCHA after 3 failures, a delay

@@ -1,0 +1,91 @@
+"""Login while Redis is down: the limits and locks move to PostgreSQL (never open), and Redis takes over
+again when it returns. Redis here is a private server that the test kills and restarts."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from shared_apps.accounts.models import Membership
+from shared_apps.ratelimit.backends import get_backend
+from shared_apps.ratelimit.failover import FailoverBackend
+from tests.factories.accounts import PASSWORD, member_a  # noqa: F401
+from tests.support.redis_server import PrivateRedis, private_redis  # noqa: F401
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+RETRY_SECONDS = 0.3
+
+
+@pytest.fixture
+def on_private_redis(settings: Any, private_redis: PrivateRedis) -> Iterator[FailoverBackend]:  # noqa: F811
+    settings.RATELIMIT_ENABLED = True
+    settings.RATELIMIT_BACKEND = "redis"
+    settings.RATELIMIT_REDIS_URL = private_redis.url
+    settings.REDIS_URL = private_redis.url  # sessions' revocation keys and cached principals too
+    settings.RATELIMIT_REDIS_RETRY_SECONDS = RETRY_SECONDS
+    settings.RATELIMIT_KEY_PREFIX = f"test:outage:{time.monotonic_ns()}:"
+    settings.LOCKOUT_CAPTCHA_AFTER = 100
+    settings.LOCKOUT_DELAY_AFTER = 100
+    backend = get_backend()
+    assert isinstance(backend, FailoverBackend)
+    yield backend
+    backend.clear()
+
+
+def _attempt(client: Client, email: str, password: str) -> int:
+    response = client.post(
+        "/api/v1/auth/login", {"email": email, "password": password}, content_type="application/json"
+    )
+    return int(response.status_code)
+
+
+def test_login_limits_hold_in_postgresql_while_redis_is_down_and_return_to_redis(
+    client_a: Client,
+    member_a: Membership,  # noqa: F811
+    settings: Any,
+    private_redis: PrivateRedis,  # noqa: F811
+    on_private_redis: FailoverBackend,
+) -> None:
+    settings.LOGIN_RATE_LIMIT_PER_ACCOUNT = 3
+    email = member_a.user.email
+    assert _attempt(client_a, email, PASSWORD) == 200
+    assert private_redis.key_count() > 0  # the counters were in Redis
+
+    private_redis.kill()
+    assert _attempt(client_a, email, PASSWORD) == 200
+    assert on_private_redis.active == "postgres"
+    statuses = [_attempt(client_a, email, "wrong password 1") for _ in range(3)]
+    assert statuses == [401, 401, 429]  # the 4th attempt in the window: still limited, counted in PostgreSQL
+
+    private_redis.start()  # empty: no persistence
+    time.sleep(RETRY_SECONDS + 0.1)
+    assert _attempt(client_a, "someone.else@example.com", "wrong password 1") == 401
+    assert on_private_redis.active == "redis"
+    assert private_redis.key_count() > 0  # counting in Redis again
+
+
+def test_a_lock_outlives_a_redis_outage_and_a_redis_restart(
+    client_a: Client,
+    member_a: Membership,  # noqa: F811
+    settings: Any,
+    private_redis: PrivateRedis,  # noqa: F811
+    on_private_redis: FailoverBackend,
+) -> None:
+    settings.LOGIN_RATE_LIMIT_PER_ACCOUNT = 100
+    email = member_a.user.email
+    for _ in range(settings.LOCKOUT_LOCK_AFTER):
+        assert _attempt(client_a, email, "wrong password 1") == 401
+    assert _attempt(client_a, email, PASSWORD) == 401  # locked
+
+    private_redis.kill()
+    assert _attempt(client_a, email, PASSWORD) == 401  # still locked, and no 500
+
+    private_redis.start()
+    time.sleep(RETRY_SECONDS + 0.1)
+    assert _attempt(client_a, email, PASSWORD) == 401
+    assert on_private_redis.active == "redis"
