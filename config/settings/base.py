@@ -324,6 +324,13 @@ METRO_IMPORT_MAX_FILES = env.int("METRO_IMPORT_MAX_FILES", default=100)
 METRO_IMPORT_MAX_FILE_BYTES = env.int("METRO_IMPORT_MAX_FILE_BYTES", default=10 * 1024 * 1024)
 METRO_IMPORT_MAX_BODY_BYTES = env.int("METRO_IMPORT_MAX_BODY_BYTES", default=200 * 1024 * 1024)
 METRO_IMPORT_SYNC_MAX_FILES = env.int("METRO_IMPORT_SYNC_MAX_FILES", default=10)
+# Each uploaded file is parsed in a child process with these limits (an invoice takes ~0.03 s and ~60 MB);
+# beyond them it is refused as `too_complex`. A request answered at once parses for at most
+# METRO_IMPORT_SYNC_PARSE_SECONDS in all (keep it under the server's timeout).
+METRO_PARSE_CPU_SECONDS = env.int("METRO_PARSE_CPU_SECONDS", default=5)
+METRO_PARSE_MEMORY_MB = env.int("METRO_PARSE_MEMORY_MB", default=512)
+METRO_PARSE_WALL_SECONDS = env.float("METRO_PARSE_WALL_SECONDS", default=10.0)
+METRO_IMPORT_SYNC_PARSE_SECONDS = env.float("METRO_IMPORT_SYNC_PARSE_SECONDS", default=30.0)
 # Connections that load a batch's invoices at once (one thread each); one loader connection is bound by
 # PostgreSQL's CPU. Inside an atomic block a batch loads on the caller's connection alone.
 METRO_LOAD_WORKERS = env.int("METRO_LOAD_WORKERS", default=min(2, os.cpu_count() or 1))

@@ -33,12 +33,14 @@ from metro_etl import (
     parse_many,
     reconcile,
 )
+from shared_apps.core.sandbox import Budget
 
 from ..models import BatchStatus, DocumentStatus, ImportBatch, ImportSource, Invoice, StagedDocument
 from . import loading, parallel
 from .aggregates import aggregates_refresh, loads_running
 from .parallel import ConnectionThreads
 
+ParseResult = ParsedInvoice | MetroParseError
 PARSE_CHUNK = 64
 LOAD_FAILED = "load_failed"
 logger = logging.getLogger(__name__)
@@ -270,11 +272,13 @@ def batch_import(
     batch: ImportBatch | None = None,
     on_file: Callable[[SourceFile, FileOutcome], None] | None = None,
     load_workers: int | None = None,
+    parse_budget: Budget | None = None,
 ) -> BatchResult:
     """Import `files` into the current tenant (see the module docstring); returns every file's outcome.
 
     `workers`: parser processes (default: every core); `load_workers`: loader connections (default:
     the setting METRO_LOAD_WORKERS; always 1 inside an atomic block, see services.parallel).
+    `parse_budget`: files from outside (uploads) parse each in a sandboxed process within this budget.
     """
     started = time.monotonic()
     batch = batch or batch_create(source=source, user_id=user_id, nb_files=len(files), force=force)
@@ -289,7 +293,8 @@ def batch_import(
         with loads_running(), ConnectionThreads(threads) if threads > 1 else nullcontext() as pool:
             for start in range(0, len(files), PARSE_CHUNK):
                 chunk = files[start : start + PARSE_CHUNK]
-                for item, outcome in _chunk_import(chunk, batch, force, workers, context, pool):
+                parse = partial(_parse, workers=workers, budget=parse_budget)
+                for item, outcome in _chunk_import(chunk, batch, force, parse, context, pool):
                     result.outcomes.append(outcome)
                     _progress_save(batch, outcome)
                     if on_file is not None:
@@ -311,7 +316,7 @@ def _chunk_import(
     chunk: Sequence[SourceFile],
     batch: ImportBatch,
     force: bool,
-    workers: int | None,
+    parse: Callable[[Sequence[SourceFile], list[int], dict[int, bytes]], dict[int, ParseResult]],
     context: loading.LoadContext,
     pool: ConnectionThreads | None,
 ) -> Iterable[tuple[SourceFile, FileOutcome]]:
@@ -336,7 +341,7 @@ def _chunk_import(
             outcomes[index] = known
         first_index.setdefault(sha256, index)
     todo = [index for index in hashes if index not in outcomes]
-    parsed = _parse(chunk, todo, data, workers)
+    parsed = parse(chunk, todo, data)
     loads = {
         index: partial(
             _load_one,
@@ -360,13 +365,21 @@ def _chunk_import(
 
 
 def _parse(
-    chunk: Sequence[SourceFile], todo: list[int], data: dict[int, bytes], workers: int | None
-) -> dict[int, ParsedInvoice | MetroParseError]:
+    chunk: Sequence[SourceFile],
+    todo: list[int],
+    data: dict[int, bytes],
+    *,
+    workers: int | None,
+    budget: Budget | None,
+) -> dict[int, ParseResult]:
+    if budget is not None:
+        uploads = [(chunk[index].name, data[index]) for index in todo]
+        return dict(zip(todo, parallel.files_parse_sandboxed(uploads, budget=budget), strict=True))
     if workers != 1 and len(todo) > 1:
         # Files on disk go by path, uploads and queued files by content: either way on every core.
         sources = [chunk[index].path or (chunk[index].name, data[index]) for index in todo]
         return dict(zip(todo, parse_many(sources, workers), strict=True))
-    results: dict[int, ParsedInvoice | MetroParseError] = {}
+    results: dict[int, ParseResult] = {}
     for index in todo:
         try:
             results[index] = parse_invoice(data[index], filename=chunk[index].name)
