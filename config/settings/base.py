@@ -81,8 +81,9 @@ ORIGINAL_BACKEND = "django_prometheus.db.backends.postgresql"
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
 MIDDLEWARE = [
-    "shared_apps.tenants.middleware.TenantRoutingMiddleware",
+    # First, so that every request is logged with its id, a routing failure (database down) included.
     "shared_apps.ops.middleware.RequestContextMiddleware",
+    "shared_apps.tenants.middleware.TenantRoutingMiddleware",
     # Records API-key usage after the response went out (inside the timing, so it sees the final status).
     "tenant_apps.apikeys.usage.ApiKeyUsageMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
@@ -180,6 +181,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=1 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 SLOW_REQUEST_MS = env.int("SLOW_REQUEST_MS", default=500)
+# While the database cannot be reached (a restart, a failover) requests get 503 with this Retry-After.
+SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = env.int("SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS", default=2)
 # Proxies whose X-Forwarded-For / X-Request-ID we believe (IP addresses).
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 

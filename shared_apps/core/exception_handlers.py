@@ -13,7 +13,13 @@ from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import error_body
+from .errors import (
+    DATABASE_UNAVAILABLE,
+    UNAVAILABLE_CODE,
+    UNAVAILABLE_MESSAGE,
+    error_body,
+    retry_after_header,
+)
 from .exceptions import ApplicationError
 
 logger = logging.getLogger("massacorp.errors")
@@ -46,6 +52,11 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         if retry_after is not None:
             response["Retry-After"] = str(retry_after)
         return response
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        logger.warning("Database unavailable in API view: %s", type(exc).__name__, exc_info=exc)
+        return Response(
+            error_body(UNAVAILABLE_CODE, UNAVAILABLE_MESSAGE), status=503, headers=retry_after_header()
+        )
     if isinstance(exc, RequestDataTooBig):
         return Response(error_body("payload_too_large", "The request body is too large."), status=413)
     if isinstance(exc, DjangoValidationError):
