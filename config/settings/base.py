@@ -326,6 +326,8 @@ TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_d
 METRO_IMPORT_MAX_FILES = env.int("METRO_IMPORT_MAX_FILES", default=100)
 METRO_IMPORT_MAX_FILE_BYTES = env.int("METRO_IMPORT_MAX_FILE_BYTES", default=10 * 1024 * 1024)
 METRO_IMPORT_MAX_BODY_BYTES = env.int("METRO_IMPORT_MAX_BODY_BYTES", default=200 * 1024 * 1024)
+# Django refuses more files than this while parsing the body, before the view counts them (400).
+DATA_UPLOAD_MAX_NUMBER_FILES = max(100, METRO_IMPORT_MAX_FILES)
 METRO_IMPORT_SYNC_MAX_FILES = env.int("METRO_IMPORT_SYNC_MAX_FILES", default=10)
 # Each uploaded file is parsed in a child process with these limits (an invoice takes ~0.03 s and ~60 MB);
 # beyond them it is refused as `too_complex`. A request answered at once parses for at most

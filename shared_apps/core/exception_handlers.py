@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions as drf
@@ -57,6 +58,14 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         return Response(
             error_body(UNAVAILABLE_CODE, UNAVAILABLE_MESSAGE), status=503, headers=retry_after_header()
         )
+    if isinstance(exc, TooManyFilesSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        body = error_body("too_many_files", f"At most {limit} files per request.", {"max_files": limit})
+        return Response(body, status=400)
+    if isinstance(exc, TooManyFieldsSent):
+        return Response(error_body("too_many_fields", "The request has too many fields."), status=400)
+    if isinstance(exc, SuspiciousOperation):
+        return Response(error_body("bad_request", "The request could not be understood."), status=400)
     if isinstance(exc, RequestDataTooBig):
         return Response(error_body("payload_too_large", "The request body is too large."), status=413)
     if isinstance(exc, DjangoValidationError):

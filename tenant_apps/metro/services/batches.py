@@ -95,10 +95,19 @@ class BatchResult:
     def count(self, statut: str) -> int:
         return sum(1 for outcome in self.outcomes if outcome.statut == statut)
 
+    @property
+    def overall(self) -> str:
+        """ "complete" (every file imported or already known), "partial" (some imported, some not) or
+        "none" (files failed and none was imported)."""
+        if self.count(ERROR) == 0 and self.count(UNRECONCILED) == 0:
+            return "complete"
+        return "partial" if self.count(IMPORTED) else "none"
+
     def as_json(self) -> dict[str, object]:
         """The API's answer: the contract's fields, then the detail per file."""
         return {
             "success": self.count(ERROR) == 0 and self.count(UNRECONCILED) == 0,
+            "statut": self.overall,
             "nb_factures_importees": self.count(IMPORTED),
             "nb_lignes_importees": sum(o.nb_lignes for o in self.outcomes if o.statut == IMPORTED),
             "nb_produits_agreges": self.nb_produits_agreges,
