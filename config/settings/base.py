@@ -276,6 +276,11 @@ PASSWORD_RESET_TOKEN_LIFETIME_SECONDS = min(
 # The link mailed for a password reset; {domain} is the tenant's primary domain, never the request's Host.
 PASSWORD_RESET_URL = env.str("PASSWORD_RESET_URL", default="https://{domain}/reset-password?token={token}")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MassaCorp <no-reply@massacorp.localhost>")
+# Mails leave through a background task (shared_apps.core.mail): a failed send is retried after 30 s, then
+# 60, 120… up to MAIL_MAX_ATTEMPTS; one attempt waits at most EMAIL_TIMEOUT for the server.
+MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=6)
+MAIL_RETRY_SECONDS = env.int("MAIL_RETRY_SECONDS", default=30)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # Login limits: per (tenant, account) and per client IP at one tenant, plus a per-IP limit across tenants.
 LOGIN_RATE_LIMIT_PER_ACCOUNT = env.int("LOGIN_RATE_LIMIT_PER_ACCOUNT", default=5)
 LOGIN_RATE_LIMIT_PER_IP = env.int("LOGIN_RATE_LIMIT_PER_IP", default=20)

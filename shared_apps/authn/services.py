@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,6 +26,7 @@ from shared_apps.audit.services import audit_record
 from shared_apps.captcha.services import challenge_issue
 from shared_apps.captcha.services import verify as captcha_verify
 from shared_apps.core.exceptions import NotAuthenticated, NotFound
+from shared_apps.core.mail import mail_enqueue
 from shared_apps.core.net import client_ip
 from shared_apps.ratelimit.keys import account_scope, global_ip_scope, ip_scope
 from shared_apps.ratelimit.lockout import LockState, failure_clear, failure_register, lock_state
@@ -192,14 +192,13 @@ def _alert_lock(*, tenant: Tenant, user: User | None, email: str, request: Any, 
 
 
 def _mail_lock(*, address: str, tenant_name: str, minutes: int) -> None:
-    send_mail(
+    mail_enqueue(
         subject=f"{tenant_name}: sign-in paused after failed attempts",
         message=(
             f"There were repeated failed attempts to sign in to your {tenant_name} account, so sign-in is "
             f"paused for about {minutes} minutes.\n\nIf it was not you, consider changing your password."
         ),
-        from_email=None,
-        recipient_list=[address],
+        to=[address],
     )
 
 
