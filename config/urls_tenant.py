@@ -8,7 +8,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("info", TenantInfoApi.as_view(), name="info"),
     path("", include("shared_apps.authn.urls")),
     path("", include("shared_apps.mfa.urls")),
-    path("", include("shared_apps.accounts.urls")),
+    path("", include("shared_apps.members.urls")),
     path("", include("tenant_apps.sessions.urls")),
     path("", include("shared_apps.rbac.urls")),
     path("", include("tenant_apps.apikeys.urls")),

@@ -85,18 +85,7 @@ class BodyParser:
             )
             return True
         if discount := p.DISCOUNT.match(line):
-            if not result.lines:
-                result.unparsed.append(line.strip())  # no article above it to take a VAT code from
-            else:
-                last = result.lines[-1]
-                result.discounts.append(
-                    DiscountLine(
-                        last.position,
-                        _squash(discount.group("label")),
-                        p.parse_amount(discount.group("amount")),
-                        last.vat_code,
-                    )
-                )
+            self._discount(discount, line)
             return True
         if section := p.CATEGORY_TOTAL.match(line):
             self._close_category(_squash(section.group("name")), p.parse_amount(section.group("amount")))
@@ -115,6 +104,18 @@ class BodyParser:
             )
             return True
         return False
+
+    def _discount(self, discount: re.Match[str], line: str) -> None:
+        """A discount takes the VAT code of the article above it."""
+        result = self.result
+        if not result.lines:
+            result.unparsed.append(line.strip())  # no article above it to take a VAT code from
+            return
+        last = result.lines[-1]
+        amount = p.parse_amount(discount.group("amount"))
+        result.discounts.append(
+            DiscountLine(last.position, _squash(discount.group("label")), amount, last.vat_code)
+        )
 
     def _article(self, head: re.Match[str], line: str, page: int) -> ArticleLine | None:
         tail = p.ARTICLE_TAIL.match(head.group("rest"))

@@ -43,6 +43,7 @@ SHARED_APPS = [
     "shared_apps.authn",
     "shared_apps.mfa",
     "shared_apps.rbac",
+    "shared_apps.members",
     "shared_apps.oauth",
     "shared_apps.gdpr",
     "django.contrib.contenttypes",
@@ -67,6 +68,7 @@ TENANT_APPS: list[str] = [
     "django.contrib.contenttypes",
     "tenant_apps.sessions",
     "tenant_apps.apikeys",
+    "tenant_apps.catalog",
     "tenant_apps.metro",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -197,7 +199,7 @@ REST_FRAMEWORK = {
         "shared_apps.authn.authentication.AccessTokenAuthentication",
         "tenant_apps.apikeys.authentication.ApiKeyAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["shared_apps.authn.permissions.IsTenantMember"],
+    "DEFAULT_PERMISSION_CLASSES": ["shared_apps.rbac.permissions.RequiredPermission"],
     "EXCEPTION_HANDLER": "shared_apps.core.exception_handlers.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
@@ -358,14 +360,6 @@ STEP_UP_MAX_AGE_SECONDS = env.int("STEP_UP_MAX_AGE_SECONDS", default=300)
 # --- API keys (M4) ---
 API_KEYS_MAX_PER_USER = env.int("API_KEYS_MAX_PER_USER", default=25)
 
-# --- GDPR (M4) ---
-# Tenant-side sources of personal data (each a tuple of shared_apps.gdpr.sources.Source), called inside
-# every tenant schema on export, erasure and anonymisation.
-GDPR_TENANT_SOURCES = [
-    "tenant_apps.sessions.gdpr.SOURCES",
-    "tenant_apps.apikeys.gdpr.SOURCES",
-]
-
 # --- OAuth sign-in (M4): Google and GitHub, authorization code + PKCE (Authlib's httpx client) ---
 # The one redirect URI registered at each provider, for every tenant (served by the public URLconf):
 # <base>/<provider>. It forwards code and state to the return URL the tenant's front started with.
@@ -394,13 +388,10 @@ OAUTH_PROVIDERS = {
     },
 }
 
-# --- Per-request principal cached in Redis (M2, shared_apps/authn/principal_cache.py) -----------------------
+# --- Per-request principal cached in Redis (shared_apps/accounts/principal_cache.py) -----------------------
 # Seconds a principal snapshot may be served from Redis; the services invalidate it on every change, so this
 # only bounds a change made outside them (admin, shell). 0 turns the cache off (one query per request).
 AUTHN_PRINCIPAL_CACHE_SECONDS = env.int("AUTHN_PRINCIPAL_CACHE_SECONDS", default=60)
-# The tenant-schema side of identity (sessions, MFA login challenges, API keys) that the public-schema
-# services call through shared_apps.authn.tenant_side (STYLE #1: shared_apps never imports tenant_apps).
-AUTHN_TENANT_SIDE = "tenant_apps.sessions.tenant_side"
-# Seconds this process may answer those keys from its own copy (shared_apps/authn/near_cache.py), which Redis
+# Seconds this process may answer those keys from its own copy (shared_apps/core/near_cache.py), which Redis
 # keeps exact by telling of every change; this only bounds a failure not foreseen there. 0 turns it off.
 AUTHN_NEAR_CACHE_SECONDS = env.float("AUTHN_NEAR_CACHE_SECONDS", default=5.0)

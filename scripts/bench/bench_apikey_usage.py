@@ -54,11 +54,11 @@ def principals() -> tuple[str, str]:
     from django_tenants.utils import schema_context
 
     from shared_apps.accounts.models import Membership, User
-    from shared_apps.authn.tokens import access_token_encode
     from shared_apps.rbac.enums import ALL_CODES
     from shared_apps.tenants.models import Tenant
     from tenant_apps.apikeys.services import api_key_create
     from tenant_apps.sessions.services import session_start
+    from tenant_apps.sessions.tokens import access_token_encode
 
     tenant = Tenant.objects.get(slug="bench")
     user = User.objects.create_user(email="bench@example.com", password=None)

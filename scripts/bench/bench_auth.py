@@ -1,4 +1,4 @@
-"""Authentication benchmarks (M2): the cost of an authenticated request, and of Argon2 hashing.
+"""Authentication benchmarks: the cost of an authenticated request, and of Argon2 hashing.
 
     .venv/bin/python scripts/bench/bench_auth.py [--requests 5000] [--profile] [--skip-argon2]
     .venv/bin/python scripts/bench/bench_auth.py --argon2-only [--threads 64]
@@ -7,7 +7,7 @@
    handler built from config.settings.dev with DEBUG off, called directly with prepared environs (no server,
    no sockets), warm-up, then the cases interleaved in rounds with a rotating order:
 
-       info       GET /api/v1/info, the trivial tenant-scoped view of M1 (no authentication): the baseline
+       info       GET /api/v1/info, the trivial tenant-scoped view (no authentication): the baseline
        me-redis   GET /api/v1/auth/me, Bearer token, REDIS_URL set: liveness = one Redis EXISTS
        me-pg      GET /api/v1/auth/me, same token, REDIS_URL empty: liveness read with the session row
 
@@ -81,7 +81,7 @@ PROFILED_STEPS = {
     ("authentication.py", "authenticate"),
     ("tokens.py", "access_token_decode"),
     ("principal_cache.py", "lookup"),
-    ("selectors.py", "principal_for_token"),
+    ("principal_read.py", "principal_for_token"),
     ("mfa.py", "user_has_mfa"),
     ("mfa.py", "mfa_required_for"),
     ("permissions.py", "has_permission"),
@@ -149,14 +149,14 @@ def check(name: str, case: Case) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext, override_settings
 
-    from shared_apps.authn import principal_cache
+    from shared_apps.accounts import principal_cache
 
     app, base, overrides = case
     with override_settings(**overrides), CaptureQueriesContext(connection) as queries:
         status, body = call(app, base)
         if name.startswith("me-"):
             liveness = principal_cache.lookup(
-                schema_name="bench", tenant_id=0, user_id=_any_uuid(), session_id=_any_uuid()
+                revoked_key=f"authn:revoked:bench:{_any_uuid()}", tenant_id=0, user_id=_any_uuid()
             ).revoked
             expected = False if overrides["REDIS_URL"] else None
             if liveness is not expected:
@@ -280,12 +280,14 @@ def breakdown(token: str, samples: int = 2000, batch: int = 100) -> None:
     from django.test.utils import override_settings
     from django.utils import timezone
 
+    from shared_apps.accounts import principal_cache
     from shared_apps.accounts.models import User
-    from shared_apps.authn import principal_cache, revocation
-    from shared_apps.authn.mfa import user_has_mfa
-    from shared_apps.authn.tokens import access_token_decode
+    from shared_apps.authn import principal_read
+    from shared_apps.core.redis_client import _client
+    from shared_apps.mfa.selectors import user_has_mfa
     from shared_apps.tenants.models import Tenant
-    from tenant_apps.sessions import selectors
+    from tenant_apps.sessions.revocation import revoked_key
+    from tenant_apps.sessions.tokens import access_token_decode
 
     tenant = Tenant.objects.get(slug="bench")
     connection.set_tenant(tenant)  # type: ignore[attr-defined]
@@ -293,7 +295,7 @@ def breakdown(token: str, samples: int = 2000, batch: int = 100) -> None:
     user = User.objects.get(pk=claims.user_id)
 
     def principal(checked: bool) -> Any:
-        return selectors.principal_for_token(
+        return principal_read.principal_for_token(
             tenant=tenant,
             user_id=claims.user_id,
             session_id=claims.session_id,
@@ -302,15 +304,15 @@ def breakdown(token: str, samples: int = 2000, batch: int = 100) -> None:
         )
 
     def compiled() -> tuple[str, Any]:
-        # The principal statement is fixed text (M2): "building" it is only binding its values.
-        return selectors.PRINCIPAL_SQL, {
+        # The principal statement is fixed text: "building" it is only binding its values.
+        return principal_read.PRINCIPAL_SQL, {
             "tenant_id": tenant.pk,
             "user_id": claims.user_id,
             "now": timezone.now(),
         }
 
     sql, params = compiled()
-    client = revocation._client(os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL)
+    client = _client(os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL)
     snapshot_key = f"benchauth:principal:{tenant.pk}:{claims.user_id}"
     snapshot = {"email": user.email, "is_active": True, "membership": [True, False], "mfa": False}
     client.set(snapshot_key, json.dumps({**snapshot, "codes": ["x:read"] * 10}), ex=300)
@@ -330,10 +332,9 @@ def breakdown(token: str, samples: int = 2000, batch: int = 100) -> None:
     steps: dict[str, Any] = {
         "jwt decode (access_token_decode; a token verified before)": lambda: access_token_decode(token),
         "principal_cache.lookup (near cache warm: no round trip)": lambda: principal_cache.lookup(
-            schema_name=tenant.schema_name,
+            revoked_key=revoked_key(tenant.schema_name, claims.session_id),
             tenant_id=tenant.pk,
             user_id=claims.user_id,
-            session_id=claims.session_id,
         ),
         "principal_for_token, redis said alive": lambda: principal(True),
         "principal_for_token, session joined (pg)": lambda: principal(False),

@@ -13,11 +13,9 @@ no other schema is touched). These paths, in the same run:
     For (a) it also prints the CPU time per invoice of the client and, when PostgreSQL runs on this
     machine, of its backend (from /proc): steadier than wall time on a shared machine, and their sum
     bounds what the cores can load at all;
-(p) the previous loader (metro_load_previous.py: the same transaction per invoice in about ten round trips:
-    look-ups, INSERTs, COPY, UPDATEs), then the same refresh, on today's schema (so it no longer writes
-    price-history rows either: that table became a view over the facts);
-(b) a naive baseline: per line, ORM get_or_create of the product, save() of the line and of the fact, and
-    the product's aggregates recomputed and saved (what a per-row loader does), one transaction per invoice.
+(b) the baseline, measured in the same run: a naive per-row loader (per line, ORM get_or_create of the
+    product, save() of the line and of the fact, the product's aggregates recomputed and saved), one
+    transaction per invoice.
 Prints lines/s for each and the ratios. The target is >= 20,000 lines/s.
 """
 
@@ -47,18 +45,17 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count, Max, Min, Sum  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
-from metro_load_previous import invoice_load_previous  # noqa: E402  (scripts/bench is on sys.path)
 
 from metro_etl import ArticleLine, DocType, ParsedInvoice, ReconciliationReport  # noqa: E402
 from shared_apps.tenants.models import Tenant  # noqa: E402
 from shared_apps.tenants.services import tenant_create  # noqa: E402
+from tenant_apps.catalog.models import Product  # noqa: E402
 from tenant_apps.metro.models import (  # noqa: E402
     ImportBatch,
     ImportSource,
     Invoice,
     InvoiceLine,
     LineKind,
-    Product,
     PurchaseFact,
 )
 from tenant_apps.metro.services import aggregates_refresh, invoice_load  # noqa: E402
@@ -79,73 +76,82 @@ def synthetic_invoices(count: int, lines: int, products: int, seed: int, prefix:
         (f"{3000000000000 + n}", f"{1000000 + n:07d}", f"PRODUIT {n} 70CL", rng.choice("ABDE"))
         for n in range(products)
     ]
-    invoices = []
     start = datetime(2024, 1, 1, 10, 0)  # noqa: DTZ001 - METRO prints naive wall-clock times
-    for number in range(count):
-        rows = []
-        for position in range(1, lines + 1):
-            ean, article, designation, code = rng.choice(catalogue)
-            price = Decimal(rng.randint(100, 5000)) / 100
-            colisage, quantity = rng.choice((1, 6, 12)), rng.randint(1, 5)
-            rows.append(
-                ArticleLine(
-                    position=position,
-                    page=1,
-                    mm=None,
-                    ean=ean,
-                    article_number=article,
-                    designation=designation,
-                    regie=None,
-                    vol_alcool=None,
-                    vap=None,
-                    unit_volume=Decimal("0.700"),
-                    unit_price=price,
-                    colisage=colisage,
-                    quantity=quantity,
-                    weight_kg=None,
-                    amount=price * colisage * quantity,
-                    vat_code=code,
-                    promo=None,
-                    extr=None,
-                    category="CAVE",
-                    raw="",
-                )
-            )
-        total = sum((row.amount for row in rows), Decimal(0))
-        when = start + timedelta(hours=number)
-        invoices.append(
-            ParsedInvoice(
-                doc_type=DocType.INVOICE,
-                doc_label="Nº FACTURE",
-                number=f"0/0({prefix}){number:010d}",
-                referenced_invoice_number=None,
-                recalled_invoice_number=None,
-                ticket=None,
-                invoice_date=when.date(),
-                invoice_datetime=when,
-                store_name="METRO BENCH",
-                store_code="999",
-                customer_number=None,
-                pages=1,
-                lines=tuple(rows),
-                cotis_lines=(),
-                discount_lines=(),
-                info_lines=(),
-                down_payment_lines=(),
-                category_totals=(),
-                vat_rows=(),
-                total_ht=total,
-                total_tva=None,
-                total_ttc=None,
-                total_a_payer=None,
-                total_ht_line=total,
-                montant_hors_tva=None,
-                page_headers=(),
-                unparsed_lines=(),
-                sha256=f"{prefix}{number:060d}",
-            )
+    return [
+        synthetic_invoice(
+            rows=tuple(
+                synthetic_line(rng, rng.choice(catalogue), position) for position in range(1, lines + 1)
+            ),
+            number=f"0/0({prefix}){number:010d}",
+            when=start + timedelta(hours=number),
+            sha256=f"{prefix}{number:060d}",
         )
-    return invoices
+        for number in range(count)
+    ]
+
+
+def synthetic_line(rng: random.Random, product: tuple[str, str, str, str], position: int) -> ArticleLine:
+    ean, article, designation, code = product
+    price = Decimal(rng.randint(100, 5000)) / 100
+    colisage, quantity = rng.choice((1, 6, 12)), rng.randint(1, 5)
+    return ArticleLine(
+        position=position,
+        page=1,
+        mm=None,
+        ean=ean,
+        article_number=article,
+        designation=designation,
+        regie=None,
+        vol_alcool=None,
+        vap=None,
+        unit_volume=Decimal("0.700"),
+        unit_price=price,
+        colisage=colisage,
+        quantity=quantity,
+        weight_kg=None,
+        amount=price * colisage * quantity,
+        vat_code=code,
+        promo=None,
+        extr=None,
+        category="CAVE",
+        raw="",
+    )
+
+
+def synthetic_invoice(
+    *, rows: tuple[ArticleLine, ...], number: str, when: datetime, sha256: str
+) -> ParsedInvoice:
+    total = sum((row.amount for row in rows), Decimal(0))
+    return ParsedInvoice(
+        doc_type=DocType.INVOICE,
+        doc_label="Nº FACTURE",
+        number=number,
+        referenced_invoice_number=None,
+        recalled_invoice_number=None,
+        ticket=None,
+        invoice_date=when.date(),
+        invoice_datetime=when,
+        store_name="METRO BENCH",
+        store_code="999",
+        customer_number=None,
+        pages=1,
+        lines=rows,
+        cotis_lines=(),
+        discount_lines=(),
+        info_lines=(),
+        down_payment_lines=(),
+        category_totals=(),
+        vat_rows=(),
+        total_ht=total,
+        total_tva=None,
+        total_ttc=None,
+        total_a_payer=None,
+        total_ht_line=total,
+        montant_hors_tva=None,
+        page_headers=(),
+        unparsed_lines=(),
+        sha256=sha256,
+    )
 
 
 def load_ours(invoices: list[ParsedInvoice], load: Any = invoice_load, workers: int = 1) -> float:
@@ -207,66 +213,67 @@ def load_naive(invoices: list[ParsedInvoice]) -> float:
     for parsed in invoices:
         with transaction.atomic():
             invoice = Invoice.objects.create(
-                numero=parsed.number,
+                number=parsed.number,
                 doc_type=str(parsed.doc_type),
-                libelle_document=parsed.doc_label,
-                date_facture=parsed.invoice_date,
-                facture_le=parsed.invoice_datetime.astimezone(),
-                magasin=parsed.store_name,
-                code_magasin=parsed.store_code,
-                total_ht=parsed.total_ht,
-                nb_lignes=len(parsed.lines),
-                statut_rapprochement="reconciled",
-                fichier_source="x.pdf",
+                doc_label=parsed.doc_label,
+                invoice_date=parsed.invoice_date,
+                issued_at=parsed.invoice_datetime.astimezone(),
+                store_name=parsed.store_name,
+                store_code=parsed.store_code,
+                total_net=parsed.total_ht,
+                line_count=len(parsed.lines),
+                reconciliation_status="reconciled",
+                source_file="x.pdf",
                 sha256=parsed.sha256,
             )
             for row in parsed.lines:
-                product, _ = Product.objects.get_or_create(
-                    cle=product_key(row),
-                    defaults={
-                        "ean": row.ean or "",
-                        "article_numero": row.article_number,
-                        "designation": row.designation,
-                    },
-                )
-                line = InvoiceLine(
-                    invoice=invoice,
-                    position=row.position,
-                    kind=LineKind.ARTICLE,
-                    product=product,
-                    designation=row.designation,
-                    prix_unitaire=row.unit_price,
-                    montant_ht=row.amount,
-                    quantite_colis=Decimal(row.quantity),
-                    quantite_unitaire=Decimal(row.quantity * (row.colisage or 1)),
-                )
-                line.save()
-                PurchaseFact(
-                    line=line,
-                    product=product,
-                    invoice=invoice,
-                    date_achat=parsed.invoice_date,
-                    quantite_colis=Decimal(row.quantity),
-                    quantite_unitaire=Decimal(row.quantity * (row.colisage or 1)),
-                    prix_unitaire=row.unit_price,
-                    prix_colis=row.unit_price * (row.colisage or 1),
-                    montant_ht=row.amount,
-                    montant_tva=Decimal(0),
-                ).save()
-                totals = product.facts.aggregate(
-                    n=Count("pk"),
-                    ht=Sum("montant_ht"),
-                    qu=Sum("quantite_unitaire"),
-                    pmin=Min("prix_unitaire"),
-                    pmax=Max("prix_unitaire"),
-                    last=Max("date_achat"),
-                )
-                product.nb_achats, product.montant_total_ht = totals["n"], totals["ht"]
-                product.quantite_unitaire_totale = totals["qu"]
-                product.prix_unitaire_min, product.prix_unitaire_max = totals["pmin"], totals["pmax"]
-                product.dernier_achat = totals["last"]
-                product.save()
+                naive_line_load(invoice, parsed, row)
     return time.perf_counter() - started
+
+
+def naive_line_load(invoice: Invoice, parsed: ParsedInvoice, row: ArticleLine) -> None:
+    product, _ = Product.objects.get_or_create(
+        natural_key=product_key(row),
+        defaults={"ean": row.ean or "", "article_number": row.article_number, "designation": row.designation},
+    )
+    units = Decimal(row.quantity * (row.colisage or 1))
+    line = InvoiceLine(
+        invoice=invoice,
+        position=row.position,
+        kind=LineKind.ARTICLE,
+        product=product,
+        designation=row.designation,
+        unit_price=row.unit_price,
+        net_amount=row.amount,
+        case_quantity=Decimal(row.quantity),
+        unit_quantity=units,
+    )
+    line.save()
+    PurchaseFact(
+        line=line,
+        product=product,
+        invoice=invoice,
+        purchase_date=parsed.invoice_date,
+        case_quantity=Decimal(row.quantity),
+        unit_quantity=units,
+        unit_price=row.unit_price,
+        case_price=row.unit_price * (row.colisage or 1),
+        net_amount=row.amount,
+        vat_amount=Decimal(0),
+    ).save()
+    totals = product.facts.aggregate(
+        n=Count("pk"),
+        ht=Sum("net_amount"),
+        qu=Sum("unit_quantity"),
+        pmin=Min("unit_price"),
+        pmax=Max("unit_price"),
+        last=Max("purchase_date"),
+    )
+    product.purchase_count, product.total_net = totals["n"], totals["ht"]
+    product.total_unit_quantity = totals["qu"]
+    product.min_unit_price, product.max_unit_price = totals["pmin"], totals["pmax"]
+    product.last_purchase = totals["last"]
+    product.save()
 
 
 def empty_tables() -> None:
@@ -291,26 +298,31 @@ def main() -> None:
     tenant = Tenant.objects.filter(slug=TENANT["slug"]).first() or tenant_create(**TENANT)
     ours_invoices = synthetic_invoices(args.invoices, args.lines, args.products, seed=1, prefix="901")
     naive_invoices = synthetic_invoices(args.naive_invoices, args.lines, args.products, seed=2, prefix="902")
+    runs: dict[str, list[float]] = {"ours": [], "parallel": []}
+    cpu: list[tuple[float, float | None]] = []
     with schema_context(tenant.schema_name):
-        empty_tables()
-        previous_seconds = load_ours(ours_invoices, load=invoice_load_previous)
-        ours_runs: list[float] = []
-        parallel_runs: list[float] = []
-        cpu: list[tuple[float, float | None]] = []
         for _ in range(args.runs):
             empty_tables()
-            ours_runs.append(load_measured(ours_invoices, cpu))
+            runs["ours"].append(load_measured(ours_invoices, cpu))
             empty_tables()
-            parallel_runs.append(load_ours(ours_invoices, workers=workers))
+            runs["parallel"].append(load_ours(ours_invoices, workers=workers))
         empty_tables()
         naive_seconds = load_naive(naive_invoices)
         empty_tables()
-    ours_lines = args.invoices * args.lines
-    naive_lines = args.naive_invoices * args.lines
-    ours_seconds, parallel_seconds = statistics.median(ours_runs), statistics.median(parallel_runs)
+    report(args, workers, runs, cpu, naive_seconds)
+
+
+def report(
+    args: argparse.Namespace,
+    workers: int,
+    runs: dict[str, list[float]],
+    cpu: list[tuple[float, float | None]],
+    naive_seconds: float,
+) -> None:
+    ours_lines, naive_lines = args.invoices * args.lines, args.naive_invoices * args.lines
+    ours_seconds, parallel_seconds = statistics.median(runs["ours"]), statistics.median(runs["parallel"])
     ours_rate, naive_rate = ours_lines / ours_seconds, naive_lines / naive_seconds
     parallel_rate = ours_lines / parallel_seconds
-    previous_rate = ours_lines / previous_seconds
     print(
         f"synthetic invoices of {args.lines} article lines, {args.products} distinct products, "
         f"{datetime.now().astimezone():%Y-%m-%d %H:%M}, load average {os.getloadavg()[0]:.2f}"
@@ -319,35 +331,35 @@ def main() -> None:
         f"(a) ours, 1 connection: {ours_lines:>7} lines in {ours_seconds:6.2f} s = "
         f"{ours_rate:>9,.0f} lines/s "
         f"({args.invoices / ours_seconds:,.0f} invoices/s, aggregates included; median of {args.runs}: "
-        f"{', '.join(f'{ours_lines / s:,.0f}' for s in ours_runs)})"
+        f"{', '.join(f'{ours_lines / s:,.0f}' for s in runs['ours'])})"
     )
-    client_ms = statistics.median(c for c, _ in cpu) / args.invoices * 1e3
-    server = [s for _, s in cpu if s is not None]
-    if len(server) == len(cpu):
-        server_ms = statistics.median(server) / args.invoices * 1e3
-        cores = os.cpu_count() or 1
-        print(
-            f"    CPU per invoice in (a), median: client {client_ms:.2f} ms + PostgreSQL {server_ms:.2f} ms; "
-            f"{cores} cores busy with nothing else would load at most "
-            f"{cores * args.lines * 1000 / (client_ms + server_ms):,.0f} lines/s"
-        )
-    else:
-        print(f"    CPU per invoice in (a), median: client {client_ms:.2f} ms (PostgreSQL runs elsewhere)")
+    cpu_report(args, cpu)
     print(
         f"(aN) ours, {workers} connections: {ours_lines:>7} lines in {parallel_seconds:6.2f} s = "
         f"{parallel_rate:>9,.0f} lines/s ({args.invoices / parallel_seconds:,.0f} invoices/s; median of "
-        f"{args.runs}: {', '.join(f'{ours_lines / s:,.0f}' for s in parallel_runs)}; "
+        f"{args.runs}: {', '.join(f'{ours_lines / s:,.0f}' for s in runs['parallel'])}; "
         f"{os.cpu_count()} cores)"
-    )
-    print(
-        f"(p) previous: {ours_lines:>4} lines in {previous_seconds:6.2f} s = {previous_rate:>9,.0f} lines/s "
-        f"({args.invoices / previous_seconds:,.0f} invoices/s, aggregates included)"
     )
     print(f"(b) naive: {naive_lines:>7} lines in {naive_seconds:6.2f} s = {naive_rate:>9,.0f} lines/s")
     print(
-        f"ratio (aN)/(a): {parallel_rate / ours_rate:.2f}x; (a)/(p): {ours_rate / previous_rate:.1f}x; "
-        f"(a)/(b): {ours_rate / naive_rate:.1f}x; target {TARGET:,} lines/s: "
+        f"ratio (aN)/(a): {parallel_rate / ours_rate:.2f}x; (a)/(b): {ours_rate / naive_rate:.1f}x; "
+        f"(aN)/(b): {parallel_rate / naive_rate:.1f}x; target {TARGET:,} lines/s: "
         f"{'met' if max(ours_rate, parallel_rate) >= TARGET else 'NOT met'}"
+    )
+
+
+def cpu_report(args: argparse.Namespace, cpu: list[tuple[float, float | None]]) -> None:
+    client_ms = statistics.median(c for c, _ in cpu) / args.invoices * 1e3
+    server = [s for _, s in cpu if s is not None]
+    if len(server) != len(cpu):
+        print(f"    CPU per invoice in (a), median: client {client_ms:.2f} ms (PostgreSQL runs elsewhere)")
+        return
+    server_ms = statistics.median(server) / args.invoices * 1e3
+    cores = os.cpu_count() or 1
+    print(
+        f"    CPU per invoice in (a), median: client {client_ms:.2f} ms + PostgreSQL {server_ms:.2f} ms; "
+        f"{cores} cores busy with nothing else would load at most "
+        f"{cores * args.lines * 1000 / (client_ms + server_ms):,.0f} lines/s"
     )
 
 

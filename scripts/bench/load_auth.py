@@ -7,7 +7,7 @@ Needs wrk (Debian: `apt-get install -y wrk`). For each liveness backend (REDIS_U
 `gunicorn config.wsgi -w 2 -b 127.0.0.1:<free port>` (config.settings.dev with DEBUG off, the benchmark's own
 database), logs in once over HTTP for a real access token, then runs, one after the other:
 
-    info    GET  /api/v1/info       the trivial tenant-scoped view of M1 (the baseline, same server)
+    info    GET  /api/v1/info       the trivial tenant-scoped view (the baseline, same server)
     me      GET  /api/v1/auth/me    with `Authorization: Bearer <token>`
     login   POST /api/v1/auth/login a wrk Lua script posting JSON, each request for a random one of --users
                                      members (all with the right password)

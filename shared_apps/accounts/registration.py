@@ -4,7 +4,7 @@ An address that is taken answers as a new one does: the same password checks fir
 the same 201 body (describing an account that is not created), and the address's owner gets a mail saying
 someone tried to sign up with it. Only the owner of the mailbox learns that the account exists. This is
 Supabase Auth's answer to sign-up enumeration (Keycloak's registration form says "email already exists");
-login and password reset already answer alike for every address (M2).
+login and password reset already answer alike for every address.
 What still differs is the mail, sent after the commit as the password reset's is: with a slow mail server
 the taken case takes longer, the same trade-off the reset makes.
 """
@@ -15,7 +15,6 @@ import uuid
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from shared_apps.audit.models import EventType
@@ -37,7 +36,6 @@ def self_register(
     password: str,
     first_name: str,
     last_name: str,
-    request: HttpRequest | None = None,
 ) -> Membership:
     """The new member's membership; for a taken address, an unsaved one shaped as if it were new."""
     address = clean_email(email)
@@ -50,7 +48,6 @@ def self_register(
             password=password,
             first_name=first_name,
             last_name=last_name,
-            request=request,
         )
     except Conflict as error:
         if error.code != "email_taken":
@@ -62,7 +59,6 @@ def self_register(
         password=password,
         first_name=first_name,
         last_name=last_name,
-        request=request,
     )
 
 
@@ -75,7 +71,6 @@ def _taken(
     password: str,
     first_name: str,
     last_name: str,
-    request: HttpRequest | None,
 ) -> Membership:
     # The checks and the work a new account costs (member_create), so that neither answer nor time differ.
     validate_password_policy(password, email=address, tenant_name=tenant.name)
@@ -84,7 +79,6 @@ def _taken(
         event_type=EventType.SIGNUP_WITH_TAKEN_EMAIL,
         tenant=tenant,
         user=existing,
-        request=request,
         success=False,
     )
     if existing.is_active:

@@ -7,15 +7,12 @@ import ipaddress
 from typing import Any
 
 from django.db import connection, transaction
-from django.http import HttpRequest
 
-from shared_apps.core.net import client_ip
+from shared_apps.core.context import request_context
 from shared_apps.tenants.models import Tenant
 
 from .models import AuditEvent, EventType, Factor
 
-USER_AGENT_MAX = 512
-REQUEST_ID_MAX = 128
 EMAIL_MAX = 254
 PSEUDONYMISE_GUC = "massacorp.audit_pseudonymise"
 
@@ -27,23 +24,11 @@ def _valid_ip(value: str) -> str | None:
         return None
 
 
-def _request_context(request: Any) -> tuple[str | None, str, str]:
-    """(ip, user agent, request id) from a Django HttpRequest or a DRF Request (which wraps one)."""
-    if request is None:
-        return None, "", ""
-    django_request: HttpRequest = getattr(request, "_request", request)
-    ip = _valid_ip(client_ip(django_request))
-    user_agent = django_request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX]
-    request_id = str(getattr(django_request, "request_id", ""))[:REQUEST_ID_MAX]
-    return ip, user_agent, request_id
-
-
 def audit_record(
     *,
     event_type: EventType | str,
     tenant: Tenant | None = None,
     user: Any = None,
-    request: Any = None,
     success: bool = True,
     details: dict[str, Any] | None = None,
     factor: Factor | str | None = None,
@@ -56,15 +41,13 @@ def audit_record(
     - `email`: the e-mail snapshot; defaults to `user.email`. For a failed login with an unknown account,
       pass the address that was tried.
     - `actor`: who acted, when that is not `user` (an admin deactivating a member); its e-mail is kept too.
-    - `tenant`: defaults to the tenant the request was routed to (`request.tenant`), if any.
-    - `request`: a Django HttpRequest or DRF Request; gives the client IP (X-Forwarded-For only from a
-      trusted proxy), the user agent and the request id set by RequestContextMiddleware.
+    - `tenant`: the tenant the event belongs to (None for a platform-wide one).
+    The client IP (X-Forwarded-For only from a trusted proxy), the user agent and the request id come from
+    the request context (shared_apps.core.context), bound by the request middleware or by a command or job.
     - `details`: JSON-serialisable context. Keep personal data out of it (ids, not names or addresses):
       GDPR pseudonymisation rewrites only the identity columns.
     """
-    if tenant is None and request is not None:
-        tenant = getattr(request, "tenant", None)
-    ip, user_agent, request_id = _request_context(request)
+    context = request_context()
     if email is None:
         email = getattr(user, "email", "") or ""
     actor_email = (getattr(actor, "email", "") or "") if actor is not None else ""
@@ -75,9 +58,9 @@ def audit_record(
         email=email[:EMAIL_MAX],
         actor=actor,
         actor_email=actor_email[:EMAIL_MAX],
-        ip=ip,
-        user_agent=user_agent,
-        request_id=request_id,
+        ip=_valid_ip(context.ip),
+        user_agent=context.user_agent,
+        request_id=context.request_id,
         success=success,
         factor=str(factor) if factor else "",
         details=details or {},
@@ -86,7 +69,7 @@ def audit_record(
 
 @transaction.atomic
 def audit_pseudonymise(*, user_id: Any, email: str, pseudonym: str) -> int:
-    """GDPR (M4): unlink every audit row from a person and replace their e-mail snapshot by `pseudonym`;
+    """GDPR: unlink every audit row from a person and replace their e-mail snapshot by `pseudonym`;
     the IP address and user agent of the requests they made (as the subject with no other actor, or as
     the actor) are emptied too.
 

@@ -1,29 +1,36 @@
-"""The `auth` endpoints of the contract: one thin view per operation."""
+"""The `auth` endpoints of the contract (login, its second-factor step, refresh, logout, me, change-password,
+verify-token) and `password-reset`: one thin view per operation.
+
+`allowed_during_mfa_setup` marks the views a restricted token (scope `mfa_setup`: the tenant requires MFA
+and the member has none yet) may call; AccessTokenAuthentication refuses every other view with 403
+`mfa_setup_required`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shared_apps.accounts.registration import self_register
-from shared_apps.accounts.serializers import UserOutputSerializer
-from shared_apps.accounts.services import password_change
-from shared_apps.core.exceptions import PermissionDenied
-from shared_apps.core.net import client_ip
+from shared_apps.core.context import request_context
+from shared_apps.mfa.selectors import member_must_use_mfa
 from shared_apps.mfa.stepup import require_recent_auth
-from shared_apps.ratelimit.keys import ip_scope
+from shared_apps.ratelimit.keys import account_scope, ip_scope
 from shared_apps.ratelimit.services import RateLimit, enforce
+from shared_apps.rbac.principal import current_principal
+from shared_apps.tenants.current import request_tenant
 
-from .context import request_claims, request_tenant, request_user
-from .mfa import mfa_required_for, user_has_mfa
-from .services import TokenPair, auth_login, auth_logout, auth_refresh
+from .password_reset import password_reset_confirm, password_reset_request, password_reset_validate
+from .passwords import password_change
+from .services import TokenPair, auth_login, auth_login_mfa, auth_logout, auth_refresh
 
-REGISTER_PER_IP = RateLimit(name="register:ip", limit=10, window_seconds=3600)
+RESET_PER_IP = RateLimit(name="password-reset:ip", limit=10, window_seconds=3600)
+RESET_PER_ACCOUNT = RateLimit(name="password-reset:account", limit=3, window_seconds=3600)
+CODE_MAX = 64  # a recovery code with separators is 27 characters; room for stray spaces
 # Guessing the current password with a stolen access token is brute force too.
 CHANGE_PASSWORD_PER_USER = RateLimit(name="change-password:user", limit=5, window_seconds=900)
 
@@ -55,7 +62,6 @@ class LoginApi(APIView):
             email=data.validated_data["email"],
             password=data.validated_data["password"],
             captcha_token=data.validated_data.get("captcha_token"),
-            request=request,
         )
         body: dict[str, Any] = {"success": True, "mfa_required": False, "captcha_required": False}
         if result.tokens is None:
@@ -70,31 +76,8 @@ class LoginApi(APIView):
         return Response(body)
 
 
-class RegisterApi(APIView):
-    authentication_classes: list[type] = []
-    permission_classes = [AllowAny]
-
-    class InputSerializer(serializers.Serializer):
-        email = serializers.EmailField(max_length=254)
-        password = serializers.CharField(max_length=128, trim_whitespace=False)
-        first_name = serializers.CharField(min_length=2, max_length=100)
-        last_name = serializers.CharField(min_length=2, max_length=100)
-
-    def post(self, request: Request) -> Response:
-        tenant = request_tenant(request)
-        if tenant.setting("allow_self_signup") is not True:
-            raise PermissionDenied("Self-registration is not open here.", code="self_signup_disabled")
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        enforce(REGISTER_PER_IP, ip_scope(tenant_id=tenant.pk, ip=client_ip(request._request)))
-        # A taken address answers like a new one (accounts.registration): no account enumeration here.
-        membership = self_register(tenant=tenant, request=request, **data.validated_data)
-        out = UserOutputSerializer(membership.user, context={"membership": membership, "tenant": tenant})
-        return Response(out.data, status=status.HTTP_201_CREATED)
-
-
 class LogoutApi(APIView):
-    allowed_during_mfa_setup = True  # M3: a restricted token (tenant requires MFA) may still log out
+    allowed_during_mfa_setup = True  # a restricted token (the tenant requires MFA) may still log out
 
     class InputSerializer(serializers.Serializer):
         refresh_token = serializers.CharField(max_length=512, required=False, allow_blank=True)
@@ -105,13 +88,10 @@ class LogoutApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         count = auth_logout(
-            tenant=request_tenant(request),
-            user=request_user(request),
-            claims=request_claims(request),
+            principal=current_principal(),
             refresh_token=data.validated_data.get("refresh_token") or None,
             session_id=data.validated_data.get("session_id"),
             all_sessions=data.validated_data["all_sessions"],
-            request=request,
         )
         return Response({"success": True, "message": f"{count} session(s) ended."})
 
@@ -136,16 +116,15 @@ class MeApi(APIView):
     allowed_during_mfa_setup = True
 
     def get(self, request: Request) -> Response:
-        user = request_user(request)
-        tenant = request_tenant(request)
+        principal = current_principal()
         return Response(
             {
                 "authenticated": True,
-                "user_id": str(user.pk),
-                "tenant_id": tenant.slug,
-                "email": user.email,
-                "mfa_required": mfa_required_for(tenant=tenant, user=user),
-                "mfa_enabled": user_has_mfa(user),
+                "user_id": str(principal.user_id),
+                "tenant_id": principal.tenant.slug,
+                "email": principal.user.email,
+                "mfa_required": member_must_use_mfa(tenant=principal.tenant, user=principal.user),
+                "mfa_enabled": principal.mfa.enabled,
             }
         )
 
@@ -154,25 +133,100 @@ class ChangePasswordApi(APIView):
     class InputSerializer(serializers.Serializer):
         current_password = serializers.CharField(max_length=128, trim_whitespace=False)
         new_password = serializers.CharField(max_length=128, trim_whitespace=False)
-        # M3 step-up: a current TOTP code, when the login is older than STEP_UP_MAX_AGE_SECONDS.
+        # Step-up: a current TOTP code, when the login is older than STEP_UP_MAX_AGE_SECONDS.
         code = serializers.CharField(max_length=16, required=False, allow_blank=True)
 
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        enforce(CHANGE_PASSWORD_PER_USER, str(request_user(request).pk))
-        require_recent_auth(request, code=data.validated_data.get("code") or None)
+        principal = current_principal()
+        enforce(CHANGE_PASSWORD_PER_USER, str(principal.user_id))
+        require_recent_auth(principal, code=data.validated_data.get("code") or None)
         password_change(
-            tenant=request_tenant(request),
-            user=request_user(request),
+            tenant=principal.tenant,
+            user=principal.user,
             current_password=data.validated_data["current_password"],
             new_password=data.validated_data["new_password"],
-            session_id=request_claims(request).session_id,
-            request=request,
+            session_id=principal.session_id,
         )
         return Response({"success": True, "message": "Password changed; your other sessions were ended."})
 
 
 class VerifyTokenApi(APIView):
     def post(self, request: Request) -> Response:
-        return Response({"success": True, "data": {"user_id": str(request_user(request).pk), "valid": True}})
+        return Response(
+            {"success": True, "data": {"user_id": str(current_principal().user_id), "valid": True}}
+        )
+
+
+class LoginMfaApi(APIView):
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    class InputSerializer(serializers.Serializer):
+        mfa_session_token = serializers.CharField(max_length=512)
+        totp_code = serializers.CharField(max_length=16, required=False, allow_blank=True)
+        recovery_code = serializers.CharField(max_length=CODE_MAX, required=False, allow_blank=True)
+
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            if bool(attrs.get("totp_code")) == bool(attrs.get("recovery_code")):
+                raise serializers.ValidationError("Send exactly one of totp_code and recovery_code.")
+            return attrs
+
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        totp_code = data.validated_data.get("totp_code")
+        pair = auth_login_mfa(
+            tenant=request_tenant(request),
+            mfa_session_token=data.validated_data["mfa_session_token"],
+            code=totp_code or data.validated_data["recovery_code"],
+            kind="totp" if totp_code else "recovery",
+        )
+        return Response(_tokens(pair))
+
+
+class PasswordResetRequestApi(APIView):
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    class InputSerializer(serializers.Serializer):
+        email = serializers.CharField(max_length=254)
+
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        tenant, email = request_tenant(request), data.validated_data["email"]
+        enforce(RESET_PER_IP, ip_scope(tenant_id=tenant.pk, ip=request_context().ip))
+        enforce(RESET_PER_ACCOUNT, account_scope(tenant_id=tenant.pk, account=email))
+        password_reset_request(tenant=tenant, email=email)
+        return Response(
+            {"success": True, "message": "If an account exists for this address, a reset link is on its way."}
+        )
+
+
+class PasswordResetConfirmApi(APIView):
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    class InputSerializer(serializers.Serializer):
+        token = serializers.CharField(max_length=256)
+        new_password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        password_reset_confirm(tenant=request_tenant(request), **data.validated_data)
+        return Response({"success": True, "message": "Password changed; every session was ended."})
+
+
+class PasswordResetValidateApi(APIView):
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    def get(self, request: Request, token: str) -> Response:
+        check = password_reset_validate(tenant=request_tenant(request), token=token)
+        body: dict[str, Any] = {"success": True, "valid": check.valid}
+        if check.reason:
+            body["reason"] = check.reason
+        return Response(body)

@@ -1,17 +1,18 @@
 """`Authorization: Bearer <access token>`: a valid JWT of this tenant whose session is still alive.
 
-Checks, in order: signature, kid, algorithm, issuer, audience, expiry (tokens.access_token_decode); the
-token's `tid` is the tenant the request is routed to; the session is not revoked and the user is active
-(one Redis MGET, which usually brings the principal too: principal_cache.py; answered by this process's
-copy of those keys when Redis has told of no change since: near_cache.py; or one query without Redis).
-Logout and revocation therefore take effect on the next request. Every failure answers the same 401, so
-the reason is not an oracle.
+Checks, in order: signature, kid, algorithm, issuer, audience, expiry (sessions.tokens.access_token_decode);
+the token's `tid` is the tenant the request is routed to; the session is not revoked and the user is active
+(one Redis MGET, which usually brings the principal too: accounts.principal_cache; answered by this
+process's copy of those keys when Redis has told of no change since: core.near_cache; or one query without
+Redis: principal_read). Logout and revocation therefore take effect on the next request. Every failure
+answers the same 401, so the reason is not an oracle. A success builds the `Principal` and binds it to the
+request context.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.utils import timezone
@@ -19,13 +20,21 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
+from shared_apps.accounts import principal_cache
 from shared_apps.accounts.models import User
 from shared_apps.core.exceptions import PermissionDenied
+from shared_apps.rbac.principal import CredentialKind, MfaState, Principal, principal_bind, principal_build
+from shared_apps.tenants.current import request_tenant_or_none
 from shared_apps.tenants.models import Tenant
+from tenant_apps.sessions.revocation import revoked_key
+from tenant_apps.sessions.tokens import SCOPE_MFA_SETUP, AccessClaims, InvalidToken, access_token_decode
 
-from . import principal_cache
-from .tenant_side import tenant_side
-from .tokens import SCOPE_MFA_SETUP, AccessClaims, InvalidToken, access_token_decode
+from .principal_read import (
+    PrincipalFacts,
+    principal_for_token,
+    principal_from_snapshot,
+    principal_snapshot_read,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +55,7 @@ def _open_during_mfa_setup(request: Request) -> bool:
 class AccessTokenAuthentication(BaseAuthentication):
     keyword = b"bearer"
 
-    def authenticate(self, request: Request) -> tuple[User, AccessClaims] | None:
+    def authenticate(self, request: Request) -> tuple[User, Principal] | None:
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() != self.keyword:
             return None
@@ -56,37 +65,48 @@ class AccessTokenAuthentication(BaseAuthentication):
             claims = access_token_decode(parts[1].decode("ascii"))
         except (InvalidToken, UnicodeDecodeError) as error:
             raise _fail(str(error)) from error
-        tenant = getattr(request._request, "tenant", None)
+        tenant = request_tenant_or_none(request)
         if tenant is None or claims.tenant != tenant.slug:
             raise _fail("token of another tenant")
         now = timezone.now()
         cached = principal_cache.lookup(
-            schema_name=tenant.schema_name,
+            revoked_key=revoked_key(tenant.schema_name, claims.session_id),
             tenant_id=tenant.pk,
             user_id=claims.user_id,
-            session_id=claims.session_id,
         )
         if cached.revoked:
             raise _fail("session revoked")
-        user = self._principal(tenant=tenant, claims=claims, cached=cached, now=now)
-        if user is None:
+        facts = self._facts(tenant=tenant, claims=claims, cached=cached, now=now)
+        if facts is None:
             raise _fail("no live session or inactive user")
-        if claims.scope == SCOPE_MFA_SETUP and not _open_during_mfa_setup(request):
-            # M3: the one place the tenant's MFA policy is enforced for every view.
+        restricted = claims.scope == SCOPE_MFA_SETUP
+        if restricted and not _open_during_mfa_setup(request):
+            # The one place the tenant's MFA policy is enforced for every view.
             raise PermissionDenied(
                 "This organisation requires two-factor authentication: set it up first (/mfa/setup).",
                 code="mfa_setup_required",
             )
-        return user, claims
+        principal = principal_build(
+            user=facts.user,
+            tenant=tenant,
+            membership=facts.membership,
+            live_role_codes=facts.live_role_codes,
+            mfa=MfaState(enabled=facts.has_mfa, setup_pending=restricted),
+            auth_time=datetime.fromtimestamp(claims.auth_time, tz=UTC),
+            credential=CredentialKind.TOKEN,
+            session_id=claims.session_id,
+        )
+        principal_bind(principal)
+        return principal.user, principal
 
     @staticmethod
-    def _principal(
+    def _facts(
         *, tenant: Tenant, claims: AccessClaims, cached: principal_cache.Lookup, now: datetime
-    ) -> User | None:
+    ) -> PrincipalFacts | None:
         """From Redis's snapshot when it has a valid one (no SQL at all); else from the database, kept in
         Redis for the next request when Redis answered for the session."""
         if cached.revoked is None:  # no Redis answer: the session row is read too
-            return tenant_side().principal_for_token(
+            return principal_for_token(
                 tenant=tenant,
                 user_id=claims.user_id,
                 session_id=claims.session_id,
@@ -94,16 +114,16 @@ class AccessTokenAuthentication(BaseAuthentication):
                 session_checked=False,
             )
         if cached.snapshot is not None:
-            user = tenant_side().principal_from_snapshot(cached.snapshot, now=now)
-            if user is not None:
-                return user
-        snapshot = tenant_side().principal_snapshot_read(tenant=tenant, user_id=claims.user_id, now=now)
+            facts = principal_from_snapshot(cached.snapshot, now=now)
+            if facts is not None:
+                return facts
+        snapshot = principal_snapshot_read(tenant=tenant, user_id=claims.user_id, now=now)
         if snapshot is None:
             return None
         principal_cache.store(
             tenant_id=tenant.pk, user_id=claims.user_id, stamp=cached.stamp, snapshot=snapshot
         )
-        return tenant_side().principal_from_snapshot(snapshot, now=now)
+        return principal_from_snapshot(snapshot, now=now)
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'

@@ -13,11 +13,13 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from shared_apps.accounts import principal_cache
 from shared_apps.accounts.managers import normalize_email
 from shared_apps.accounts.models import Membership, User
 from shared_apps.accounts.services import password_dummy_check, user_check_password
@@ -25,18 +27,27 @@ from shared_apps.audit.models import EventType, Factor
 from shared_apps.audit.services import audit_record
 from shared_apps.captcha.services import challenge_issue
 from shared_apps.captcha.services import verify as captcha_verify
+from shared_apps.core.context import request_context
 from shared_apps.core.exceptions import NotAuthenticated, NotFound
 from shared_apps.core.mail import mail_enqueue
-from shared_apps.core.net import client_ip
+from shared_apps.mfa.selectors import mfa_setup_pending, user_has_mfa
+from shared_apps.mfa.services import CodeKind, MfaLoginFailed, mfa_code_check, mfa_locked
 from shared_apps.ratelimit.keys import account_scope, global_ip_scope, ip_scope
 from shared_apps.ratelimit.lockout import LockState, failure_clear, failure_register, lock_state
 from shared_apps.ratelimit.services import RateLimit, enforce
+from shared_apps.rbac.principal import Principal
 from shared_apps.tenants.models import Tenant
-
-from . import principal_cache
-from .mfa import mfa_setup_pending, user_has_mfa
-from .tenant_side import IssuedSession, RevokeReason, tenant_side
-from .tokens import SCOPE_MFA_SETUP, AccessClaims, access_token_encode
+from tenant_apps.sessions.models import RevokeReason, UserSession
+from tenant_apps.sessions.services import (
+    mfa_challenge_consume,
+    mfa_challenge_issue,
+    mfa_challenge_peek,
+    session_id_for_refresh_token,
+    session_start,
+    sessions_revoke,
+    token_refresh,
+)
+from tenant_apps.sessions.tokens import SCOPE_MFA_SETUP, access_token_encode
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +94,7 @@ def _failure(state: LockState | None) -> LoginFailed:
     return LoginFailed(BAD_CREDENTIALS, details=details)
 
 
-def _issue(*, tenant: Tenant, session: IssuedSession, refresh_token: str, now: datetime) -> TokenPair:
+def _issue(*, tenant: Tenant, session: UserSession, refresh_token: str, now: datetime) -> TokenPair:
     # Decided at every issue (login and refresh), so a refresh cannot shed the MFA set-up restriction.
     restricted = mfa_setup_pending(tenant=tenant, user=session.user, auth_methods=session.auth_methods)
     access, expires_in = access_token_encode(
@@ -106,11 +117,9 @@ def _member(tenant: Tenant, user: User | None) -> bool:
     return Membership.objects.filter(user=user, tenant=tenant, is_active=True).exists()
 
 
-def auth_login(
-    *, tenant: Tenant, email: str, password: str, captcha_token: str | None, request: Any
-) -> LoginResult:
+def auth_login(*, tenant: Tenant, email: str, password: str, captcha_token: str | None) -> LoginResult:
     email = normalize_email(email)
-    ip = client_ip(getattr(request, "_request", request))
+    ip = request_context().ip
     scope = account_scope(tenant_id=tenant.pk, account=email)
     guarded = bool(settings.RATELIMIT_ENABLED)
     if guarded:
@@ -126,26 +135,24 @@ def auth_login(
     ):
         # Not evaluated, yet as slow as an evaluation; the same answer as a wrong password.
         password_dummy_check(password)
-        _record_failure(tenant=tenant, user=user, email=email, request=request, reason="throttled")
+        _record_failure(tenant=tenant, user=user, email=email, reason="throttled")
         raise _failure(state)
 
     valid = user_check_password(user=user, password=password) if user else _dummy(password)
     if not (valid and _member(tenant, user)):
         new_state = failure_register(scope) if guarded else None
-        _record_failure(tenant=tenant, user=user, email=email, request=request, reason="credentials")
+        _record_failure(tenant=tenant, user=user, email=email, reason="credentials")
         if new_state is not None and new_state.lock_started:
-            _alert_lock(tenant=tenant, user=user, email=email, request=request, state=new_state)
+            _alert_lock(tenant=tenant, user=user, email=email, state=new_state)
         raise _failure(new_state)
 
     assert user is not None
     if guarded:
         failure_clear(scope)
     if user_has_mfa(user):
-        token, lifetime = tenant_side().mfa_challenge_issue(user=user, ip=ip, user_agent=_user_agent(request))
+        token, lifetime = mfa_challenge_issue(user=user, ip=ip, user_agent=request_context().user_agent)
         return LoginResult(mfa_session_token=token, mfa_expires_in=lifetime)
-    return LoginResult(
-        tokens=login_complete(tenant=tenant, user=user, factor=Factor.PASSWORD, request=request)
-    )
+    return LoginResult(tokens=login_complete(tenant=tenant, user=user, factor=Factor.PASSWORD))
 
 
 def _dummy(password: str) -> bool:
@@ -157,24 +164,19 @@ def _captcha_ok(token: str | None, ip: str) -> bool:
     return bool(token) and captcha_verify(str(token), remote_ip=ip or None)
 
 
-def _user_agent(request: Any) -> str:
-    return str(getattr(request, "META", {}).get("HTTP_USER_AGENT", ""))
-
-
-def _record_failure(*, tenant: Tenant, user: User | None, email: str, request: Any, reason: str) -> None:
+def _record_failure(*, tenant: Tenant, user: User | None, email: str, reason: str) -> None:
     audit_record(
         event_type=EventType.LOGIN_FAILED,
         tenant=tenant,
         user=user,
         email=email,
-        request=request,
         success=False,
         factor=Factor.PASSWORD,
         details={"reason": reason},
     )
 
 
-def _alert_lock(*, tenant: Tenant, user: User | None, email: str, request: Any, state: LockState) -> None:
+def _alert_lock(*, tenant: Tenant, user: User | None, email: str, state: LockState) -> None:
     """Audit the lock, and tell the account's owner (if the account exists) once the row is committed."""
     with transaction.atomic():
         audit_record(
@@ -182,7 +184,6 @@ def _alert_lock(*, tenant: Tenant, user: User | None, email: str, request: Any, 
             tenant=tenant,
             user=user,
             email=email,
-            request=request,
             success=False,
             details={"lock_seconds": state.retry_after, "lock_count": state.lock_count},
         )
@@ -203,14 +204,15 @@ def _mail_lock(*, address: str, tenant_name: str, minutes: int) -> None:
 
 
 @transaction.atomic
-def login_complete(*, tenant: Tenant, user: User, factor: str, request: Any) -> TokenPair:
-    """Open the session after every factor passed (M3's second-factor step calls this too)."""
+def login_complete(*, tenant: Tenant, user: User, factor: str) -> TokenPair:
+    """Open the session after every factor passed (the second-factor step and OAuth call this too)."""
     now = timezone.now()
-    started = tenant_side().session_start(
+    context = request_context()
+    started = session_start(
         tenant=tenant,
         user=user,
-        ip=client_ip(getattr(request, "_request", request)) or None,
-        user_agent=_user_agent(request),
+        ip=context.ip or None,
+        user_agent=context.user_agent,
         auth_methods=[str(factor)],
         now=now,
     )
@@ -220,7 +222,6 @@ def login_complete(*, tenant: Tenant, user: User, factor: str, request: Any) -> 
         event_type=EventType.LOGIN_SUCCEEDED,
         tenant=tenant,
         user=user,
-        request=request,
         factor=factor,
         details={"session_id": str(started.session.pk)},
     )
@@ -229,38 +230,49 @@ def login_complete(*, tenant: Tenant, user: User, factor: str, request: Any) -> 
 
 def auth_refresh(*, tenant: Tenant, refresh_token: str) -> TokenPair:
     now = timezone.now()
-    rotated = tenant_side().token_refresh(tenant=tenant, refresh_token=refresh_token, now=now)
+    rotated = token_refresh(tenant=tenant, refresh_token=refresh_token, now=now)
     return _issue(tenant=tenant, session=rotated.session, refresh_token=rotated.refresh_token, now=now)
 
 
 @transaction.atomic
 def auth_logout(
-    *,
-    tenant: Tenant,
-    user: User,
-    claims: AccessClaims,
-    refresh_token: str | None,
-    session_id: Any,
-    all_sessions: bool,
-    request: Any,
+    *, principal: Principal, refresh_token: str | None, session_id: UUID | None, all_sessions: bool
 ) -> int:
     """End the current session, or the one named (by id or refresh token), or all of the caller's."""
+    tenant, user = principal.tenant, principal.user
     if all_sessions:
-        count = tenant_side().sessions_revoke(user_id=user.pk, reason=RevokeReason.LOGOUT_ALL)
+        count = sessions_revoke(user_id=user.pk, reason=RevokeReason.LOGOUT_ALL)
     else:
-        target = session_id or claims.session_id
+        target = session_id or principal.session_id
         if refresh_token:
-            target = tenant_side().session_id_for_refresh_token(user_id=user.pk, refresh_token=refresh_token)
+            target = session_id_for_refresh_token(user_id=user.pk, refresh_token=refresh_token)
             if target is None:
                 raise NotFound("No such session.", code="session_not_found")
-        count = tenant_side().sessions_revoke(
-            user_id=user.pk, reason=RevokeReason.LOGOUT, session_ids=[target]
-        )
+        targets = [] if target is None else [target]
+        count = sessions_revoke(user_id=user.pk, reason=RevokeReason.LOGOUT, session_ids=targets)
     audit_record(
         event_type=EventType.LOGOUT,
         tenant=tenant,
         user=user,
-        request=request,
         details={"all_sessions": all_sessions, "sessions_revoked": count},
     )
     return count
+
+
+def auth_login_mfa(*, tenant: Tenant, mfa_session_token: str, code: str, kind: CodeKind) -> TokenPair:
+    """The second step of a login that `auth_login` paused with `mfa_required`."""
+    invalid = NotAuthenticated(
+        "The MFA session is invalid or expired; log in again.", code="invalid_mfa_session"
+    )
+    user = mfa_challenge_peek(token=mfa_session_token)
+    if user is None or not _member(tenant, user):
+        raise invalid
+    check = mfa_code_check(user=user, code=code, kind=kind, tenant=tenant)
+    if check.locked:
+        raise mfa_locked(check.retry_after)
+    if not check.ok:
+        raise MfaLoginFailed("The code is not valid.")
+    with transaction.atomic():
+        if mfa_challenge_consume(token=mfa_session_token) is None:
+            raise invalid
+        return login_complete(tenant=tenant, user=user, factor=check.factor)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from .context import job_context
 from .exceptions import ApplicationError
 
 
@@ -17,8 +18,11 @@ class ServiceCommand(BaseCommand):
         raise NotImplementedError
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # The command's own request context: its audit rows and log lines carry its name and a request id.
+        name = type(self).__module__.rsplit(".", 1)[-1]
         try:
-            self.run(*args, **options)
+            with job_context(f"manage.py {name}"):
+                self.run(*args, **options)
         except ApplicationError as error:
             self.stderr.write(f"error: {error.message} [{error.code}]")
             sys.exit(2)

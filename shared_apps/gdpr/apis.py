@@ -11,9 +11,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.accounts.selectors import member_get
-from shared_apps.authn.context import request_tenant, request_user
 from shared_apps.ratelimit.services import RateLimit, enforce
 from shared_apps.rbac.enums import PermissionCode
+from shared_apps.rbac.principal import current_principal
+from shared_apps.tenants.current import request_tenant
 
 from .selectors import gdpr_export, gdpr_inventory
 from .services import gdpr_anonymize, gdpr_delete
@@ -40,7 +41,7 @@ class GdprExportApi(APIView):
     def get(self, request: Request) -> Response:
         options = ExportFilter(data=request.query_params)
         options.is_valid(raise_exception=True)
-        user = request_user(request)
+        user = current_principal().user
         enforce(EXPORT_PER_USER, str(user.pk))
         return _export_response(
             gdpr_export(user=user, tenant=None), download=options.validated_data["download"]
@@ -77,10 +78,9 @@ class GdprDeleteApi(APIView):
         gdpr_delete(
             tenant=tenant,
             user=membership.user,
-            actor=request_user(request),
+            actor=current_principal().user,
             reason=data.validated_data["reason"],
             confirm=data.validated_data["confirm"],
-            request=request,
         )
         return Response(
             {
@@ -106,9 +106,8 @@ class GdprAnonymizeApi(APIView):
         user = gdpr_anonymize(
             tenant=tenant,
             user=membership.user,
-            actor=request_user(request),
+            actor=current_principal().user,
             reason=data.validated_data["reason"],
-            request=request,
         )
         return Response(
             {"success": True, "message": "The account was anonymised.", "anonymized_user_id": str(user.pk)}

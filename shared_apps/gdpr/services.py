@@ -13,19 +13,18 @@ another tenant relies on. Never oneself: the self-service path is a request to a
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from shared_apps.accounts import principal_cache
 from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.models import EventType
 from shared_apps.audit.services import audit_pseudonymise, audit_record
-from shared_apps.authn import principal_cache
 from shared_apps.core.exceptions import PermissionDenied, ValidationFailed
 from shared_apps.rbac.enums import PermissionCode
-from shared_apps.rbac.permissions import is_platform_staff
+from shared_apps.rbac.principal import is_platform_staff
 from shared_apps.rbac.selectors import permission_codes_for
 from shared_apps.tenants.models import Tenant
 
@@ -71,9 +70,7 @@ def _pseudonym() -> str:
 
 
 @transaction.atomic
-def gdpr_delete(
-    *, tenant: Tenant, user: User, actor: User, reason: str, confirm: bool, request: Any = None
-) -> str:
+def gdpr_delete(*, tenant: Tenant, user: User, actor: User, reason: str, confirm: bool) -> str:
     """Erase the person everywhere; returns the pseudonym their audit rows now carry."""
     if confirm is not True:
         raise ValidationFailed("Erasure is irreversible: send confirm=true.", code="confirmation_required")
@@ -92,7 +89,6 @@ def gdpr_delete(
         user=None,
         email=pseudonym,
         actor=actor,
-        request=request,
         details={"reason": reason[:500]},
     )
     principal_cache.forget_user(user.pk)
@@ -101,7 +97,7 @@ def gdpr_delete(
 
 
 @transaction.atomic
-def gdpr_anonymize(*, tenant: Tenant, user: User, actor: User, reason: str, request: Any = None) -> User:
+def gdpr_anonymize(*, tenant: Tenant, user: User, actor: User, reason: str) -> User:
     """Replace every personal field for good; the account stays as an inactive, nameless row (for the
     organisation's statistics), signed out everywhere and unable to sign in."""
     _guard(tenant=tenant, user=user, actor=actor)
@@ -129,7 +125,6 @@ def gdpr_anonymize(*, tenant: Tenant, user: User, actor: User, reason: str, requ
         tenant=tenant,
         user=user,
         actor=actor,
-        request=request,
         details={"reason": reason[:500]},
     )
     return user

@@ -1,4 +1,4 @@
-"""The `mfa` endpoints of the contract and `POST /auth/login/mfa`: one thin view per operation.
+"""The `mfa` endpoints of the contract: one thin view per operation.
 
 `allowed_during_mfa_setup` marks the views a restricted token (scope `mfa_setup`: the tenant requires MFA
 and the member has none yet) may call; AccessTokenAuthentication refuses every other view with 403
@@ -7,20 +7,16 @@ and the member has none yet) may call; AccessTokenAuthentication refuses every o
 
 from __future__ import annotations
 
-from typing import Any
-
 from rest_framework import serializers
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shared_apps.authn.context import request_tenant, request_user
-from shared_apps.authn.services import TokenPair
+from shared_apps.rbac.principal import current_principal
+from shared_apps.tenants.current import request_tenant
 
 from .selectors import mfa_status
 from .services import (
-    auth_login_mfa,
     mfa_disable,
     mfa_enable,
     mfa_recovery_regenerate,
@@ -33,24 +29,14 @@ from .stepup import require_recent_auth
 CODE_MAX = 64  # a recovery code with separators is 27 characters; room for stray spaces
 
 
-def _tokens(pair: TokenPair) -> dict[str, Any]:
-    """The same shape as the token answer of /auth/login."""
-    return {
-        "access_token": pair.access_token,
-        "refresh_token": pair.refresh_token,
-        "token_type": "bearer",
-        "expires_in": pair.expires_in,
-    }
-
-
 class MfaSetupApi(APIView):
     allowed_during_mfa_setup = True
 
     def post(self, request: Request) -> Response:
         # Binding an authenticator decides who can sign in from now on: like the other sensitive actions,
         # it needs a recent login, so an old stolen access token cannot bind the thief's device.
-        require_recent_auth(request, code=None)
-        result = mfa_setup(user=request_user(request), tenant=request_tenant(request))
+        require_recent_auth(current_principal(), code=None)
+        result = mfa_setup(user=current_principal().user, tenant=request_tenant(request))
         return Response(
             {
                 "success": True,
@@ -72,10 +58,9 @@ class MfaEnableApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         codes = mfa_enable(
-            user=request_user(request),
+            user=current_principal().user,
             tenant=request_tenant(request),
             code=data.validated_data["code"],
-            request=request,
         )
         return Response({"enabled": True, "recovery_codes": codes})
 
@@ -88,9 +73,7 @@ class MfaDisableApi(APIView):
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        mfa_disable(
-            user=request_user(request), tenant=request_tenant(request), request=request, **data.validated_data
-        )
+        mfa_disable(user=current_principal().user, tenant=request_tenant(request), **data.validated_data)
         return Response({"enabled": False, "message": "Two-factor authentication is off."})
 
 
@@ -105,7 +88,7 @@ class MfaStatusApi(APIView):
         created_at = serializers.DateTimeField(allow_null=True)
 
     def get(self, request: Request) -> Response:
-        return Response(self.OutputSerializer(mfa_status(user=request_user(request))).data)
+        return Response(self.OutputSerializer(mfa_status(user=current_principal().user)).data)
 
 
 class _CodeInput(serializers.Serializer):
@@ -117,10 +100,9 @@ class MfaVerifyApi(APIView):
         data = _CodeInput(data=request.data)
         data.is_valid(raise_exception=True)
         valid = mfa_verify(
-            user=request_user(request),
+            user=current_principal().user,
             tenant=request_tenant(request),
             code=data.validated_data["code"],
-            request=request,
         )
         return Response({"success": True, "valid": valid})
 
@@ -130,10 +112,9 @@ class MfaRecoveryVerifyApi(APIView):
         data = _CodeInput(data=request.data)
         data.is_valid(raise_exception=True)
         valid, remaining = mfa_recovery_verify(
-            user=request_user(request),
+            user=current_principal().user,
             tenant=request_tenant(request),
             code=data.validated_data["code"],
-            request=request,
         )
         return Response({"valid": valid, "recovery_codes_remaining": remaining})
 
@@ -143,37 +124,8 @@ class MfaRecoveryRegenerateApi(APIView):
         data = _CodeInput(data=request.data)
         data.is_valid(raise_exception=True)
         codes = mfa_recovery_regenerate(
-            user=request_user(request),
+            user=current_principal().user,
             tenant=request_tenant(request),
             code=data.validated_data["code"],
-            request=request,
         )
         return Response({"recovery_codes": codes})
-
-
-class LoginMfaApi(APIView):
-    authentication_classes: list[type] = []
-    permission_classes = [AllowAny]
-
-    class InputSerializer(serializers.Serializer):
-        mfa_session_token = serializers.CharField(max_length=512)
-        totp_code = serializers.CharField(max_length=16, required=False, allow_blank=True)
-        recovery_code = serializers.CharField(max_length=CODE_MAX, required=False, allow_blank=True)
-
-        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-            if bool(attrs.get("totp_code")) == bool(attrs.get("recovery_code")):
-                raise serializers.ValidationError("Send exactly one of totp_code and recovery_code.")
-            return attrs
-
-    def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        totp_code = data.validated_data.get("totp_code")
-        pair = auth_login_mfa(
-            tenant=request_tenant(request),
-            mfa_session_token=data.validated_data["mfa_session_token"],
-            code=totp_code or data.validated_data["recovery_code"],
-            kind="totp" if totp_code else "recovery",
-            request=request,
-        )
-        return Response(_tokens(pair))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from shared_apps.accounts.models import Membership, User
@@ -20,21 +21,10 @@ POLICIES = (POLICY_OPTIONAL, POLICY_ADMINS, POLICY_ALL)
 SECOND_FACTORS = frozenset({"totp", "recovery"})
 
 
-# Set on the request's user by the per-request principal lookup (tenant_apps.sessions.selectors), which
-# reads the flag in its one statement; the services that confirm or remove a device forget it.
-PRINCIPAL_MFA_ATTR = "_principal_has_mfa"
-
-
 def user_has_mfa(user: User) -> bool:
-    known = getattr(user, PRINCIPAL_MFA_ATTR, None)
-    if known is not None:
-        return bool(known)
+    """Whether logging in needs a second factor after the password: a confirmed TOTP device. (A request's
+    own caller has it on their principal: `principal.mfa.enabled`.)"""
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-
-
-def user_mfa_forget(user: User) -> None:
-    """Drop the flag read with the principal: the device changed during this request."""
-    user.__dict__.pop(PRINCIPAL_MFA_ATTR, None)
 
 
 def mfa_policy(tenant: Tenant) -> str:
@@ -84,3 +74,12 @@ def mfa_status(*, user: User) -> dict[str, Any]:
         "last_used_at": device.last_used_at if device else None,
         "created_at": (device.confirmed_at or device.created_at) if device else None,
     }
+
+
+def mfa_setup_pending(*, tenant: Tenant, user: User, auth_methods: Iterable[str]) -> bool:
+    """Whether a session's tokens must be restricted to MFA set-up: the tenant requires a second factor of
+    this member and the session was opened without one (no device yet, or one enabled after this login:
+    then logging in again lifts the restriction)."""
+    if SECOND_FACTORS & {str(m) for m in auth_methods or ()}:
+        return False
+    return member_must_use_mfa(tenant=tenant, user=user)

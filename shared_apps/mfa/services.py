@@ -1,4 +1,5 @@
-"""MFA writes: set-up, enable, disable, code checks, recovery codes, the login's second step, GDPR.
+"""MFA writes: set-up, enable, disable, code checks, recovery codes, GDPR. (The login's second step is
+shared_apps.authn.services.auth_login_mfa.)
 
 Every code check goes through `mfa_code_check`:
 1. the per-user limit (MFA_RATE_LIMIT_PER_USER per MFA_RATE_LIMIT_WINDOW_SECONDS, one budget shared by
@@ -22,13 +23,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from shared_apps.accounts.models import Membership, User
+from shared_apps.accounts import principal_cache
+from shared_apps.accounts.models import User
 from shared_apps.accounts.services import user_check_password
 from shared_apps.audit.models import EventType, Factor
 from shared_apps.audit.services import audit_record
-from shared_apps.authn import principal_cache
-from shared_apps.authn.services import TokenPair, login_complete
-from shared_apps.authn.tenant_side import tenant_side
 from shared_apps.core.exceptions import (
     Conflict,
     NotAuthenticated,
@@ -46,6 +45,7 @@ from shared_apps.ratelimit.lockout import (
 )
 from shared_apps.ratelimit.services import RateLimit, enforce
 from shared_apps.tenants.models import Tenant
+from tenant_apps.sessions.services import mfa_challenges_end_everywhere
 
 from . import recovery, totp
 from .models import RecoveryCode, TOTPDevice
@@ -54,7 +54,6 @@ from .selectors import (
     mfa_status,
     recovery_codes_remaining,
     user_has_mfa,
-    user_mfa_forget,
 )
 
 CodeKind = Literal["totp", "recovery", "auto"]
@@ -113,7 +112,7 @@ def _scope(user: User) -> str:
     return f"mfa:user:{user.pk}"
 
 
-def _locked(retry_after: int) -> MfaLocked:
+def mfa_locked(retry_after: int) -> MfaLocked:
     return MfaLocked(
         "Too many wrong codes: the second factor is locked for now; log in again later.",
         retry_after=max(1, retry_after),
@@ -124,7 +123,7 @@ def mfa_attempt_guard(*, user: User) -> None:
     """Refuse while the factor is locked; else count one attempt against the per-user limit."""
     state = lock_state(_scope(user), policy=_policy())
     if state.locked:
-        raise _locked(state.retry_after)
+        raise mfa_locked(state.retry_after)
     enforce(_limit(), _scope(user))
 
 
@@ -134,7 +133,6 @@ def mfa_code_check(
     code: str,
     kind: CodeKind,
     tenant: Tenant | None,
-    request: Any,
     confirmed: bool = True,
     guard: bool = True,
 ) -> CodeCheck:
@@ -146,13 +144,13 @@ def mfa_code_check(
     factor = Factor.RECOVERY if use_recovery else Factor.TOTP
     with transaction.atomic():
         if use_recovery:
-            ok, replayed = _recovery_use(user=user, code=code, tenant=tenant, request=request)
+            ok, replayed = _recovery_use(user=user, code=code, tenant=tenant)
         else:
             ok, replayed = _totp_use(user=user, code=code, confirmed=confirmed)
         if ok:
             failure_clear(_scope(user))
             return CodeCheck(ok=True, factor=factor)
-        state = _failure(user=user, tenant=tenant, request=request, factor=factor, replayed=replayed)
+        state = _failure(user=user, tenant=tenant, factor=factor, replayed=replayed)
     return CodeCheck(ok=False, factor=factor, locked=state.locked, retry_after=state.retry_after)
 
 
@@ -170,7 +168,7 @@ def _totp_use(*, user: User, code: str, confirmed: bool) -> tuple[bool, bool]:
     return True, False
 
 
-def _recovery_use(*, user: User, code: str, tenant: Tenant | None, request: Any) -> tuple[bool, bool]:
+def _recovery_use(*, user: User, code: str, tenant: Tenant | None) -> tuple[bool, bool]:
     if not user_has_mfa(user):
         return False, False
     digest = recovery.digest(code)
@@ -183,31 +181,28 @@ def _recovery_use(*, user: User, code: str, tenant: Tenant | None, request: Any)
         event_type=EventType.RECOVERY_CODE_USED,
         tenant=tenant,
         user=user,
-        request=request,
         factor=Factor.RECOVERY,
         details={"remaining": recovery_codes_remaining(user=user)},
     )
     return True, False
 
 
-def _failure(*, user: User, tenant: Tenant | None, request: Any, factor: str, replayed: bool) -> LockState:
+def _failure(*, user: User, tenant: Tenant | None, factor: str, replayed: bool) -> LockState:
     state = failure_register(_scope(user), policy=_policy())
     audit_record(
         event_type=EventType.MFA_CODE_REPLAYED if replayed else EventType.MFA_CODE_FAILED,
         tenant=tenant,
         user=user,
-        request=request,
         success=False,
         factor=factor,
         details={"consecutive_failures": state.failures},
     )
     if state.lock_started:
-        ended = tenant_side().mfa_challenges_end_everywhere(user=user)
+        ended = mfa_challenges_end_everywhere(user=user)
         audit_record(
             event_type=EventType.MFA_LOCKED,
             tenant=tenant,
             user=user,
-            request=request,
             success=False,
             factor=factor,
             details={
@@ -237,7 +232,7 @@ def _mail_lock(*, address: str, tenant_name: str, minutes: int) -> None:
 
 def _require(check: CodeCheck) -> None:
     if check.locked:
-        raise _locked(check.retry_after)
+        raise mfa_locked(check.retry_after)
     if not check.ok:
         raise InvalidMfaCode("The code is not valid.")
 
@@ -270,29 +265,24 @@ def mfa_setup(*, user: User, tenant: Tenant) -> SetupResult:
     return SetupResult(secret=secret, provisioning_uri=uri, qr_code_svg=totp.qr_svg(uri))
 
 
-def mfa_enable(*, user: User, tenant: Tenant, code: str, request: Any) -> list[str]:
+def mfa_enable(*, user: User, tenant: Tenant, code: str) -> list[str]:
     """Confirm the device set up with a first code; the recovery codes, shown this once."""
     if user_has_mfa(user):
         raise Conflict("MFA is already enabled.", code="mfa_already_enabled")
     if not TOTPDevice.objects.filter(user=user, confirmed=False).exists():
         raise Conflict("Set up MFA first (POST /mfa/setup).", code="mfa_not_configured")
-    _require(
-        mfa_code_check(user=user, code=code, kind="totp", tenant=tenant, request=request, confirmed=False)
-    )
+    _require(mfa_code_check(user=user, code=code, kind="totp", tenant=tenant, confirmed=False))
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().get(user=user)
         device.confirmed, device.confirmed_at = True, timezone.now()
         device.save(update_fields=["confirmed", "confirmed_at"])
-        user_mfa_forget(user)
         principal_cache.forget_user(user.pk)
         codes = _recovery_codes_replace(user=user)
-        audit_record(
-            event_type=EventType.MFA_ENABLED, tenant=tenant, user=user, request=request, factor=Factor.TOTP
-        )
+        audit_record(event_type=EventType.MFA_ENABLED, tenant=tenant, user=user, factor=Factor.TOTP)
     return codes
 
 
-def mfa_disable(*, user: User, tenant: Tenant, code: str, password: str, request: Any) -> None:
+def mfa_disable(*, user: User, tenant: Tenant, code: str, password: str) -> None:
     """Needs the password and a current code (TOTP or recovery): the fresh code is the step-up."""
     if not user_has_mfa(user):
         raise Conflict("MFA is not enabled.", code="mfa_not_enabled")
@@ -304,73 +294,49 @@ def mfa_disable(*, user: User, tenant: Tenant, code: str, password: str, request
     mfa_attempt_guard(user=user)
     if not user_check_password(user=user, password=password):
         raise ValidationFailed("The password is incorrect.", code="invalid_password")
-    _require(mfa_code_check(user=user, code=code, kind="auto", tenant=tenant, request=request, guard=False))
+    _require(mfa_code_check(user=user, code=code, kind="auto", tenant=tenant, guard=False))
     with transaction.atomic():
         _mfa_remove(user=user)
-        audit_record(event_type=EventType.MFA_DISABLED, tenant=tenant, user=user, request=request)
+        audit_record(event_type=EventType.MFA_DISABLED, tenant=tenant, user=user)
 
 
-def mfa_verify(*, user: User, tenant: Tenant, code: str, request: Any) -> bool:
+def mfa_verify(*, user: User, tenant: Tenant, code: str) -> bool:
     if not user_has_mfa(user):
         raise Conflict("MFA is not enabled.", code="mfa_not_enabled")
-    check = mfa_code_check(user=user, code=code, kind="totp", tenant=tenant, request=request)
+    check = mfa_code_check(user=user, code=code, kind="totp", tenant=tenant)
     if check.locked:
-        raise _locked(check.retry_after)
+        raise mfa_locked(check.retry_after)
     return check.ok
 
 
-def mfa_recovery_verify(*, user: User, tenant: Tenant, code: str, request: Any) -> tuple[bool, int]:
+def mfa_recovery_verify(*, user: User, tenant: Tenant, code: str) -> tuple[bool, int]:
     """Use up one recovery code; (valid, codes remaining)."""
     if not user_has_mfa(user):
         raise Conflict("MFA is not enabled.", code="mfa_not_enabled")
-    check = mfa_code_check(user=user, code=code, kind="recovery", tenant=tenant, request=request)
+    check = mfa_code_check(user=user, code=code, kind="recovery", tenant=tenant)
     if check.locked:
-        raise _locked(check.retry_after)
+        raise mfa_locked(check.retry_after)
     return check.ok, recovery_codes_remaining(user=user)
 
 
-def mfa_recovery_regenerate(*, user: User, tenant: Tenant, code: str, request: Any) -> list[str]:
+def mfa_recovery_regenerate(*, user: User, tenant: Tenant, code: str) -> list[str]:
     """A new set of recovery codes for a current code (the fresh code is the step-up)."""
     if not user_has_mfa(user):
         raise Conflict("MFA is not enabled.", code="mfa_not_enabled")
-    _require(mfa_code_check(user=user, code=code, kind="auto", tenant=tenant, request=request))
+    _require(mfa_code_check(user=user, code=code, kind="auto", tenant=tenant))
     with transaction.atomic():
         codes = _recovery_codes_replace(user=user)
-        audit_record(
-            event_type=EventType.RECOVERY_CODES_REGENERATED, tenant=tenant, user=user, request=request
-        )
+        audit_record(event_type=EventType.RECOVERY_CODES_REGENERATED, tenant=tenant, user=user)
     return codes
-
-
-def auth_login_mfa(
-    *, tenant: Tenant, mfa_session_token: str, code: str, kind: CodeKind, request: Any
-) -> TokenPair:
-    """The second step of a login that `auth_login` paused with `mfa_required`."""
-    invalid = NotAuthenticated(
-        "The MFA session is invalid or expired; log in again.", code="invalid_mfa_session"
-    )
-    user = tenant_side().mfa_challenge_peek(token=mfa_session_token)
-    if user is None or not Membership.objects.filter(user=user, tenant=tenant, is_active=True).exists():
-        raise invalid
-    check = mfa_code_check(user=user, code=code, kind=kind, tenant=tenant, request=request)
-    if check.locked:
-        raise _locked(check.retry_after)
-    if not check.ok:
-        raise MfaLoginFailed("The code is not valid.")
-    with transaction.atomic():
-        if tenant_side().mfa_challenge_consume(token=mfa_session_token) is None:
-            raise invalid
-        return login_complete(tenant=tenant, user=user, factor=check.factor, request=request)
 
 
 def _mfa_remove(*, user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()
-    user_mfa_forget(user)
     principal_cache.forget_user(user.pk)
 
 
-# --- GDPR (M4 calls these) ----------------------------------------------------------------------------------
+# --- GDPR ----------------------------------------------------------------------------------------------
 
 
 def mfa_export_for_user(user: User) -> dict[str, Any]:

@@ -2,24 +2,20 @@
 
 Disabling MFA, regenerating recovery codes, changing the password or an e-mail address and creating an
 API key call `require_recent_auth` first (the MFA endpoints get it by demanding a current code anyway).
-"Recent" is the access token's `auth_time` (the login that opened the session; refreshing does not renew
-it) within settings.STEP_UP_MAX_AGE_SECONDS. Otherwise a current TOTP code in the request will do, checked
+"Recent" is the principal's `auth_time` (the login that opened the session; refreshing does not renew it)
+within settings.STEP_UP_MAX_AGE_SECONDS. Otherwise a current TOTP code in the request will do, checked
 with the same limit and lockout as every other code. Call it from the view, before the atomic service: a
 wrong code's audit row must not roll back with the refusal.
 """
 
 from __future__ import annotations
 
-import time
-from typing import Any
-
 from django.conf import settings
+from django.utils import timezone
 
-from shared_apps.authn.context import request_tenant, request_user
-from shared_apps.authn.tokens import AccessClaims
 from shared_apps.core.exceptions import PermissionDenied
+from shared_apps.rbac.principal import Principal
 
-from .selectors import user_has_mfa
 from .services import MfaLocked, mfa_code_check
 
 DEFAULT_MAX_AGE_SECONDS = 300
@@ -33,22 +29,18 @@ def step_up_max_age() -> int:
     return int(getattr(settings, "STEP_UP_MAX_AGE_SECONDS", DEFAULT_MAX_AGE_SECONDS))
 
 
-def require_recent_auth(request: Any, *, code: str | None) -> None:
+def require_recent_auth(principal: Principal, *, code: str | None) -> None:
     """Return if the caller authenticated recently or `code` is a current TOTP code; else 403
     `step_up_required` (429 `mfa_locked` / `rate_limited` when the code checks are exhausted)."""
-    claims = getattr(request, "auth", None)
     max_age = step_up_max_age()
-    if not isinstance(claims, AccessClaims):
-        # Another credential (an API key): it carries no sign-in time and cannot step up.
+    if principal.auth_time is None:
+        # A credential that carries no sign-in time (an API key) cannot step up.
         raise StepUpRequired("This action needs a signed-in user.", details={"max_age_seconds": max_age})
-    if time.time() - claims.auth_time <= max_age:
+    if (timezone.now() - principal.auth_time).total_seconds() <= max_age:
         return
-    user = request_user(request)
-    has_mfa = user_has_mfa(user)
+    has_mfa = principal.mfa.enabled
     if code and has_mfa:
-        check = mfa_code_check(
-            user=user, code=code, kind="totp", tenant=request_tenant(request), request=request
-        )
+        check = mfa_code_check(user=principal.user, code=code, kind="totp", tenant=principal.tenant)
         if check.ok:
             return
         if check.locked:

@@ -3,7 +3,6 @@ from django.urls import path
 from . import apis
 
 urlpatterns = [
-    path("auth/login/mfa", apis.LoginMfaApi.as_view(), name="auth-login-mfa"),
     path("mfa/setup", apis.MfaSetupApi.as_view(), name="mfa-setup"),
     path("mfa/enable", apis.MfaEnableApi.as_view(), name="mfa-enable"),
     path("mfa/disable", apis.MfaDisableApi.as_view(), name="mfa-disable"),

@@ -10,10 +10,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shared_apps.authn.context import request_tenant, request_user
-from shared_apps.core.net import client_ip
+from shared_apps.core.context import request_context
 from shared_apps.ratelimit.keys import ip_scope
 from shared_apps.ratelimit.services import RateLimit, enforce
+from shared_apps.rbac.principal import current_principal
+from shared_apps.tenants.current import request_tenant
 
 from .models import FlowPurpose, OAuthIdentity, Provider
 from .providers import DISPLAY, provider_enabled
@@ -38,7 +39,7 @@ def _tokens(pair: Any) -> dict[str, Any]:
 
 
 def _limit(request: Request) -> None:
-    enforce(FLOWS_PER_IP, ip_scope(tenant_id=request_tenant(request).pk, ip=client_ip(request._request)))
+    enforce(FLOWS_PER_IP, ip_scope(tenant_id=request_tenant(request).pk, ip=request_context().ip))
 
 
 class StartSerializer(serializers.Serializer):
@@ -85,9 +86,7 @@ class CallbackApi(APIView):
         data = self.InputSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
         _limit(request)
-        result = oauth_callback(
-            tenant=request_tenant(request), provider=provider, request=request, **data.validated_data
-        )
+        result = oauth_callback(tenant=request_tenant(request), provider=provider, **data.validated_data)
         return Response(_callback_body(result))
 
 
@@ -130,14 +129,13 @@ class CompleteRegistrationApi(APIView):
             token=data.validated_data["oauth_session_token"],
             first_name=data.validated_data["first_name"],
             last_name=data.validated_data["last_name"],
-            request=request,
         )
         return Response(_tokens(pair), status=201)
 
 
 class AccountListApi(APIView):
     def get(self, request: Request) -> Response:
-        identities = OAuthIdentity.objects.filter(user=request_user(request)).order_by("provider")
+        identities = OAuthIdentity.objects.filter(user=current_principal().user).order_by("provider")
         accounts = [
             {
                 "id": i.pk,
@@ -161,9 +159,8 @@ class UnlinkApi(APIView):
         data.is_valid(raise_exception=True)
         oauth_unlink(
             tenant=request_tenant(request),
-            user=request_user(request),
+            user=current_principal().user,
             provider=data.validated_data["provider"],
-            request=request,
         )
         return Response({"success": True, "message": "The provider was unlinked."})
 
@@ -177,6 +174,6 @@ class LinkApi(APIView):
             provider=provider,
             return_url=data.validated_data["redirect_uri"],
             purpose=FlowPurpose.LINK,
-            link_user=request_user(request),
+            link_user=current_principal().user,
         )
         return Response({"auth_url": url, "state": state})

@@ -25,13 +25,13 @@ from shared_apps.accounts.models import Membership, User
 from shared_apps.accounts.services import member_create
 from shared_apps.audit.models import EventType, Factor
 from shared_apps.audit.services import audit_record
-from shared_apps.authn.mfa import user_has_mfa
 from shared_apps.authn.services import TokenPair, login_complete
-from shared_apps.authn.tenant_side import tenant_side
 from shared_apps.core import crypto
+from shared_apps.core.context import request_context
 from shared_apps.core.exceptions import Conflict, PermissionDenied, ValidationFailed
-from shared_apps.core.net import client_ip
+from shared_apps.mfa.selectors import user_has_mfa
 from shared_apps.tenants.models import Domain, Tenant
+from tenant_apps.sessions.services import mfa_challenge_issue
 
 from .models import FlowPurpose, OAuthFlow, OAuthIdentity
 from .providers import Profile, authorization_url, profile_fetch, provider_config
@@ -138,7 +138,7 @@ def _flow_consume(*, tenant: Tenant, provider: str, state: str) -> OAuthFlow:
     return flow
 
 
-def oauth_callback(*, tenant: Tenant, provider: str, code: str, state: str, request: Any) -> CallbackResult:
+def oauth_callback(*, tenant: Tenant, provider: str, code: str, state: str) -> CallbackResult:
     # Consumed in its own committed transaction first: a failed exchange must not make the state reusable.
     flow = _flow_consume(tenant=tenant, provider=provider, state=state)
     profile = profile_fetch(
@@ -146,21 +146,19 @@ def oauth_callback(*, tenant: Tenant, provider: str, code: str, state: str, requ
     )
     if flow.purpose == FlowPurpose.LINK:
         assert flow.link_user is not None
-        _identity_link(
-            user=flow.link_user, provider=provider, profile=profile, tenant=tenant, request=request
-        )
+        _identity_link(user=flow.link_user, provider=provider, profile=profile, tenant=tenant)
         return CallbackResult(provider=provider, profile=profile, linked=True)
-    return _sign_in(tenant=tenant, provider=provider, profile=profile, request=request)
+    return _sign_in(tenant=tenant, provider=provider, profile=profile)
 
 
-def _sign_in(*, tenant: Tenant, provider: str, profile: Profile, request: Any) -> CallbackResult:
+def _sign_in(*, tenant: Tenant, provider: str, profile: Profile) -> CallbackResult:
     identity = (
         OAuthIdentity.objects.select_related("user")
         .filter(provider=provider, subject=profile.subject)
         .first()
     )
     if identity is None:
-        identity = _link_by_verified_email(tenant=tenant, provider=provider, profile=profile, request=request)
+        identity = _link_by_verified_email(tenant=tenant, provider=provider, profile=profile)
     if identity is None:
         # A new person only with an address the provider vouches for. Otherwise anyone could create an
         # account on someone else's address through a provider that does not check it (pre-account
@@ -185,12 +183,10 @@ def _sign_in(*, tenant: Tenant, provider: str, profile: Profile, request: Any) -
         return CallbackResult(
             provider=provider, profile=profile, requires_registration=True, oauth_session_token=token
         )
-    return _login(tenant=tenant, identity=identity, profile=profile, request=request)
+    return _login(tenant=tenant, identity=identity, profile=profile)
 
 
-def _link_by_verified_email(
-    *, tenant: Tenant, provider: str, profile: Profile, request: Any
-) -> OAuthIdentity | None:
+def _link_by_verified_email(*, tenant: Tenant, provider: str, profile: Profile) -> OAuthIdentity | None:
     """Link to an existing member by e-mail only where the provider vouches for the address and the tenant
     opted in (`oauth_link_verified_email`). Never on an unverified address."""
     if not (profile.email and profile.email_verified and tenant.setting("oauth_link_verified_email") is True):
@@ -198,27 +194,24 @@ def _link_by_verified_email(
     user = User.objects.filter(email__lower=profile.email.lower(), memberships__tenant=tenant).first()
     if user is None:
         return None
-    return _identity_link(user=user, provider=provider, profile=profile, tenant=tenant, request=request)
+    return _identity_link(user=user, provider=provider, profile=profile, tenant=tenant)
 
 
-def _login(*, tenant: Tenant, identity: OAuthIdentity, profile: Profile, request: Any) -> CallbackResult:
+def _login(*, tenant: Tenant, identity: OAuthIdentity, profile: Profile) -> CallbackResult:
     user = identity.user
     if not user.is_active or not Membership.objects.filter(user=user, tenant=tenant, is_active=True).exists():
         raise PermissionDenied("This account cannot sign in to this organisation.", code="not_a_member")
     OAuthIdentity.objects.filter(pk=identity.pk).update(last_login_at=timezone.now())
     if user_has_mfa(user):
-        ip = client_ip(getattr(request, "_request", request)) or None
-        agent = str(getattr(request, "META", {}).get("HTTP_USER_AGENT", ""))
-        token, _ = tenant_side().mfa_challenge_issue(user=user, ip=ip, user_agent=agent)
+        context = request_context()
+        token, _ = mfa_challenge_issue(user=user, ip=context.ip or None, user_agent=context.user_agent)
         return CallbackResult(provider=identity.provider, profile=profile, mfa_session_token=token)
-    tokens = login_complete(tenant=tenant, user=user, factor=Factor.OAUTH, request=request)
+    tokens = login_complete(tenant=tenant, user=user, factor=Factor.OAUTH)
     return CallbackResult(provider=identity.provider, profile=profile, tokens=tokens)
 
 
 @transaction.atomic
-def _identity_link(
-    *, user: User, provider: str, profile: Profile, tenant: Tenant, request: Any
-) -> OAuthIdentity:
+def _identity_link(*, user: User, provider: str, profile: Profile, tenant: Tenant) -> OAuthIdentity:
     taken = (
         OAuthIdentity.objects.filter(provider=provider, subject=profile.subject).exclude(user=user).exists()
     )
@@ -245,7 +238,6 @@ def _identity_link(
         event_type=EVENT_LINKED,
         tenant=tenant,
         user=user,
-        request=request,
         factor=Factor.OAUTH,
         details={"provider": provider},
     )
@@ -253,9 +245,7 @@ def _identity_link(
 
 
 @transaction.atomic
-def oauth_complete_registration(
-    *, tenant: Tenant, token: str, first_name: str, last_name: str, request: Any
-) -> TokenPair:
+def oauth_complete_registration(*, tenant: Tenant, token: str, first_name: str, last_name: str) -> TokenPair:
     try:
         data = signing.loads(token, salt=REGISTRATION_SALT, max_age=int(settings.OAUTH_STATE_MAX_AGE_SECONDS))
     except signing.BadSignature as error:
@@ -280,14 +270,13 @@ def oauth_complete_registration(
         first_name=first_name,
         last_name=last_name,
         is_verified=profile.email_verified,
-        request=request,
     )
-    _identity_link(user=membership.user, provider=data["p"], profile=profile, tenant=tenant, request=request)
-    return login_complete(tenant=tenant, user=membership.user, factor=Factor.OAUTH, request=request)
+    _identity_link(user=membership.user, provider=data["p"], profile=profile, tenant=tenant)
+    return login_complete(tenant=tenant, user=membership.user, factor=Factor.OAUTH)
 
 
 @transaction.atomic
-def oauth_unlink(*, tenant: Tenant, user: User, provider: str, request: Any) -> None:
+def oauth_unlink(*, tenant: Tenant, user: User, provider: str) -> None:
     identity = OAuthIdentity.objects.select_for_update().filter(user=user, provider=provider).first()
     if identity is None:
         raise ValidationFailed("No such linked account.", code="oauth_not_linked")
@@ -298,6 +287,4 @@ def oauth_unlink(*, tenant: Tenant, user: User, provider: str, request: Any) -> 
             code="oauth_last_sign_in_method",
         )
     identity.delete()
-    audit_record(
-        event_type=EVENT_UNLINKED, tenant=tenant, user=user, request=request, details={"provider": provider}
-    )
+    audit_record(event_type=EVENT_UNLINKED, tenant=tenant, user=user, details={"provider": provider})

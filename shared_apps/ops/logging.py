@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-from contextvars import ContextVar
 
-current_request_id: ContextVar[str] = ContextVar("current_request_id", default="-")
+from shared_apps.core.context import request_context
 
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current_request_id.get()
+        record.request_id = request_context().request_id or "-"
         return True
 
 

@@ -13,10 +13,9 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from shared_apps.core.context import context_bind
 from shared_apps.core.errors import error_response
-from shared_apps.core.net import peer_is_trusted_proxy
-
-from .logging import current_request_id
+from shared_apps.core.net import client_ip, peer_is_trusted_proxy
 
 logger = logging.getLogger("massacorp.request")
 
@@ -58,12 +57,9 @@ class RequestContextMiddleware:
             request_id = incoming
         else:
             request_id = uuid.uuid4().hex
-        request.request_id = request_id  # type: ignore[attr-defined]
-        token = current_request_id.set(request_id)
-        try:
+        user_agent = request.META.get("HTTP_USER_AGENT", "")
+        with context_bind(ip=client_ip(request), user_agent=user_agent, request_id=request_id):
             response = self.get_response(request)
-        finally:
-            current_request_id.reset(token)
         elapsed_ms = (time.perf_counter() - started) * 1000
         response["X-Request-ID"] = request_id
         response["X-Response-Time"] = f"{elapsed_ms:.1f}ms"

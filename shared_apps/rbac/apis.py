@@ -11,11 +11,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.accounts.selectors import member_get
-from shared_apps.authn.context import request_tenant, request_user
+from shared_apps.rbac.principal import current_principal
+from shared_apps.tenants.current import request_tenant
 
 from .enums import PermissionCode
 from .models import Role, RoleAssignment
-from .permissions import request_permissions
 from .selectors import assignment_list, role_get, role_list
 from .services import role_assign, role_create, role_delete, role_unassign, role_update
 
@@ -63,9 +63,8 @@ class RoleListApi(APIView):
         data.is_valid(raise_exception=True)
         role = role_create(
             tenant=request_tenant(request),
-            actor=request_user(request),
-            actor_codes=request_permissions(request),
-            request=request,
+            actor=current_principal().user,
+            actor_codes=current_principal().permissions,
             **data.validated_data,
         )
         role = role_get(tenant=request_tenant(request), role_id=role.pk)
@@ -97,10 +96,9 @@ class RoleDetailApi(APIView):
         role_update(
             tenant=tenant,
             role=role,
-            actor=request_user(request),
-            actor_codes=request_permissions(request),
+            actor=current_principal().user,
+            actor_codes=current_principal().permissions,
             data=dict(data.validated_data),
-            request=request,
         )
         return Response(RoleOutputSerializer(role_get(tenant=tenant, role_id=role_id)).data)
 
@@ -109,8 +107,7 @@ class RoleDetailApi(APIView):
         role_delete(
             tenant=tenant,
             role=role_get(tenant=tenant, role_id=role_id),
-            actor=request_user(request),
-            request=request,
+            actor=current_principal().user,
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -141,10 +138,9 @@ class UserRoleListApi(APIView):
             tenant=tenant,
             membership=membership,
             role=role_get(tenant=tenant, role_id=data.validated_data["role_id"]),
-            actor=request_user(request),
-            actor_codes=request_permissions(request),
+            actor=current_principal().user,
+            actor_codes=current_principal().permissions,
             expires_at=data.validated_data["expires_at"],
-            request=request,
         )
         body = AssignmentOutputSerializer(assignment, context={"now": timezone.now()}).data
         return Response(body, status=status.HTTP_201_CREATED)
@@ -159,8 +155,7 @@ class UserRoleDetailApi(APIView):
             tenant=tenant,
             membership=member_get(tenant=tenant, user_id=user_id),
             role=role_get(tenant=tenant, role_id=role_id),
-            actor=request_user(request),
-            actor_codes=request_permissions(request),
-            request=request,
+            actor=current_principal().user,
+            actor_codes=current_principal().permissions,
         )
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,79 +1,54 @@
-"""Declarative permissions (Sentry's `scope_map`, Saleor's enums): each view says what it needs.
+"""Declarative permissions (Sentry's `scope_map`, Saleor's enums): each view says what it needs, and plain
+functions over a `Principal` decide. Two thin adapters apply them: `RequiredPermission` for DRF (the
+default permission class) and `permission_required` for Django views.
 
-`RequiredPermission` is the default permission class (through shared_apps.authn.permissions.IsTenantMember).
-It reads the view's `required_permission`: a code, a {method: code} map, or None.
-
+A view's `required_permission` is a code, a {method: code} map, or None:
 - None: any active member of this tenant, as a person. API keys are refused there: those views act on the
   caller's own account (password, MFA, keys, sessions by token), which a key must never do.
 - A code: the caller must hold it at this tenant now (roles, expiry, is_admin: selectors), and an API key
   additionally must have it in its scopes (credentials.ScopedCredential.restrict).
-
-Platform staff (User.is_staff and is_superuser) hold every code at every tenant: the one unscoped bypass.
+Platform staff (User.is_staff and is_superuser) hold every code at every tenant.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
 
-from django.utils import timezone
+from django.http import HttpRequest, HttpResponse
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
+from shared_apps.core.errors import error_response
 from shared_apps.core.exceptions import PermissionDenied
 
-from .credentials import ScopedCredential
-from .enums import ALL_CODES
-from .selectors import codes_combine, permission_codes_for
+from .principal import CredentialKind, Principal, current_principal_or_none
 
-_CACHE_ATTR = "_rbac_codes"
-
-
-def is_platform_staff(user: Any) -> bool:
-    return bool(getattr(user, "is_staff", False) and getattr(user, "is_superuser", False))
+NOT_A_MEMBER = "You are not a member of this tenant."
+NO_API_KEYS = "API keys cannot call this endpoint."
 
 
-def _is_member(user: Any) -> bool:
-    return user is not None and bool(getattr(user, "membership_is_active", False))
+def has_permission(principal: Principal, code: str) -> bool:
+    return code in principal.permissions
 
 
-def request_permissions(request: Request) -> frozenset[str]:
-    """The codes the caller may use on this request (cached on the request)."""
-    cached = getattr(request, _CACHE_ATTR, None)
-    if cached is not None:
-        return cached
-    user = request.user
-    tenant = getattr(request._request, "tenant", None)
-    codes: frozenset[str] = frozenset()
-    if user is not None and tenant is not None:
-        if is_platform_staff(user):
-            codes = ALL_CODES
-        elif _is_member(user) and hasattr(user, "rbac_assigned"):  # read with the principal
-            codes = codes_combine(
-                assigned=bool(user.rbac_assigned),
-                codes=user.rbac_codes or (),  # type: ignore[union-attr]
-                is_admin=bool(getattr(user, "membership_is_admin", False)),
-            )
-        elif _is_member(user):
-            codes = permission_codes_for(
-                user_id=user.pk,
-                tenant_id=tenant.pk,
-                is_admin=bool(getattr(user, "membership_is_admin", False)),
-                now=timezone.now(),
-            )
-    if isinstance(request.auth, ScopedCredential):
-        codes = request.auth.restrict(codes)
-    setattr(request, _CACHE_ATTR, codes)
-    return codes
-
-
-def request_has_permission(request: Request, code: str) -> bool:
-    return code in request_permissions(request)
-
-
-def require_permission(request: Request, code: str) -> None:
+def require_permission(principal: Principal, code: str) -> None:
     """For a view whose need depends on the input (e.g. promoting a member needs users:admin)."""
-    if not request_has_permission(request, code):
+    if not has_permission(principal, code):
         raise PermissionDenied(f"This requires the {code} permission.", code="permission_denied")
+
+
+def access_refusal(principal: Principal | None, required: str | None) -> str | None:
+    """Why `principal` may not call a view that requires `required` (see the module docstring); None when
+    it may."""
+    if principal is None or not (principal.is_member or principal.is_platform_staff):
+        return NOT_A_MEMBER
+    if required is None:
+        return NO_API_KEYS if principal.credential == CredentialKind.API_KEY else None
+    if not has_permission(principal, required):
+        return f"This requires the {required} permission."
+    return None
 
 
 def required_permission_of(view: Any, method: str) -> str | None:
@@ -84,25 +59,23 @@ def required_permission_of(view: Any, method: str) -> str | None:
     return str(required) if required else None
 
 
+def _drf_principal(request: Request) -> Principal | None:
+    request.user  # noqa: B018 - DRF authenticates lazily; this binds the principal if there is one
+    return current_principal_or_none()
+
+
 class RequiredPermission(BasePermission):
-    message = "You are not a member of this tenant."
+    message = NOT_A_MEMBER
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        user = request.user
-        if user is None or not (_is_member(user) or is_platform_staff(user)):
-            return False
+        principal = _drf_principal(request)
         if request.method == "OPTIONS":
-            return True
-        required = required_permission_of(view, request.method or "GET")
-        if required is None:
-            if isinstance(request.auth, ScopedCredential):
-                self.message = "API keys cannot call this endpoint."
-                return False
-            return True
-        if not request_has_permission(request, required):
-            self.message = f"This requires the {required} permission."
-            return False
-        return True
+            refusal = access_refusal(principal, None)
+            return refusal in (None, NO_API_KEYS)
+        refusal = access_refusal(principal, required_permission_of(view, request.method or "GET"))
+        if refusal is not None:
+            self.message = refusal
+        return refusal is None
 
 
 def HasPermission(code: str) -> type[BasePermission]:
@@ -110,13 +83,34 @@ def HasPermission(code: str) -> type[BasePermission]:
 
     class _HasPermission(RequiredPermission):
         def has_permission(self, request: Request, view: Any) -> bool:
-            user = request.user
-            if user is None or not (_is_member(user) or is_platform_staff(user)):
-                return False
-            if not request_has_permission(request, code):
-                self.message = f"This requires the {code} permission."
-                return False
-            return True
+            refusal = access_refusal(_drf_principal(request), code)
+            if refusal is not None:
+                self.message = refusal
+            return refusal is None
 
     _HasPermission.__name__ = f"HasPermission[{code}]"
     return _HasPermission
+
+
+ViewFunction = TypeVar("ViewFunction", bound=Callable[..., HttpResponse])
+
+
+def permission_required(code: str | None = None) -> Callable[[ViewFunction], ViewFunction]:
+    """For a Django view: `@permission_required(PermissionCode.METRO_READ)` (None: any active member).
+    Reads the principal its authentication bound to the request context: 401 without one, 403 when refused,
+    in the contract's JSON error body."""
+
+    def decorate(view: ViewFunction) -> ViewFunction:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            principal = current_principal_or_none()
+            if principal is None:
+                return error_response(401, "not_authenticated", "Authentication is required.")
+            refusal = access_refusal(principal, code)
+            if refusal is not None:
+                return error_response(403, "permission_denied", refusal)
+            return view(request, *args, **kwargs)
+
+        return cast(ViewFunction, wrapped)
+
+    return decorate

@@ -11,10 +11,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from shared_apps.accounts import principal_cache
 from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.models import EventType
 from shared_apps.audit.services import audit_record
-from shared_apps.authn import principal_cache
 from shared_apps.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from shared_apps.tenants.models import Tenant
 
@@ -59,7 +59,6 @@ def role_create(
     name: str,
     description: str = "",
     permissions: Iterable[str],
-    request: Any = None,
 ) -> Role:
     slug = slugify(name)[:64]
     if not slug:
@@ -76,7 +75,6 @@ def role_create(
     _audit(
         tenant,
         actor,
-        request,
         {"role_id": role.pk, "action": "created", "permissions": sorted(p.code for p in perms)},
     )
     return role
@@ -90,7 +88,6 @@ def role_update(
     actor: User,
     actor_codes: frozenset[str],
     data: dict[str, Any],
-    request: Any = None,
 ) -> Role:
     _editable(role, tenant)
     fields = [f for f in ("name", "description") if f in data]
@@ -101,17 +98,17 @@ def role_update(
     if "permissions" in data:
         role.permissions.set(_permissions(data["permissions"], actor_codes=actor_codes))
         _forget_holders(role)
-    _audit(tenant, actor, request, {"role_id": role.pk, "action": "updated", "fields": sorted(data)})
+    _audit(tenant, actor, {"role_id": role.pk, "action": "updated", "fields": sorted(data)})
     return role
 
 
 @transaction.atomic
-def role_delete(*, tenant: Tenant, role: Role, actor: User, request: Any = None) -> None:
+def role_delete(*, tenant: Tenant, role: Role, actor: User) -> None:
     _editable(role, tenant)
     role_id = role.pk
     role.delete()  # its assignments go with it: they grant nothing from now on
     _forget_holders(role)
-    _audit(tenant, actor, request, {"role_id": role_id, "action": "deleted"})
+    _audit(tenant, actor, {"role_id": role_id, "action": "deleted"})
 
 
 def _forget_holders(role: Role) -> None:
@@ -159,7 +156,6 @@ def role_assign(
     actor: User,
     actor_codes: frozenset[str],
     expires_at: datetime | None = None,
-    request: Any = None,
 ) -> RoleAssignment:
     now = timezone.now()
     _guard_assignment(
@@ -176,7 +172,6 @@ def role_assign(
         tenant=tenant,
         user=membership.user,
         actor=actor,
-        request=request,
         details={"role_id": role.pk, "role": role.slug, "expires_at": expires_at},
     )
     return assignment
@@ -190,7 +185,6 @@ def role_unassign(
     role: Role,
     actor: User,
     actor_codes: frozenset[str],
-    request: Any = None,
 ) -> None:
     _guard_assignment(
         tenant=tenant,
@@ -209,13 +203,12 @@ def role_unassign(
         tenant=tenant,
         user=membership.user,
         actor=actor,
-        request=request,
         details={"role_id": role.pk, "role": role.slug},
     )
 
 
-def _audit(tenant: Tenant, actor: User, request: Any, details: dict[str, Any]) -> None:
-    audit_record(event_type=EVENT_ROLE_CHANGED, tenant=tenant, user=actor, request=request, details=details)
+def _audit(tenant: Tenant, actor: User, details: dict[str, Any]) -> None:
+    audit_record(event_type=EVENT_ROLE_CHANGED, tenant=tenant, user=actor, details=details)
 
 
 @transaction.atomic

@@ -11,10 +11,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shared_apps.authn.context import request_tenant, request_user
 from shared_apps.mfa.stepup import require_recent_auth
 from shared_apps.rbac.enums import API_KEY_SCOPES, SCOPE_ALL, PermissionCode
-from shared_apps.rbac.permissions import request_has_permission, request_permissions
+from shared_apps.rbac.permissions import has_permission
+from shared_apps.rbac.principal import current_principal
+from shared_apps.tenants.current import request_tenant
 
 from .models import ApiKey
 from .selectors import api_key_active_count, api_key_get, api_key_list
@@ -48,8 +49,8 @@ class ApiKeyOutputSerializer(serializers.Serializer):
         return key.is_expired(self.context["now"])
 
 
-def _sees_all(request: Request) -> bool:
-    return request_has_permission(request, PermissionCode.TENANT_ADMIN)
+def _sees_all() -> bool:
+    return has_permission(current_principal(), PermissionCode.TENANT_ADMIN)
 
 
 def _context(request: Request) -> dict[str, Any]:
@@ -70,7 +71,7 @@ class ApiKeyListApi(APIView):
         scopes = serializers.ListField(
             child=serializers.ChoiceField(choices=SCOPE_CHOICES), required=False, max_length=20
         )
-        # Step-up (M3): a current TOTP code, when the login is not recent enough.
+        # Step-up: a current TOTP code, when the login is not recent enough.
         code = serializers.CharField(max_length=16, required=False, allow_blank=True)
 
     def get(self, request: Request) -> Response:
@@ -78,8 +79,8 @@ class ApiKeyListApi(APIView):
         page.is_valid(raise_exception=True)
         now = timezone.now()
         keys = api_key_list(
-            user_id=request_user(request).pk,
-            all_of_tenant=_sees_all(request),
+            user_id=current_principal().user.pk,
+            all_of_tenant=_sees_all(),
             include_revoked=page.validated_data["include_revoked"],
             now=now,
         )
@@ -92,15 +93,14 @@ class ApiKeyListApi(APIView):
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        require_recent_auth(request, code=data.validated_data.get("code") or None)
+        require_recent_auth(current_principal(), code=data.validated_data.get("code") or None)
         new = api_key_create(
             tenant=request_tenant(request),
-            user=request_user(request),
+            user=current_principal().user,
             name=data.validated_data["name"],
             scopes=data.validated_data.get("scopes") or DEFAULT_SCOPES,
-            held=request_permissions(request),
+            held=current_principal().permissions,
             expires_at=data.validated_data["expires_at"],
-            request=request,
         )
         body = dict(ApiKeyOutputSerializer(new.key, context=_context(request)).data)
         body.update(raw_key=new.raw_key, message="Store this key now: it is shown only once.")
@@ -111,7 +111,7 @@ class ApiKeyDetailApi(APIView):
     required_permission = {"GET": None, "DELETE": PermissionCode.API_KEYS_MANAGE}
 
     def _key(self, request: Request, key_id: Any) -> ApiKey:
-        return api_key_get(key_id=key_id, user_id=request_user(request).pk, all_of_tenant=_sees_all(request))
+        return api_key_get(key_id=key_id, user_id=current_principal().user.pk, all_of_tenant=_sees_all())
 
     def get(self, request: Request, key_id: Any) -> Response:
         return Response(ApiKeyOutputSerializer(self._key(request, key_id), context=_context(request)).data)
@@ -120,7 +120,6 @@ class ApiKeyDetailApi(APIView):
         key = api_key_revoke(
             tenant=request_tenant(request),
             key=self._key(request, key_id),
-            actor=request_user(request),
-            request=request,
+            actor=current_principal().user,
         )
         return Response({"success": True, "message": "API key revoked.", "revoked_key_id": str(key.pk)})

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
@@ -19,11 +18,11 @@ from rest_framework.request import Request
 
 from shared_apps.accounts.models import User
 from shared_apps.core.exceptions import ValidationFailed
-from shared_apps.rbac.credentials import ScopedCredential
+from shared_apps.rbac.principal import Principal, principal_bind
+from shared_apps.tenants.current import request_tenant_or_none
 
 from .keys import KEY_PATTERN
 from .selectors import api_key_principal
-from .usage import usage_mark
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +31,7 @@ QUERY_NAMES = frozenset({"api_key", "apikey", "api-key", "x-api-key", "key"})
 
 
 def _refuse_query_string(request: Request) -> None:
-    params = request._request.GET
+    params = request.query_params
     if any(name.lower() in QUERY_NAMES for name in params) or any(
         KEY_PATTERN.search(value) for values in params.lists() for value in values[1]
     ):
@@ -48,24 +47,24 @@ def _presented(request: Request) -> str | None:
         if len(parts) != 2:
             raise AuthenticationFailed("Invalid API key.", code="invalid_api_key")
         return parts[1].decode("latin-1")
-    header = request._request.META.get("HTTP_X_API_KEY", "").strip()
+    header = request.META.get("HTTP_X_API_KEY", "").strip()
     return header or None
 
 
 class ApiKeyAuthentication(BaseAuthentication):
-    def authenticate(self, request: Request) -> tuple[User, ScopedCredential] | None:
+    def authenticate(self, request: Request) -> tuple[User, Principal] | None:
         _refuse_query_string(request)
         raw = _presented(request)
         if raw is None:
             return None
-        tenant = getattr(request._request, "tenant", None)
-        found = api_key_principal(tenant=tenant, raw_key=raw, now=timezone.now()) if tenant else None
-        if found is None:
+        tenant = request_tenant_or_none(request)
+        principal = api_key_principal(tenant=tenant, raw_key=raw, now=timezone.now()) if tenant else None
+        if principal is None:
             logger.info("API key refused at %s", getattr(tenant, "slug", "-"))
             raise AuthenticationFailed("Invalid API key.", code="invalid_api_key")
-        user, key = found
-        usage_mark(request._request, schema_name=connection.schema_name, key_id=key.pk)  # type: ignore[attr-defined]
-        return user, ScopedCredential(key_id=key.pk, key_prefix=key.key_prefix, scopes=tuple(key.scopes))
+        # ApiKeyUsageMiddleware records the call from this principal once the response is out.
+        principal_bind(principal)
+        return principal.user, principal
 
     def authenticate_header(self, request: Request) -> str:
         # The first authenticator names the challenge of a 401: offer both ways in.

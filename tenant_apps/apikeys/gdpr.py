@@ -1,4 +1,4 @@
-"""GDPR sources of this tenant app (named in settings.GDPR_TENANT_SOURCES; called in each tenant schema)."""
+"""Personal data in this app's tables, for shared_apps.gdpr.sources (called inside each tenant schema)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,12 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from shared_apps.accounts.models import User
-from shared_apps.gdpr.sources import CONTRACT, Source
 from shared_apps.tenants.models import Tenant
 
 from .models import ApiKey, ApiKeyUsage
 
 
-def _keys(user: User, tenant: Tenant | None) -> list[dict[str, Any]]:
+def api_keys_export(user: User, tenant: Tenant | None) -> list[dict[str, Any]]:
     keys = ApiKey.objects.filter(created_by=user).annotate(
         uses=Count("usage"), last_use=Max("usage__created_at")
     )
@@ -44,29 +43,12 @@ def _keys(user: User, tenant: Tenant | None) -> list[dict[str, Any]]:
     ]
 
 
-def _keys_erase(user: User) -> None:
+def api_keys_erase(user: User) -> None:
     ApiKey.objects.filter(created_by=user).delete()  # usage rows go with them (CASCADE)
 
 
-def _keys_anonymize(user: User) -> None:
+def api_keys_anonymize(user: User) -> None:
     keys = ApiKey.objects.filter(created_by=user)
     ApiKeyUsage.objects.filter(key__in=keys).update(ip=None)
     keys.filter(revoked_at__isnull=True).update(revoked_at=timezone.now(), revoke_reason="anonymized")
     keys.update(name="anonymized")
-
-
-SOURCES = (
-    Source(
-        key="api_keys",
-        category="API keys and their use",
-        models=("apikeys.ApiKey", "apikeys.ApiKeyUsage"),
-        fields=("name", "prefix", "scopes", "dates", "per-request endpoint, IP address, latency"),
-        purpose="Programmatic access on your behalf; abuse detection",
-        retention="kept until the key is deleted or the account erased",
-        legal_basis=CONTRACT,
-        export=_keys,
-        erase=_keys_erase,
-        anonymize=_keys_anonymize,
-        per_tenant=True,
-    ),
-)

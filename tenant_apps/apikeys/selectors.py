@@ -6,10 +6,12 @@ import hmac
 from datetime import datetime
 from typing import Any
 
-from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 
-from shared_apps.accounts.models import User
 from shared_apps.core.exceptions import NotFound
+from shared_apps.mfa.models import TOTPDevice
+from shared_apps.rbac.credentials import ScopedCredential
+from shared_apps.rbac.principal import CredentialKind, MembershipState, MfaState, Principal, principal_build
 from shared_apps.rbac.selectors import live_codes_annotations
 from shared_apps.tenants.models import Tenant
 
@@ -17,10 +19,10 @@ from .keys import key_digest, key_parse
 from .models import ApiKey
 
 
-def api_key_principal(*, tenant: Tenant, raw_key: str, now: datetime) -> tuple[User, ApiKey] | None:
-    """The key's creator (with `membership_is_active` / `membership_is_admin` at this tenant) and the key,
-    or None. One query. A key is refused when it is malformed, names another tenant, is unknown here,
-    does not match, is revoked or expired, or when its creator is inactive or no longer an active member."""
+def api_key_principal(*, tenant: Tenant, raw_key: str, now: datetime) -> Principal | None:
+    """The principal of a key (its creator, with what the key's scopes leave of their permissions here), or
+    None. One query. A key is refused when it is malformed, names another tenant, is unknown here, does not
+    match, is revoked or expired, or when its creator is inactive or no longer an active member."""
     parsed = key_parse(raw_key)
     if parsed is None or parsed.tenant_slug != tenant.slug:
         return None
@@ -32,6 +34,9 @@ def api_key_principal(*, tenant: Tenant, raw_key: str, now: datetime) -> tuple[U
             ),
             membership_is_active=F("creator_membership__is_active"),
             membership_is_admin=F("creator_membership__is_admin"),
+            creator_has_mfa=Exists(
+                TOTPDevice.objects.filter(user_id=OuterRef("created_by_id"), confirmed=True)
+            ),
             **live_codes_annotations(user_ref="created_by_id", tenant_id=tenant.pk, now=now),
         )
         .filter(key_prefix=parsed.prefix)
@@ -40,12 +45,19 @@ def api_key_principal(*, tenant: Tenant, raw_key: str, now: datetime) -> tuple[U
     if key is None or not hmac.compare_digest(key.key_hash, key_digest(raw_key)):
         return None
     user = key.created_by
-    if not key.is_usable(now) or not user.is_active or not key.membership_is_active:  # type: ignore[attr-defined]
+    facts: dict[str, Any] = key.__dict__  # the annotations above
+    if not key.is_usable(now) or not user.is_active or not facts["membership_is_active"]:
         return None
-    user.membership_is_active = True  # type: ignore[attr-defined]
-    user.membership_is_admin = bool(key.membership_is_admin)  # type: ignore[attr-defined]
-    user.rbac_assigned, user.rbac_codes = key.rbac_assigned, key.rbac_codes  # type: ignore[attr-defined]
-    return user, key
+    return principal_build(
+        user=user,
+        tenant=tenant,
+        membership=MembershipState(active=True, is_admin=bool(facts["membership_is_admin"])),
+        live_role_codes=facts["rbac_codes"] if facts["rbac_assigned"] else None,
+        mfa=MfaState(enabled=bool(facts["creator_has_mfa"])),
+        auth_time=None,  # a key has no sign-in time, so it cannot step up
+        credential=CredentialKind.API_KEY,
+        api_key=ScopedCredential(key_id=key.pk, key_prefix=key.key_prefix, scopes=tuple(key.scopes)),
+    )
 
 
 def api_key_list(

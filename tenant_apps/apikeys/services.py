@@ -58,7 +58,6 @@ def api_key_create(
     scopes: Iterable[str],
     held: frozenset[str],
     expires_at: datetime | None = None,
-    request: Any = None,
 ) -> NewKey:
     now = timezone.now()
     if expires_at is not None and expires_at <= now:
@@ -88,16 +87,13 @@ def api_key_create(
         event_type=EVENT_CREATED,
         tenant=tenant,
         user=user,
-        request=request,
         details={"api_key_id": str(key.pk), "key_prefix": prefix, "scopes": clean},
     )
     return NewKey(key=key, raw_key=raw)
 
 
 @transaction.atomic
-def api_key_revoke(
-    *, tenant: Tenant, key: ApiKey, actor: User, reason: str = "revoked", request: Any = None
-) -> ApiKey:
+def api_key_revoke(*, tenant: Tenant, key: ApiKey, actor: User, reason: str = "revoked") -> ApiKey:
     if key.revoked_at is None:
         key.revoked_at, key.revoke_reason = timezone.now(), reason
         key.save(update_fields=["revoked_at", "revoke_reason"])
@@ -105,7 +101,6 @@ def api_key_revoke(
             event_type=EVENT_REVOKED,
             tenant=tenant,
             user=actor,
-            request=request,
             details={"api_key_id": str(key.pk), "key_prefix": key.key_prefix, "reason": reason},
         )
     return key

@@ -1,15 +1,15 @@
 """A usage row per request made with an API key, written after the response has been sent.
 
-ApiKeyAuthentication marks the request; this middleware, once the view has answered, attaches a closer to
-the response. The WSGI/ASGI server calls the response's close() after the last byte went to the client,
-and Django runs the closers there (before request_finished and the connection clean-up), so the write is
-off the client's clock: one statement on the still-open connection, which inserts the usage row and moves
-`last_used_at` forward (at most once a minute, to spare the key row needless updates). Table names are
-schema-qualified, so the write does not depend on the connection's search_path at that point. A failed
-write is logged and never turns a served request into an error.
+ApiKeyAuthentication binds the key's principal to the request context; this middleware, once the view has
+answered, attaches a closer to the response. The WSGI/ASGI server calls the response's close() after the
+last byte went to the client, and Django runs the closers there (before request_finished and the connection
+clean-up), so the write is off the client's clock: one statement on the still-open connection, which
+inserts the usage row and moves `last_used_at` forward (at most once a minute, to spare the key row
+needless updates). Table names are schema-qualified, so the write does not depend on the connection's
+search_path at that point. A failed write is logged and never turns a served request into an error.
 
-The cost that remains is on the worker, between two requests; scripts/bench/bench_apikey_usage.py
-measures both the client-visible latency and the full cost against a JWT request of the same view.
+The cost that remains is on the worker, between two requests; scripts/bench/bench_apikey_usage.py measures
+both the client-visible latency and the full cost against a JWT request of the same view.
 """
 
 from __future__ import annotations
@@ -27,22 +27,12 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from shared_apps.core.net import client_ip
+from shared_apps.rbac.principal import current_principal_or_none
 
 from .models import ApiKey, ApiKeyUsage
 
 logger = logging.getLogger(__name__)
 LAST_USED_RESOLUTION = timedelta(seconds=60)
-MARK_ATTR = "api_key_usage"
-
-
-@dataclass(frozen=True)
-class UsageMark:
-    schema_name: str
-    key_id: Any
-
-
-def usage_mark(request: HttpRequest, *, schema_name: str, key_id: Any) -> None:
-    setattr(request, MARK_ATTR, UsageMark(schema_name=schema_name, key_id=key_id))
 
 
 @dataclass(frozen=True)
@@ -107,12 +97,13 @@ class ApiKeyUsageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
         response = self.get_response(request)
-        mark: UsageMark | None = getattr(request, MARK_ATTR, None)
-        if mark is not None:
+        # The principal the view's authentication bound to this request's context (still bound here).
+        principal = current_principal_or_none()
+        if principal is not None and principal.api_key is not None:
             match = getattr(request, "resolver_match", None)
             record = UsageRecord(
-                schema_name=mark.schema_name,
-                key_id=mark.key_id,
+                schema_name=principal.tenant.schema_name,
+                key_id=principal.api_key.key_id,
                 at=timezone.now(),
                 endpoint=(match.view_name if match else request.path_info)[:128],
                 method=request.method or "",

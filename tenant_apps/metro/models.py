@@ -3,13 +3,12 @@
 - staging: `ImportBatch` (one import run) and `StagedDocument` (one file, by SHA-256, with its parse and
   reconciliation outcome). Every file ever offered lands here, loaded or not.
 - ODS: `Invoice` and `InvoiceLine`, the documents as printed (totals negative on credit notes).
-- DWH: `Product` (keyed by EAN, else by article number), `PurchaseFact` (one per article line, keyed by
-  it), `PriceHistory` (a view over the facts), and the per-product aggregates stored on `Product` so that
-  lists sort without a join.
+- DWH: `PurchaseFact` (one per article line, keyed by it) and `PriceHistory` (a view over the facts). Lines
+  and facts point at the supplier-neutral products of `tenant_apps.catalog`, which never points back.
 
-Field names of the ODS/DWH follow the API contract (French), so later catalogue and analytics queries read
-the same words. Money is always DecimalField; product keys, dates and amounts sit on the fact rows so that
-stock and sales joins need no detour through the invoice.
+Fields are English; the contract's French names live in the serializers of `apis/`. Money is always
+DecimalField; product keys, dates and amounts sit on the fact rows so that stock and sales joins need no
+detour through the invoice.
 """
 
 from __future__ import annotations
@@ -19,6 +18,8 @@ from typing import Any
 
 from django.db import models
 from django.utils import timezone
+
+from tenant_apps.catalog.models import Product
 
 
 def _money(**options: Any) -> models.DecimalField:
@@ -57,14 +58,14 @@ class ImportBatch(models.Model):
     status = models.CharField(max_length=8, choices=BatchStatus.choices, default=BatchStatus.PENDING)
     # Load documents that do not reconcile too (they are marked "forced").
     force = models.BooleanField(default=False)
-    nb_files = models.PositiveIntegerField(default=0)
-    nb_processed = models.PositiveIntegerField(default=0)
-    nb_imported = models.PositiveIntegerField(default=0)
-    nb_duplicates = models.PositiveIntegerField(default=0)
-    nb_unreconciled = models.PositiveIntegerField(default=0)
-    nb_errors = models.PositiveIntegerField(default=0)
-    nb_lines = models.PositiveIntegerField(default=0)
-    nb_products = models.PositiveIntegerField(default=0)
+    file_count = models.PositiveIntegerField(default=0)
+    processed_count = models.PositiveIntegerField(default=0)
+    imported_count = models.PositiveIntegerField(default=0)
+    duplicate_count = models.PositiveIntegerField(default=0)
+    unreconciled_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    line_count = models.PositiveIntegerField(default=0)
+    product_count = models.PositiveIntegerField(default=0)
     # The full outcome as the API returns it (per-file errors and reasons), set when the batch ends.
     result = models.JSONField(default=dict, blank=True)
 
@@ -136,37 +137,37 @@ class ReconciliationStatus(models.TextChoices):
 
 
 class Invoice(models.Model):
-    numero = models.CharField(max_length=32, unique=True)  # as printed, e.g. 0/0(135)0011/021323
+    number = models.CharField(max_length=32, unique=True)  # as printed, e.g. 0/0(135)0011/021323
     doc_type = models.CharField(max_length=32, choices=DocType.choices)
-    libelle_document = models.CharField(max_length=64)
-    date_facture = models.DateField(db_index=True)
-    facture_le = models.DateTimeField()
-    magasin = models.CharField(max_length=64)
-    code_magasin = models.CharField(max_length=8)
-    numero_client = models.CharField(max_length=32, blank=True)
+    doc_label = models.CharField(max_length=64)
+    invoice_date = models.DateField(db_index=True)
+    issued_at = models.DateTimeField()
+    store_name = models.CharField(max_length=64)
+    store_code = models.CharField(max_length=8)
+    customer_number = models.CharField(max_length=32, blank=True)
     # The totals row as printed; None where the document prints none (empty invoices, down payments).
-    total_ht = _money(null=True, blank=True)
-    total_tva = _money(null=True, blank=True)
-    total_ttc = _money(null=True, blank=True)
-    total_a_payer = _money(null=True, blank=True)
-    nb_lignes = models.PositiveIntegerField(default=0)  # article lines only
-    statut_rapprochement = models.CharField(max_length=16, choices=ReconciliationStatus.choices)
-    rapport_rapprochement = models.JSONField(default=dict, blank=True)
+    total_net = _money(null=True, blank=True)
+    total_vat = _money(null=True, blank=True)
+    total_gross = _money(null=True, blank=True)
+    total_due = _money(null=True, blank=True)
+    line_count = models.PositiveIntegerField(default=0)  # article lines only
+    reconciliation_status = models.CharField(max_length=16, choices=ReconciliationStatus.choices)
+    reconciliation_report = models.JSONField(default=dict, blank=True)
     # A credit note's "Pour la facture nº"; the link is resolved whichever of the two arrives first.
-    numero_facture_referencee = models.CharField(max_length=32, blank=True, db_index=True)
-    facture_referencee = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="avoirs"
+    referenced_number = models.CharField(max_length=32, blank=True, db_index=True)
+    referenced_invoice = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="credit_notes"
     )
-    fichier_source = models.CharField(max_length=255)
+    source_file = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
-    importee_le = models.DateTimeField(default=timezone.now)
+    imported_at = models.DateTimeField(default=timezone.now)
     batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, related_name="invoices")
 
     class Meta:
-        ordering = ["-date_facture", "-id"]
+        ordering = ["-invoice_date", "-id"]
 
     def __str__(self) -> str:
-        return self.numero
+        return self.number
 
 
 class LineKind(models.TextChoices):
@@ -176,103 +177,12 @@ class LineKind(models.TextChoices):
     DOWN_PAYMENT = "down_payment", "down payment"
 
 
-class Category(models.Model):
-    """Our classification (famille / categorie / sous_categorie), the target of `ClassificationRule`s."""
-
-    famille = models.CharField(max_length=64)
-    categorie = models.CharField(max_length=64)
-    sous_categorie = models.CharField(max_length=64, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["famille", "categorie", "sous_categorie"], name="metro_category_unique"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return " / ".join(p for p in (self.famille, self.categorie, self.sous_categorie) if p)
-
-
-class RuleField(models.TextChoices):
-    DESIGNATION = "designation", "the product designation"
-    METRO_CATEGORY = "categorie_metro", "METRO's section name"
-
-
-class ClassificationRule(models.Model):
-    """Editable: a case-insensitive regular expression on a designation (or METRO section) → a category.
-
-    The lowest `priority` number that matches wins; ties go to the lower id.
-    """
-
-    pattern = models.CharField(max_length=200)
-    field = models.CharField(max_length=16, choices=RuleField.choices, default=RuleField.DESIGNATION)
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="rules")
-    priority = models.PositiveIntegerField(default=100)
-    is_active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["priority", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.field} ~ {self.pattern} → {self.category}"
-
-
-class Product(models.Model):
-    # "ean:<ean>" or "art:<article number>": the natural key the loader upserts on.
-    cle = models.CharField(max_length=24, unique=True)
-    ean = models.CharField(max_length=14, blank=True, db_index=True)
-    article_numero = models.CharField(max_length=7, db_index=True)
-    designation = models.CharField(max_length=128)
-    designation_normalisee = models.CharField(max_length=128, blank=True)
-    marque = models.CharField(max_length=64, blank=True)
-    volume_cl = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
-    degre_alcool = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
-    categorie_metro = models.CharField(max_length=64, blank=True)
-    category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    famille = models.CharField(max_length=64, blank=True)
-    categorie = models.CharField(max_length=64, blank=True)
-    sous_categorie = models.CharField(max_length=64, blank=True)
-    code_tva = models.CharField(max_length=1, blank=True)
-    taux_tva = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
-    regie = models.CharField(max_length=2, blank=True)
-    vol_alcool = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
-    unite = models.CharField(max_length=4, blank=True)
-    volume_unitaire = _quantity(null=True, blank=True)
-    # Aggregates over the purchase facts, rebuilt set-based (services.aggregates). `aggregats_a_jour` turns
-    # False in the transaction that adds a fact, so after a crash the next refresh still finds the product.
-    # None of them is indexed, and the table keeps room on its pages (fillfactor 50, migration 0007): both
-    # updates are HOT, no index entry per product and batch.
-    aggregats_a_jour = models.BooleanField(default=False)
-    colisage_moyen = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
-    quantite_colis_totale = _quantity(default=0)
-    quantite_unitaire_totale = _quantity(default=0)
-    montant_total_ht = _money(default=0)
-    montant_total_tva = _money(default=0)
-    montant_total = _money(default=0)
-    nb_achats = models.PositiveIntegerField(default=0)
-    prix_unitaire_moyen = _price(null=True, blank=True)
-    prix_unitaire_min = _price(null=True, blank=True)
-    prix_unitaire_max = _price(null=True, blank=True)
-    prix_colis_moyen = _price(null=True, blank=True)
-    premier_achat = models.DateField(null=True, blank=True)
-    dernier_achat = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["designation", "id"]
-        indexes = [models.Index(fields=["categorie"], name="metro_product_categorie_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.cle} {self.designation}"
-
-
 class InvoiceLine(models.Model):
     """A printed row. Identity is (invoice, position): METRO repeats identical rows on one invoice."""
 
     # No index of its own: the unique (invoice, position) index serves every lookup by invoice, and one
     # index entry less per line is loading speed (services.statement).
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lignes", db_index=False)
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines", db_index=False)
     position = models.PositiveIntegerField()  # printed order over every kind of row, from 1
     kind = models.CharField(max_length=16, choices=LineKind.choices)
     # Indexed by the unique (product, invoice, id) constraint below, which leads with it.
@@ -280,25 +190,25 @@ class InvoiceLine(models.Model):
         Product, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     ean = models.CharField(max_length=14, blank=True)
-    article_numero = models.CharField(max_length=7, blank=True)
+    article_number = models.CharField(max_length=7, blank=True)
     designation = models.CharField(max_length=128)
     mm = models.CharField(max_length=1, blank=True)
-    colisage = models.PositiveIntegerField(null=True, blank=True)
-    quantite_colis = _quantity(null=True, blank=True)
-    quantite_unitaire = _quantity(null=True, blank=True)
-    poids_kg = _quantity(null=True, blank=True)
-    prix_colis = _price(null=True, blank=True)
-    prix_unitaire = _price(null=True, blank=True)
-    montant_ht = _money()
-    volume_unitaire = _quantity(null=True, blank=True)
-    unite = models.CharField(max_length=4, blank=True)
-    code_tva = models.CharField(max_length=1, blank=True)
-    taux_tva = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    pack_size = models.PositiveIntegerField(null=True, blank=True)
+    case_quantity = _quantity(null=True, blank=True)
+    unit_quantity = _quantity(null=True, blank=True)
+    weight_kg = _quantity(null=True, blank=True)
+    case_price = _price(null=True, blank=True)
+    unit_price = _price(null=True, blank=True)
+    net_amount = _money()
+    unit_volume = _quantity(null=True, blank=True)
+    unit = models.CharField(max_length=4, blank=True)
+    vat_code = models.CharField(max_length=1, blank=True)
+    vat_rate = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     # Line VAT at the code's rate, rounded per line: informative (the printed VAT table is the authority).
-    montant_tva = _money(null=True, blank=True)
-    regie = models.CharField(max_length=2, blank=True)
-    vol_alcool = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
-    categorie = models.CharField(max_length=64, blank=True)  # METRO's section
+    vat_amount = _money(null=True, blank=True)
+    excise_regime = models.CharField(max_length=2, blank=True)
+    abv = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    section = models.CharField(max_length=64, blank=True)  # METRO's section
     promo = models.CharField(max_length=2, blank=True)
 
     class Meta:
@@ -334,19 +244,19 @@ class PurchaseFact(models.Model):
         Product, on_delete=models.PROTECT, related_name="facts", db_index=False, db_constraint=False
     )
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="facts", db_constraint=False)
-    date_achat = models.DateField()
-    quantite_colis = _quantity()
-    quantite_unitaire = _quantity()  # signed: returns and credit notes are negative
-    prix_unitaire = _price()
-    prix_colis = _price()
-    colisage = models.PositiveIntegerField(null=True, blank=True)
-    montant_ht = _money()
-    montant_tva = _money()
+    purchase_date = models.DateField()
+    case_quantity = _quantity()
+    unit_quantity = _quantity()  # signed: returns and credit notes are negative
+    unit_price = _price()
+    case_price = _price()
+    pack_size = models.PositiveIntegerField(null=True, blank=True)
+    net_amount = _money()
+    vat_amount = _money()
 
     class Meta:
         indexes = [
-            models.Index(fields=["product", "date_achat"], name="metro_fact_product_date_idx"),
-            models.Index(fields=["date_achat"], name="metro_fact_date_idx"),
+            models.Index(fields=["product", "purchase_date"], name="metro_fact_product_date_idx"),
+            models.Index(fields=["purchase_date"], name="metro_fact_date_idx"),
         ]
 
     def __str__(self) -> str:
@@ -368,11 +278,11 @@ class PriceHistory(models.Model):
     )
     invoice = models.ForeignKey(Invoice, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
     date = models.DateField()
-    prix_unitaire = _price()
+    unit_price = _price()
 
     class Meta:
         managed = False
         ordering = ["product", "date"]
 
     def __str__(self) -> str:
-        return f"{self.product_id} {self.date} {self.prix_unitaire}"
+        return f"{self.product_id} {self.date} {self.unit_price}"

@@ -11,12 +11,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shared_apps.authn.context import request_tenant, request_user
-from shared_apps.authn.tenant_side import RevokeReason
 from shared_apps.core.exceptions import NotFound
 from shared_apps.rbac.enums import PermissionCode
+from shared_apps.rbac.principal import current_principal
+from shared_apps.tenants.current import request_tenant
 
-from .models import UserSession
+from .models import RevokeReason, UserSession
 from .selectors import session_get_for_user, session_list_for_user
 from .services import sessions_revoke
 
@@ -50,8 +50,8 @@ def _context(request: Request) -> dict[str, Any]:
     return {
         "tenant": request_tenant(request),
         "now": timezone.now(),
-        # An API key (M4) has no session of its own: then no session is the current one.
-        "current": getattr(request.auth, "session_id", None),
+        # An API key has no session of its own: then no session is the current one.
+        "current": current_principal().session_id,
     }
 
 
@@ -74,7 +74,7 @@ class SessionListApi(APIView):
         filters.is_valid(raise_exception=True)
         context = _context(request)
         sessions = session_list_for_user(
-            user_id=request_user(request).pk,
+            user_id=current_principal().user.pk,
             include_inactive=filters.validated_data["include_inactive"],
             now=context["now"],
         )
@@ -88,7 +88,7 @@ class SessionListApi(APIView):
         ids = None if data.validated_data["terminate_all"] else data.validated_data.get("session_ids") or []
         # Only the caller's sessions match: another user's id simply ends nothing.
         count = sessions_revoke(
-            user_id=request_user(request).pk, reason=RevokeReason.TERMINATED, session_ids=ids
+            user_id=current_principal().user.pk, reason=RevokeReason.TERMINATED, session_ids=ids
         )
         return _terminated(count)
 
@@ -97,7 +97,7 @@ class SessionDetailApi(APIView):
     required_permission = {"GET": PermissionCode.SESSIONS_READ, "DELETE": PermissionCode.SESSIONS_WRITE}
 
     def _get(self, request: Request, session_id: UUID) -> UserSession:
-        session = session_get_for_user(user_id=request_user(request).pk, session_id=session_id)
+        session = session_get_for_user(user_id=current_principal().user.pk, session_id=session_id)
         if session is None:
             raise NotFound("No such session.", code="session_not_found")
         return session

@@ -19,13 +19,12 @@ from django_tenants.utils import schema_context
 from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.models import EventType
 from shared_apps.audit.services import audit_record
-from shared_apps.authn import revocation
-from shared_apps.authn.tenant_side import RevokeReason
-from shared_apps.authn.tokens import opaque_secret, secret_digest
 from shared_apps.core.exceptions import NotAuthenticated
 from shared_apps.tenants.models import Tenant
 
-from .models import MfaChallenge, RefreshToken, UserSession
+from . import revocation
+from .models import MfaChallenge, RefreshToken, RevokeReason, UserSession
+from .tokens import opaque_secret, secret_digest
 from .useragent import parse_user_agent
 
 INVALID_REFRESH = "The refresh token is invalid or expired."
@@ -242,7 +241,7 @@ def sessions_purge_for_user(*, user: User) -> None:
             MfaChallenge.objects.filter(user=user).delete()
 
 
-# --- M3: the second-factor step keeps the challenge until it succeeds, the factor locks or it expires ---
+# --- The second-factor step keeps the challenge until it succeeds, the factor locks or it expires ---
 
 
 def mfa_challenge_peek(*, token: str, now: datetime | None = None) -> User | None:

@@ -10,13 +10,13 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from shared_apps.accounts.models import Membership
-from shared_apps.authn.tokens import access_token_encode
 from shared_apps.rbac.enums import ALL_CODES
 from shared_apps.rbac.models import Role, RoleAssignment
 from shared_apps.rbac.services import system_roles_sync
 from shared_apps.tenants.models import Tenant
 from tenant_apps.apikeys.services import api_key_create
 from tenant_apps.sessions.services import session_start
+from tenant_apps.sessions.tokens import access_token_encode
 from tests.factories.accounts import make_member
 
 ROLES = ("owner", "admin", "manager", "member", "read-only")

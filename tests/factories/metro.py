@@ -19,11 +19,11 @@ from django_tenants.utils import schema_context
 import tenant_apps.metro.services.batches as batches
 from metro_etl import MetroParseError, ParsedInvoice, parse_invoice
 from metro_etl.batch import parse_one
-from shared_apps.authn.tokens import access_token_encode
 from shared_apps.tenants.models import Tenant
 from tenant_apps.metro.models import ImportSource
 from tenant_apps.metro.services import BatchResult, SourceFile, batch_import
 from tenant_apps.sessions.services import session_start
+from tenant_apps.sessions.tokens import access_token_encode
 from tests.factories.accounts import make_member
 from tests.metro_etl.conftest import metro_dir
 

@@ -41,7 +41,8 @@ def _metro(tenant_a: Tenant, tenant_b: Tenant) -> dict[str, object]:
     """Two real invoices imported at A (parsed once per session); an administrator of B calls."""
     from django_tenants.utils import schema_context
 
-    from tenant_apps.metro.models import ImportBatch, Invoice, Product
+    from tenant_apps.catalog.models import Product
+    from tenant_apps.metro.models import ImportBatch, Invoice
     from tenant_apps.metro.services import invoice_import_file
     from tests.factories.metro import _cached_parse, bearer_for, sample_paths
 
@@ -54,7 +55,7 @@ def _metro(tenant_a: Tenant, tenant_b: Tenant) -> dict[str, object]:
         invoices = list(Invoice.objects.all())
         products = list(Product.objects.exclude(ean="").order_by("id"))
     return {
-        "secrets": [i.numero for i in invoices] + [p.designation for p in products[:5]],
+        "secrets": [i.number for i in invoices] + [p.designation for p in products[:5]],
         "auth_b": bearer_for(tenant_b, admin=True),
         "facture_id": str(invoices[0].pk),
         "produit_id": str(products[0].pk),

@@ -13,11 +13,22 @@ from rest_framework.views import APIView
 from shared_apps.core.exceptions import NotFound
 from shared_apps.rbac.enums import PermissionCode
 
-from ..models import ImportSource
-from ..selectors import batch_get, batch_status
+from ..models import ImportBatch, ImportSource
+from ..selectors import batch_get
 from ..services import SourceFile, aggregates_recalculate, batch_enqueue, batch_import, uploads_read
 from ..services.parallel import parse_budget
-from .common import validated
+from .common import renamed, validated
+
+# The job's counters under the contract's names.
+JOB_COUNTS = {
+    "nb_fichiers": "file_count",
+    "nb_traites": "processed_count",
+    "nb_factures_importees": "imported_count",
+    "nb_lignes_importees": "line_count",
+    "nb_doublons": "duplicate_count",
+    "nb_non_rapprochees": "unreconciled_count",
+    "nb_erreurs": "error_count",
+}
 
 
 class InvoiceImportApi(APIView):
@@ -63,11 +74,30 @@ class InvoiceImportApi(APIView):
 class ImportJobApi(APIView):
     required_permission = PermissionCode.METRO_WRITE
 
+    class OutputSerializer(serializers.ModelSerializer):
+        job_id = serializers.CharField(source="pk")
+        progression_pct = serializers.SerializerMethodField()
+        result = serializers.SerializerMethodField()
+
+        class Meta:
+            model = ImportBatch
+            fields = ["job_id", "status", *list(JOB_COUNTS)[:2], "progression_pct", *list(JOB_COUNTS)[2:]]
+            fields += ["created_at", "started_at", "finished_at", "result"]
+            extra_kwargs = renamed(JOB_COUNTS)
+
+        def get_progression_pct(self, batch: ImportBatch) -> int:
+            if not batch.file_count:
+                return 100
+            return min(round(100 * batch.processed_count / batch.file_count), 100)
+
+        def get_result(self, batch: ImportBatch) -> dict[str, object] | None:
+            return batch.result or None
+
     def get(self, request: Request, job_id: UUID) -> Response:
         batch = batch_get(batch_id=job_id)
         if batch is None:
             raise NotFound("No such import job.")
-        return Response(batch_status(batch=batch))
+        return Response(self.OutputSerializer(batch).data)
 
 
 class RecalculateApi(APIView):

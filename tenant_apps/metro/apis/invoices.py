@@ -10,8 +10,53 @@ from shared_apps.rbac.enums import PermissionCode
 
 from ..models import Invoice, InvoiceLine
 from ..selectors import invoice_get, invoice_lines, invoice_list
-from ..selectors.invoices import INVOICE_LIST_FIELDS
-from .common import PageInput, page_body, validated
+from .common import PageInput, page_body, renamed, validated
+
+INVOICE_NAMES = {
+    "id": "id",
+    "numero": "number",
+    "doc_type": "doc_type",
+    "libelle_document": "doc_label",
+    "date_facture": "invoice_date",
+    "facture_le": "issued_at",
+    "magasin": "store_name",
+    "code_magasin": "store_code",
+    "total_ht": "total_net",
+    "total_tva": "total_vat",
+    "total_ttc": "total_gross",
+    "total_a_payer": "total_due",
+    "nb_lignes": "line_count",
+    "statut_rapprochement": "reconciliation_status",
+    "rapport_rapprochement": "reconciliation_report",
+    "numero_facture_referencee": "referenced_number",
+    "fichier_source": "source_file",
+    "importee_le": "imported_at",
+}
+_LISTED = ("id", "numero", "doc_type", "date_facture", "magasin", "total_ht", "total_tva", "total_ttc")
+INVOICE_LIST_NAMES = {
+    name: INVOICE_NAMES[name] for name in (*_LISTED, "total_a_payer", "nb_lignes", "importee_le")
+}
+LINE_NAMES = {
+    "id": "id",
+    "position": "position",
+    "ean": "ean",
+    "article_numero": "article_number",
+    "designation": "designation",
+    "colisage": "pack_size",
+    "quantite_colis": "case_quantity",
+    "quantite_unitaire": "unit_quantity",
+    "poids_kg": "weight_kg",
+    "prix_colis": "case_price",
+    "prix_unitaire": "unit_price",
+    "montant_ht": "net_amount",
+    "volume_unitaire": "unit_volume",
+    "unite": "unit",
+    "taux_tva": "vat_rate",
+    "code_tva": "vat_code",
+    "montant_tva": "vat_amount",
+    "regie": "excise_regime",
+    "vol_alcool": "abv",
+}
 
 
 class InvoiceListApi(APIView):
@@ -24,13 +69,18 @@ class InvoiceListApi(APIView):
     class OutputSerializer(serializers.ModelSerializer):
         class Meta:
             model = Invoice
-            fields = list(INVOICE_LIST_FIELDS)
+            fields = list(INVOICE_LIST_NAMES)
+            extra_kwargs = renamed(INVOICE_LIST_NAMES)
 
     def get(self, request: Request) -> Response:
-        filters = validated(self.InputSerializer, request.query_params)
-        if filters["date_debut"] and filters["date_fin"] and filters["date_debut"] > filters["date_fin"]:
+        data = validated(self.InputSerializer, request.query_params)
+        date_from, date_to = data["date_debut"], data["date_fin"]
+        if date_from and date_to and date_from > date_to:
             raise ValidationFailed("date_debut is after date_fin.", code="invalid_date_range")
-        return Response(page_body(invoice_list(**filters), self.OutputSerializer))
+        page = invoice_list(
+            page=data["page"], per_page=data["per_page"], date_from=date_from, date_to=date_to
+        )
+        return Response(page_body(page, self.OutputSerializer))
 
 
 class InvoiceDetailApi(APIView):
@@ -38,8 +88,9 @@ class InvoiceDetailApi(APIView):
 
     class LineSerializer(serializers.ModelSerializer):
         facture_id = serializers.IntegerField(source="invoice_id")
-        categorie_id = serializers.IntegerField(allow_null=True)
         type_ligne = serializers.CharField(source="kind")
+        categorie_id = serializers.IntegerField(source="category_id", allow_null=True)
+        categorie = serializers.CharField(source="section")
 
         class Meta:
             model = InvoiceLine
@@ -48,54 +99,20 @@ class InvoiceDetailApi(APIView):
                 "facture_id",
                 "position",
                 "type_ligne",
-                "ean",
-                "article_numero",
-                "designation",
-                "colisage",
-                "quantite_colis",
-                "quantite_unitaire",
-                "poids_kg",
-                "prix_colis",
-                "prix_unitaire",
-                "montant_ht",
-                "volume_unitaire",
-                "unite",
-                "taux_tva",
-                "code_tva",
-                "montant_tva",
-                "regie",
-                "vol_alcool",
+                *list(LINE_NAMES)[2:],
                 "categorie_id",
                 "categorie",
                 "product_id",
             ]
+            extra_kwargs = renamed(LINE_NAMES)
 
     class OutputSerializer(serializers.ModelSerializer):
-        facture_referencee_id = serializers.IntegerField(allow_null=True)
+        facture_referencee_id = serializers.IntegerField(source="referenced_invoice_id", allow_null=True)
 
         class Meta:
             model = Invoice
-            fields = [
-                "id",
-                "numero",
-                "doc_type",
-                "libelle_document",
-                "date_facture",
-                "facture_le",
-                "magasin",
-                "code_magasin",
-                "total_ht",
-                "total_tva",
-                "total_ttc",
-                "total_a_payer",
-                "nb_lignes",
-                "statut_rapprochement",
-                "rapport_rapprochement",
-                "numero_facture_referencee",
-                "facture_referencee_id",
-                "fichier_source",
-                "importee_le",
-            ]
+            fields = [*list(INVOICE_NAMES)[:16], "facture_referencee_id", *list(INVOICE_NAMES)[16:]]
+            extra_kwargs = renamed(INVOICE_NAMES)
 
     def get(self, request: Request, facture_id: int) -> Response:
         invoice = invoice_get(invoice_id=facture_id)

@@ -9,12 +9,13 @@ from rest_framework.views import APIView
 
 from shared_apps.core.exceptions import NotFound, ValidationFailed
 from shared_apps.rbac.enums import PermissionCode
+from tenant_apps.catalog.selectors import product_get, product_get_by_ean
 
-from ..selectors import product_get, product_get_by_ean, product_list
-from ..selectors.products import SORTABLE
-from .common import PageInput, ProductOutput, page_body, validated
+from ..selectors import product_list
+from .common import PRODUCT_FIELDS, PageInput, ProductOutput, page_body, validated
 
 _EAN = re.compile(r"^\d{8,14}$")
+SORTABLE = ("montant_total", "prix_unitaire_moyen", "quantite_unitaire_totale", "nb_achats", "designation")
 
 
 class ProductListApi(APIView):
@@ -29,8 +30,18 @@ class ProductListApi(APIView):
         sort_order = serializers.ChoiceField(choices=("asc", "desc"), default="asc")
 
     def get(self, request: Request) -> Response:
-        filters = validated(self.InputSerializer, request.query_params)
-        return Response(page_body(product_list(**filters), ProductOutput))
+        data = validated(self.InputSerializer, request.query_params)
+        page = product_list(
+            page=data["page"],
+            per_page=data["per_page"],
+            q=data["q"],
+            family_name=data["famille"],
+            category_name=data["categorie"],
+            vat_rate=data["taux_tva"],
+            sort_by=PRODUCT_FIELDS[data["sort_by"]],
+            descending=data["sort_order"] == "desc",
+        )
+        return Response(page_body(page, ProductOutput))
 
 
 class ProductDetailApi(APIView):

@@ -6,37 +6,48 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.rbac.enums import PermissionCode
+from tenant_apps.catalog.selectors import product_count_by_category, spend_by_category, spend_by_vat_rate
 
-from ..selectors import category_counts, dashboard, stats_categories, stats_tva, summary
+from ..selectors import dashboard, summary
 from .common import ProductOutput
 
 
 class SummaryOutput(serializers.Serializer):
-    nb_factures = serializers.IntegerField()
-    nb_produits = serializers.IntegerField()
-    nb_lignes = serializers.IntegerField()
-    total_ht = serializers.DecimalField(max_digits=16, decimal_places=2)
-    total_tva = serializers.DecimalField(max_digits=16, decimal_places=2)
-    total_ttc = serializers.DecimalField(max_digits=16, decimal_places=2)
-    date_premiere_facture = serializers.DateField(allow_null=True)
-    date_derniere_facture = serializers.DateField(allow_null=True)
+    nb_factures = serializers.IntegerField(source="invoice_count")
+    nb_produits = serializers.IntegerField(source="product_count")
+    nb_lignes = serializers.IntegerField(source="line_count")
+    total_ht = serializers.DecimalField(max_digits=16, decimal_places=2, source="total_net")
+    total_tva = serializers.DecimalField(max_digits=16, decimal_places=2, source="total_vat")
+    total_ttc = serializers.DecimalField(max_digits=16, decimal_places=2, source="total_gross")
+    date_premiere_facture = serializers.DateField(allow_null=True, source="first_invoice_date")
+    date_derniere_facture = serializers.DateField(allow_null=True, source="last_invoice_date")
 
 
 class CategoryStatOutput(serializers.Serializer):
-    categorie = serializers.CharField()
-    nb_produits = serializers.IntegerField()
-    quantite_totale = serializers.DecimalField(max_digits=16, decimal_places=3, allow_null=True)
-    montant_total_ht = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
-    montant_total_tva = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
-    pct_ca = serializers.DecimalField(max_digits=6, decimal_places=2)
+    categorie = serializers.CharField(source="category_label")
+    nb_produits = serializers.IntegerField(source="product_count")
+    quantite_totale = serializers.DecimalField(
+        max_digits=16, decimal_places=3, allow_null=True, source="unit_quantity"
+    )
+    montant_total_ht = serializers.DecimalField(
+        max_digits=16, decimal_places=2, allow_null=True, source="total_net"
+    )
+    montant_total_tva = serializers.DecimalField(
+        max_digits=16, decimal_places=2, allow_null=True, source="total_vat"
+    )
+    pct_ca = serializers.DecimalField(max_digits=6, decimal_places=2, source="share_pct")
 
 
 class VatStatOutput(serializers.Serializer):
-    taux_tva = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
-    nb_produits = serializers.IntegerField()
-    montant_ht = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
-    montant_tva = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
-    pct_total = serializers.DecimalField(max_digits=6, decimal_places=2)
+    taux_tva = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True, source="vat_rate")
+    nb_produits = serializers.IntegerField(source="product_count")
+    montant_ht = serializers.DecimalField(
+        max_digits=16, decimal_places=2, allow_null=True, source="total_net"
+    )
+    montant_tva = serializers.DecimalField(
+        max_digits=16, decimal_places=2, allow_null=True, source="total_vat"
+    )
+    pct_total = serializers.DecimalField(max_digits=6, decimal_places=2, source="share_pct")
 
 
 class SummaryApi(APIView):
@@ -52,8 +63,8 @@ class DashboardApi(APIView):
     class OutputSerializer(serializers.Serializer):
         summary = SummaryOutput()
         categories = CategoryStatOutput(many=True)
-        tva_breakdown = VatStatOutput(many=True)
-        top_produits = ProductOutput(many=True)
+        tva_breakdown = VatStatOutput(many=True, source="vat_rates")
+        top_produits = ProductOutput(many=True, source="top_products")
 
     def get(self, request: Request) -> Response:
         return Response(self.OutputSerializer(dashboard()).data)
@@ -63,22 +74,22 @@ class CategoryStatsApi(APIView):
     required_permission = PermissionCode.METRO_READ
 
     def get(self, request: Request) -> Response:
-        return Response(CategoryStatOutput(stats_categories(), many=True).data)
+        return Response(CategoryStatOutput(spend_by_category(), many=True).data)
 
 
 class VatStatsApi(APIView):
     required_permission = PermissionCode.METRO_READ
 
     def get(self, request: Request) -> Response:
-        return Response(VatStatOutput(stats_tva(), many=True).data)
+        return Response(VatStatOutput(spend_by_vat_rate(), many=True).data)
 
 
 class CategoryListApi(APIView):
     required_permission = PermissionCode.METRO_READ
 
     class OutputSerializer(serializers.Serializer):
-        categorie = serializers.CharField()
+        categorie = serializers.CharField(source="category_label")
         count = serializers.IntegerField()
 
     def get(self, request: Request) -> Response:
-        return Response(self.OutputSerializer(category_counts(), many=True).data)
+        return Response(self.OutputSerializer(product_count_by_category(), many=True).data)

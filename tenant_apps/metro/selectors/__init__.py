@@ -1,23 +1,17 @@
 """Reads of the METRO app."""
 
 from .invoices import invoice_get, invoice_lines, invoice_list
-from .jobs import batch_get, batch_status
-from .products import Page, product_get, product_get_by_ean, product_list
-from .stats import category_counts, dashboard, stats_categories, stats_tva, summary
+from .jobs import batch_get
+from .products import Page, product_list
+from .stats import dashboard, summary
 
 __all__ = [
     "Page",
     "batch_get",
-    "batch_status",
-    "category_counts",
     "dashboard",
     "invoice_get",
     "invoice_lines",
     "invoice_list",
-    "product_get",
-    "product_get_by_ean",
     "product_list",
-    "stats_categories",
-    "stats_tva",
     "summary",
 ]

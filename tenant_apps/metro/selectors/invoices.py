@@ -12,37 +12,37 @@ from .products import Page, paginate
 # The columns of the invoice listing: what the selector loads is exactly what the API shows.
 INVOICE_LIST_FIELDS = (
     "id",
-    "numero",
+    "number",
     "doc_type",
-    "date_facture",
-    "magasin",
-    "total_ht",
-    "total_tva",
-    "total_ttc",
-    "total_a_payer",
-    "nb_lignes",
-    "importee_le",
+    "invoice_date",
+    "store_name",
+    "total_net",
+    "total_vat",
+    "total_gross",
+    "total_due",
+    "line_count",
+    "imported_at",
 )
 
 
 def invoice_list(
-    *, page: int, per_page: int, date_debut: date | None = None, date_fin: date | None = None
+    *, page: int, per_page: int, date_from: date | None = None, date_to: date | None = None
 ) -> Page:
     invoices = Invoice.objects.only(*INVOICE_LIST_FIELDS)
-    if date_debut is not None:
-        invoices = invoices.filter(date_facture__gte=date_debut)
-    if date_fin is not None:
-        invoices = invoices.filter(date_facture__lte=date_fin)
-    return paginate(invoices.order_by("-date_facture", "-id"), page=page, per_page=per_page)
+    if date_from is not None:
+        invoices = invoices.filter(invoice_date__gte=date_from)
+    if date_to is not None:
+        invoices = invoices.filter(invoice_date__lte=date_to)
+    return paginate(invoices.order_by("-invoice_date", "-id"), page=page, per_page=per_page)
 
 
 def invoice_get(*, invoice_id: int) -> Invoice | None:
-    return Invoice.objects.select_related("facture_referencee").filter(pk=invoice_id).first()
+    return Invoice.objects.select_related("referenced_invoice").filter(pk=invoice_id).first()
 
 
 def invoice_lines(*, invoice: Invoice) -> QuerySet[InvoiceLine]:
     return (
         InvoiceLine.objects.filter(invoice=invoice)
-        .annotate(categorie_id=F("product__category_id"))
+        .annotate(category_id=F("product__category_id"))
         .order_by("position")
     )

@@ -1,6 +1,6 @@
 """Writes of the METRO app: import files and batches, background jobs, aggregates."""
 
-from .aggregates import aggregates_recalculate, aggregates_refresh, products_classify
+from .aggregates import aggregates_recalculate, aggregates_refresh
 from .batches import BatchResult, FileOutcome, SourceFile, batch_create, batch_import, invoice_import_file
 from .jobs import batch_enqueue, batch_process
 from .loading import invoice_load
@@ -19,6 +19,5 @@ __all__ = [
     "batch_process",
     "invoice_import_file",
     "invoice_load",
-    "products_classify",
     "uploads_read",
 ]

@@ -14,9 +14,10 @@ from contextlib import contextmanager
 from django.db import DatabaseError, connection, transaction
 
 from shared_apps.core.exceptions import Conflict
+from tenant_apps.catalog.models import Product
+from tenant_apps.catalog.services import products_classify
 
-from ..models import Category, ClassificationRule, Product, PurchaseFact
-from ..normalise import category_match, rule_compile
+from ..models import PurchaseFact
 
 logger = logging.getLogger(__name__)
 
@@ -62,37 +63,37 @@ WITH targets AS (
     SELECT id FROM {product} WHERE {where}
 ), agg AS (
     SELECT f.product_id,
-        SUM(f.quantite_colis) AS qc,
-        SUM(f.quantite_unitaire) AS qu,
-        SUM(f.montant_ht) AS ht,
-        SUM(f.montant_tva) AS tva,
-        COUNT(*) FILTER (WHERE f.quantite_unitaire > 0) AS nb,
-        MIN(f.prix_unitaire) FILTER (WHERE f.quantite_unitaire > 0) AS pmin,
-        MAX(f.prix_unitaire) FILTER (WHERE f.quantite_unitaire > 0) AS pmax,
-        ROUND(SUM(f.montant_ht) FILTER (WHERE f.quantite_unitaire > 0)
-              / NULLIF(SUM(f.quantite_unitaire) FILTER (WHERE f.quantite_unitaire > 0), 0), 3) AS pavg,
-        ROUND(AVG(f.prix_colis) FILTER (WHERE f.quantite_unitaire > 0), 3) AS pcolis,
-        ROUND(AVG(f.colisage) FILTER (WHERE f.quantite_unitaire > 0), 2) AS colis,
-        MIN(f.date_achat) FILTER (WHERE f.quantite_unitaire > 0) AS first_date,
-        MAX(f.date_achat) FILTER (WHERE f.quantite_unitaire > 0) AS last_date
+        SUM(f.case_quantity) AS qc,
+        SUM(f.unit_quantity) AS qu,
+        SUM(f.net_amount) AS ht,
+        SUM(f.vat_amount) AS tva,
+        COUNT(*) FILTER (WHERE f.unit_quantity > 0) AS nb,
+        MIN(f.unit_price) FILTER (WHERE f.unit_quantity > 0) AS pmin,
+        MAX(f.unit_price) FILTER (WHERE f.unit_quantity > 0) AS pmax,
+        ROUND(SUM(f.net_amount) FILTER (WHERE f.unit_quantity > 0)
+              / NULLIF(SUM(f.unit_quantity) FILTER (WHERE f.unit_quantity > 0), 0), 3) AS pavg,
+        ROUND(AVG(f.case_price) FILTER (WHERE f.unit_quantity > 0), 3) AS pcolis,
+        ROUND(AVG(f.pack_size) FILTER (WHERE f.unit_quantity > 0), 2) AS colis,
+        MIN(f.purchase_date) FILTER (WHERE f.unit_quantity > 0) AS first_date,
+        MAX(f.purchase_date) FILTER (WHERE f.unit_quantity > 0) AS last_date
     FROM {fact} f JOIN targets t ON t.id = f.product_id
     GROUP BY f.product_id
 )
 UPDATE {product} p SET
-    quantite_colis_totale = COALESCE(agg.qc, 0),
-    quantite_unitaire_totale = COALESCE(agg.qu, 0),
-    montant_total_ht = COALESCE(agg.ht, 0),
-    montant_total_tva = COALESCE(agg.tva, 0),
-    montant_total = COALESCE(agg.ht, 0) + COALESCE(agg.tva, 0),
-    nb_achats = COALESCE(agg.nb, 0),
-    prix_unitaire_min = agg.pmin,
-    prix_unitaire_max = agg.pmax,
-    prix_unitaire_moyen = agg.pavg,
-    prix_colis_moyen = agg.pcolis,
-    colisage_moyen = agg.colis,
-    premier_achat = agg.first_date,
-    dernier_achat = agg.last_date,
-    aggregats_a_jour = true
+    total_case_quantity = COALESCE(agg.qc, 0),
+    total_unit_quantity = COALESCE(agg.qu, 0),
+    total_net = COALESCE(agg.ht, 0),
+    total_vat = COALESCE(agg.tva, 0),
+    total_gross = COALESCE(agg.ht, 0) + COALESCE(agg.tva, 0),
+    purchase_count = COALESCE(agg.nb, 0),
+    min_unit_price = agg.pmin,
+    max_unit_price = agg.pmax,
+    avg_unit_price = agg.pavg,
+    avg_case_price = agg.pcolis,
+    avg_pack_size = agg.colis,
+    first_purchase = agg.first_date,
+    last_purchase = agg.last_date,
+    aggregates_fresh = true
 FROM targets LEFT JOIN agg ON agg.product_id = targets.id
 WHERE p.id = targets.id
 """
@@ -107,7 +108,7 @@ def aggregates_refresh(*, all_products: bool = False) -> int:
     sql = _REFRESH.format(
         product=Product._meta.db_table,
         fact=PurchaseFact._meta.db_table,
-        where="true" if all_products else "NOT aggregats_a_jour",
+        where="true" if all_products else "NOT aggregates_fresh",
     )
     with transaction.atomic():
         if not _no_load_in_flight():
@@ -124,50 +125,6 @@ def aggregates_refresh(*, all_products: bool = False) -> int:
             return int(cursor.rowcount)
 
 
-def products_classify() -> int:
-    """Apply the current classification rules to every product; returns how many changed."""
-    rules = [
-        rule
-        for row in ClassificationRule.objects.filter(is_active=True).order_by("priority", "id")
-        if (
-            rule := rule_compile(
-                rule_id=row.pk, field=row.field, pattern=row.pattern, category_id=row.category_id
-            )
-        )
-    ]
-    categories = {c.pk: c for c in Category.objects.all()}
-    changed: list[Product] = []
-    for product in Product.objects.only(
-        "id",
-        "designation_normalisee",
-        "categorie_metro",
-        "category_id",
-        "famille",
-        "categorie",
-        "sous_categorie",
-    ):
-        category_id = category_match(
-            rules, designation=product.designation_normalisee, categorie_metro=product.categorie_metro
-        )
-        category = categories.get(category_id or 0)
-        values = (
-            (category.famille, category.categorie, category.sous_categorie)
-            if category
-            else ("", product.categorie_metro, "")
-        )
-        if (product.category_id, product.famille, product.categorie, product.sous_categorie) != (
-            category_id,
-            *values,
-        ):
-            product.category_id = category_id
-            product.famille, product.categorie, product.sous_categorie = values
-            changed.append(product)
-    Product.objects.bulk_update(
-        changed, ["category", "famille", "categorie", "sous_categorie"], batch_size=500
-    )
-    return len(changed)
-
-
 @transaction.atomic
 def aggregates_recalculate() -> int:
     """Reclassify every product with the current rules, rebuild every aggregate; returns the product count."""
@@ -175,4 +132,4 @@ def aggregates_recalculate() -> int:
     return aggregates_refresh(all_products=True)
 
 
-__all__ = ["aggregates_recalculate", "aggregates_refresh", "loads_running", "products_classify"]
+__all__ = ["aggregates_recalculate", "aggregates_refresh", "loads_running"]

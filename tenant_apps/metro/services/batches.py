@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from contextlib import nullcontext
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from uuid import UUID
@@ -38,9 +38,12 @@ from shared_apps.core.sandbox import Budget
 from ..models import BatchStatus, DocumentStatus, ImportBatch, ImportSource, Invoice, StagedDocument
 from . import loading, parallel
 from .aggregates import aggregates_refresh, loads_running
+from .outcomes import DUPLICATE, ERROR, FROM_LOAD, IMPORTED, UNRECONCILED, BatchResult, FileOutcome
 from .parallel import ConnectionThreads
 
 ParseResult = ParsedInvoice | MetroParseError
+# Parses the files of a chunk at the given indexes (their bytes by index): the result by index.
+_Parse = Callable[[Sequence["SourceFile"], list[int], dict[int, bytes]], dict[int, ParseResult]]
 PARSE_CHUNK = 64
 LOAD_FAILED = "load_failed"
 logger = logging.getLogger(__name__)
@@ -64,68 +67,6 @@ class SourceFile:
             raise UnreadableFileError(
                 f"cannot read the file ({error.strerror})", filename=self.name
             ) from error
-
-
-@dataclass(frozen=True)
-class FileOutcome:
-    fichier: str
-    statut: str  # "imported", "duplicate", "unreconciled" or "error"
-    numero: str = ""
-    nb_lignes: int = 0
-    code: str = ""
-    message: str = ""
-    raisons: tuple[str, ...] = ()
-
-
-IMPORTED, DUPLICATE, UNRECONCILED, ERROR = "imported", "duplicate", "unreconciled", "error"
-_FROM_LOAD = {
-    DocumentStatus.LOADED: IMPORTED,
-    DocumentStatus.DUPLICATE: DUPLICATE,
-    DocumentStatus.UNRECONCILED: UNRECONCILED,
-}
-
-
-@dataclass
-class BatchResult:
-    batch_id: UUID
-    outcomes: list[FileOutcome] = field(default_factory=list)
-    nb_produits_agreges: int = 0
-    duree_ms: int = 0
-
-    def count(self, statut: str) -> int:
-        return sum(1 for outcome in self.outcomes if outcome.statut == statut)
-
-    @property
-    def overall(self) -> str:
-        """ "complete" (every file imported or already known), "partial" (some imported, some not) or
-        "none" (files failed and none was imported)."""
-        if self.count(ERROR) == 0 and self.count(UNRECONCILED) == 0:
-            return "complete"
-        return "partial" if self.count(IMPORTED) else "none"
-
-    def as_json(self) -> dict[str, object]:
-        """The API's answer: the contract's fields, then the detail per file."""
-        return {
-            "success": self.count(ERROR) == 0 and self.count(UNRECONCILED) == 0,
-            "statut": self.overall,
-            "nb_factures_importees": self.count(IMPORTED),
-            "nb_lignes_importees": sum(o.nb_lignes for o in self.outcomes if o.statut == IMPORTED),
-            "nb_produits_agreges": self.nb_produits_agreges,
-            "erreurs": [
-                {"fichier": o.fichier, "code": o.code, "message": o.message} for o in self._of(ERROR)
-            ],
-            "duree_ms": self.duree_ms,
-            "batch_id": str(self.batch_id),
-            "nb_doublons": self.count(DUPLICATE),
-            "non_rapprochees": [
-                {"fichier": o.fichier, "numero": o.numero, "raisons": list(o.raisons)}
-                for o in self._of(UNRECONCILED)
-            ],
-            "fichiers": [asdict(o) for o in self.outcomes],
-        }
-
-    def _of(self, statut: str) -> list[FileOutcome]:
-        return [o for o in self.outcomes if o.statut == statut]
 
 
 def _sha256(data: bytes) -> str:
@@ -152,7 +93,7 @@ def _error_outcome(
                 "invoice": None,
             },
         )
-    return FileOutcome(fichier=name, statut=ERROR, code=code, message=message)
+    return FileOutcome(file=name, status=ERROR, code=code, message=message)
 
 
 def _known(staged: StagedDocument | None, *, name: str, force: bool) -> FileOutcome | None:
@@ -160,11 +101,11 @@ def _known(staged: StagedDocument | None, *, name: str, force: bool) -> FileOutc
     if staged is None:
         return None
     if staged.status in (DocumentStatus.LOADED, DocumentStatus.DUPLICATE):
-        return FileOutcome(fichier=name, statut=DUPLICATE, numero=staged.invoice_number)
+        return FileOutcome(file=name, status=DUPLICATE, number=staged.invoice_number)
     if staged.status == DocumentStatus.UNRECONCILED and not force:
         gaps = staged.reconciliation.get("gaps", []) if isinstance(staged.reconciliation, dict) else []
         reasons = tuple(f"{g['what']}: expected {g['expected']}, got {g['actual']}" for g in gaps)
-        return FileOutcome(fichier=name, statut=UNRECONCILED, numero=staged.invoice_number, raisons=reasons)
+        return FileOutcome(file=name, status=UNRECONCILED, number=staged.invoice_number, reasons=reasons)
     return None  # an error, or an unreconciled document now forced: try again
 
 
@@ -225,15 +166,15 @@ def _parse_and_load(
         result = loading.invoice_load(**kwargs, context=context, force=force)  # type: ignore[arg-type]
     except IntegrityError:
         # A concurrent import stored the same invoice (or file) first: this one is a duplicate.
-        if not Invoice.objects.filter(numero=parsed.number).exists():
+        if not Invoice.objects.filter(number=parsed.number).exists():
             raise
         result = loading.LoadResult(DocumentStatus.DUPLICATE, parsed.number)
     return FileOutcome(
-        fichier=name,
-        statut=_FROM_LOAD[DocumentStatus(result.status)],
-        numero=result.invoice_number,
-        nb_lignes=result.nb_lines,
-        raisons=result.reasons,
+        file=name,
+        status=FROM_LOAD[DocumentStatus(result.status)],
+        number=result.invoice_number,
+        line_count=result.nb_lines,
+        reasons=result.reasons,
     )
 
 
@@ -265,9 +206,9 @@ def _load_one(
         )
 
 
-def batch_create(*, source: str, user_id: UUID | None, nb_files: int, force: bool = False) -> ImportBatch:
+def batch_create(*, source: str, user_id: UUID | None, file_count: int, force: bool = False) -> ImportBatch:
     return ImportBatch.objects.create(
-        source=source, created_by_id=user_id, nb_files=nb_files, force=force, status=BatchStatus.PENDING
+        source=source, created_by_id=user_id, file_count=file_count, force=force, status=BatchStatus.PENDING
     )
 
 
@@ -290,65 +231,69 @@ def batch_import(
     `parse_budget`: files from outside (uploads) parse each in a sandboxed process within this budget.
     """
     started = time.monotonic()
-    batch = batch or batch_create(source=source, user_id=user_id, nb_files=len(files), force=force)
+    batch = batch or batch_create(source=source, user_id=user_id, file_count=len(files), force=force)
     batch.status, batch.started_at = BatchStatus.RUNNING, batch.started_at or timezone.now()
     batch.save(update_fields=["status", "started_at"])
     result = BatchResult(batch_id=batch.pk)
-    context = loading.load_context_build()
-    threads = parallel.load_workers(load_workers)
     try:
-        # The caller's connection holds the loading lock too (it loads when there is no pool), released
-        # before the refresh below asks for it exclusively.
-        with loads_running(), ConnectionThreads(threads) if threads > 1 else nullcontext() as pool:
-            for start in range(0, len(files), PARSE_CHUNK):
-                chunk = files[start : start + PARSE_CHUNK]
-                parse = partial(_parse, workers=workers, budget=parse_budget)
-                for item, outcome in _chunk_import(chunk, batch, force, parse, context, pool):
-                    result.outcomes.append(outcome)
-                    _progress_save(batch, outcome)
-                    if on_file is not None:
-                        on_file(item, outcome)
+        _load_all(
+            files,
+            batch,
+            result,
+            force=force,
+            parse=partial(_parse, workers=workers, budget=parse_budget),
+            load_workers=load_workers,
+            on_file=on_file,
+        )
         # Every thread has finished (the pool is closed): links and aggregates see all the loads.
         loading.credit_notes_link()
-        result.nb_produits_agreges = aggregates_refresh()
+        result.products_refreshed = aggregates_refresh()
     except BaseException:
         ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED, finished_at=timezone.now())
         raise
-    result.duree_ms = int((time.monotonic() - started) * 1000)
+    result.duration_ms = int((time.monotonic() - started) * 1000)
     batch.status, batch.finished_at = BatchStatus.DONE, timezone.now()
-    batch.nb_products, batch.result = result.nb_produits_agreges, result.as_json()
-    batch.save(update_fields=["status", "finished_at", "nb_products", "result"])
+    batch.product_count, batch.result = result.products_refreshed, result.as_json()
+    batch.save(update_fields=["status", "finished_at", "product_count", "result"])
     return result
+
+
+def _load_all(
+    files: Sequence[SourceFile],
+    batch: ImportBatch,
+    result: BatchResult,
+    *,
+    force: bool,
+    parse: _Parse,
+    load_workers: int | None,
+    on_file: Callable[[SourceFile, FileOutcome], None] | None,
+) -> None:
+    """Every file, chunk by chunk, on the loader connections; outcomes and progress in input order."""
+    context = loading.load_context_build()
+    threads = parallel.load_workers(load_workers)
+    # The caller's connection holds the loading lock too (it loads when there is no pool), released
+    # before the batch's refresh asks for it exclusively.
+    with loads_running(), ConnectionThreads(threads) if threads > 1 else nullcontext() as pool:
+        for start in range(0, len(files), PARSE_CHUNK):
+            chunk = files[start : start + PARSE_CHUNK]
+            for item, outcome in _chunk_import(chunk, batch, force, parse, context, pool):
+                result.outcomes.append(outcome)
+                _progress_save(batch, outcome)
+                if on_file is not None:
+                    on_file(item, outcome)
 
 
 def _chunk_import(
     chunk: Sequence[SourceFile],
     batch: ImportBatch,
     force: bool,
-    parse: Callable[[Sequence[SourceFile], list[int], dict[int, bytes]], dict[int, ParseResult]],
+    parse: _Parse,
     context: loading.LoadContext,
     pool: ConnectionThreads | None,
 ) -> Iterable[tuple[SourceFile, FileOutcome]]:
     """Read and hash a chunk, skip what is known, parse the rest on every core, then load: on the pool's
     connections when there is one (yielding in input order as the loads finish), else one by one."""
-    data: dict[int, bytes] = {}
-    hashes: dict[int, str] = {}
-    outcomes: dict[int, FileOutcome] = {}
-    for index, item in enumerate(chunk):
-        try:
-            data[index] = item.read()
-            hashes[index] = _sha256(data[index])
-        except MetroParseError as error:
-            outcomes[index] = _error(name=item.name, sha256=None, batch=batch, error=error)
-    staged = {s.sha256: s for s in StagedDocument.objects.filter(sha256__in=set(hashes.values()))}
-    first_index: dict[str, int] = {}
-    for index, sha256 in hashes.items():
-        known = _known(staged.get(sha256), name=chunk[index].name, force=force)
-        if known is None and sha256 in first_index:
-            known = FileOutcome(fichier=chunk[index].name, statut=DUPLICATE)  # the same file twice in a batch
-        if known is not None:
-            outcomes[index] = known
-        first_index.setdefault(sha256, index)
+    data, hashes, outcomes = _read_and_skip_known(chunk, batch, force)
     todo = [index for index in hashes if index not in outcomes]
     parsed = parse(chunk, todo, data)
     loads = {
@@ -371,6 +316,31 @@ def _chunk_import(
         if index not in outcomes:
             outcomes[index] = futures[index].result() if index in futures else loads[index]()
         yield item, outcomes[index]
+
+
+def _read_and_skip_known(
+    chunk: Sequence[SourceFile], batch: ImportBatch, force: bool
+) -> tuple[dict[int, bytes], dict[int, str], dict[int, FileOutcome]]:
+    """Each file's bytes and hash by index, and the outcomes already known: unreadable, or seen before."""
+    data: dict[int, bytes] = {}
+    hashes: dict[int, str] = {}
+    outcomes: dict[int, FileOutcome] = {}
+    for index, item in enumerate(chunk):
+        try:
+            data[index] = item.read()
+            hashes[index] = _sha256(data[index])
+        except MetroParseError as error:
+            outcomes[index] = _error(name=item.name, sha256=None, batch=batch, error=error)
+    staged = {s.sha256: s for s in StagedDocument.objects.filter(sha256__in=set(hashes.values()))}
+    first_index: dict[str, int] = {}
+    for index, sha256 in hashes.items():
+        known = _known(staged.get(sha256), name=chunk[index].name, force=force)
+        if known is None and sha256 in first_index:
+            known = FileOutcome(file=chunk[index].name, status=DUPLICATE)  # the same file twice in a batch
+        if known is not None:
+            outcomes[index] = known
+        first_index.setdefault(sha256, index)
+    return data, hashes, outcomes
 
 
 def _parse(
@@ -398,12 +368,11 @@ def _parse(
 
 
 def _progress_save(batch: ImportBatch, outcome: FileOutcome) -> None:
-    batch.nb_processed += 1
-    attribute = {IMPORTED: "nb_imported", DUPLICATE: "nb_duplicates", UNRECONCILED: "nb_unreconciled"}.get(
-        outcome.statut, "nb_errors"
-    )
+    batch.processed_count += 1
+    counters = {IMPORTED: "imported_count", DUPLICATE: "duplicate_count", UNRECONCILED: "unreconciled_count"}
+    attribute = counters.get(outcome.status, "error_count")
     setattr(batch, attribute, getattr(batch, attribute) + 1)
-    if outcome.statut == IMPORTED:
-        batch.nb_lines += outcome.nb_lignes
+    if outcome.status == IMPORTED:
+        batch.line_count += outcome.line_count
     with transaction.atomic():
-        batch.save(update_fields=["nb_processed", attribute, "nb_lines"])
+        batch.save(update_fields=["processed_count", attribute, "line_count"])

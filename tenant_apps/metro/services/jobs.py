@@ -26,7 +26,7 @@ def batch_enqueue(
     """Store the files and schedule the import once this transaction commits."""
     from ..tasks import metro_import_job  # the task module imports this one
 
-    batch = batch_create(source=ImportSource.API, user_id=user_id, nb_files=len(files), force=force)
+    batch = batch_create(source=ImportSource.API, user_id=user_id, file_count=len(files), force=force)
     PendingFile.objects.bulk_create(
         PendingFile(batch=batch, position=position, file_name=name[:255], content=data)
         for position, (name, data) in enumerate(files)

@@ -94,9 +94,7 @@ def invoice_load(
             if not _retryable(error, attempt):
                 raise
     if status != DocumentStatus.LOADED:
-        return LoadResult(
-            status, parsed.number, reasons=reasons if status == DocumentStatus.UNRECONCILED else ()
-        )
+        return LoadResult(status, parsed.number, reasons=reasons * (status == DocumentStatus.UNRECONCILED))
     # Committed: the ids are real from now on (a rolled-back invoice must leave none in the cache).
     context.product_ids.update(zip(new_keys or (), new_ids or (), strict=True))
     return LoadResult(DocumentStatus.LOADED, parsed.number, nb_lines=len(parsed.lines), reasons=reasons)
@@ -128,14 +126,14 @@ def credit_notes_link() -> int:
 
     The statement links both ways from its snapshot, which misses when a credit note and its invoice
     load at the same time on two connections (neither sees the other): a batch runs this once, after
-    its loads. Set-based, on the index of `numero_facture_referencee` and the unique one of `numero`.
+    its loads. Set-based, on the index of `referenced_number` and the unique one of `number`.
     """
     table = Invoice._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} c SET facture_referencee_id = i.id FROM {table} i "  # noqa: S608 - model metadata
-            "WHERE c.numero_facture_referencee <> '' AND c.facture_referencee_id IS NULL "
-            "AND i.numero = c.numero_facture_referencee"
+            f"UPDATE {table} c SET referenced_invoice_id = i.id FROM {table} i "  # noqa: S608 - model metadata
+            "WHERE c.referenced_number <> '' AND c.referenced_invoice_id IS NULL "
+            "AND i.number = c.referenced_number"
         )
         return int(cursor.rowcount)
 
@@ -186,20 +184,20 @@ def _params(
     report_json = Jsonb(report_as_json(report))
     (known_keys, known_ids), new_products = product_arrays(parsed.lines, context)
     return {
-        "numero": parsed.number,
+        "number": parsed.number,
         "doc_type": str(parsed.doc_type),
-        "libelle_document": parsed.doc_label[:64],
-        "date_facture": parsed.invoice_date,
-        "facture_le": parsed.invoice_datetime.replace(tzinfo=METRO_TZ),
-        "magasin": parsed.store_name[:64],
-        "code_magasin": parsed.store_code[:8],
-        "numero_client": parsed.customer_number or "",
-        "total_ht": parsed.total_ht,
-        "total_tva": parsed.total_tva,
-        "total_ttc": parsed.total_ttc,
-        "total_a_payer": parsed.total_a_payer,
-        "nb_lignes": len(parsed.lines),
-        "statut_rapprochement": (
+        "doc_label": parsed.doc_label[:64],
+        "invoice_date": parsed.invoice_date,
+        "issued_at": parsed.invoice_datetime.replace(tzinfo=METRO_TZ),
+        "store_name": parsed.store_name[:64],
+        "store_code": parsed.store_code[:8],
+        "customer_number": parsed.customer_number or "",
+        "total_net": parsed.total_ht,
+        "total_vat": parsed.total_tva,
+        "total_gross": parsed.total_ttc,
+        "total_due": parsed.total_a_payer,
+        "line_count": len(parsed.lines),
+        "reconciliation_status": (
             ReconciliationStatus.RECONCILED.value if report.reconciled else ReconciliationStatus.FORCED.value
         ),
         "report": report_json,

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from metro_etl import VAT_RATES, ArticleLine, ParsedInvoice
+from tenant_apps.catalog.normalise import Rule, category_match, designation_parse
+from tenant_apps.catalog.selectors import category_names, classification_rules
 
-from ..models import Category, ClassificationRule, LineKind
-from ..normalise import Rule, category_match, designation_parse, rule_compile
+from ..models import LineKind
 
 CENT = Decimal("0.01")
 
@@ -32,13 +33,7 @@ class LoadContext:
 
 
 def load_context_build() -> LoadContext:
-    rules = []
-    for row in ClassificationRule.objects.filter(is_active=True).order_by("priority", "id"):
-        rule = rule_compile(rule_id=row.pk, field=row.field, pattern=row.pattern, category_id=row.category_id)
-        if rule is not None:
-            rules.append(rule)
-    categories = {c.pk: (c.famille, c.categorie, c.sous_categorie) for c in Category.objects.all()}
-    return LoadContext(rules=tuple(rules), categories=categories)
+    return LoadContext(rules=classification_rules(), categories=category_names())
 
 
 def product_key(line: ArticleLine) -> str:
@@ -95,25 +90,25 @@ def _escape(text: str) -> str:
 
 # (column, SQL type) of a new product, in `_product_values` order.
 PRODUCT_COLUMNS = (
-    ("cle", "text"),
+    ("natural_key", "text"),
     ("ean", "text"),
-    ("article_numero", "text"),
+    ("article_number", "text"),
     ("designation", "text"),
-    ("designation_normalisee", "text"),
-    ("marque", "text"),
+    ("normalised_designation", "text"),
+    ("brand", "text"),
     ("volume_cl", "numeric"),
-    ("degre_alcool", "numeric"),
-    ("categorie_metro", "text"),
+    ("alcohol_degree", "numeric"),
+    ("supplier_section", "text"),
     ("category_id", "bigint"),
-    ("famille", "text"),
-    ("categorie", "text"),
-    ("sous_categorie", "text"),
-    ("code_tva", "text"),
-    ("taux_tva", "numeric"),
-    ("regie", "text"),
-    ("vol_alcool", "numeric"),
-    ("unite", "text"),
-    ("volume_unitaire", "numeric"),
+    ("family_name", "text"),
+    ("category_name", "text"),
+    ("subcategory_name", "text"),
+    ("vat_code", "text"),
+    ("vat_rate", "numeric"),
+    ("excise_regime", "text"),
+    ("abv", "numeric"),
+    ("unit", "text"),
+    ("unit_volume", "numeric"),
 )
 
 
@@ -121,10 +116,10 @@ def _product_values(key: str, line: ArticleLine, context: LoadContext) -> tuple[
     """The `PRODUCT_COLUMNS` of a product first seen on `line`."""
     parsed = designation_parse(line.designation, unit_volume_l=line.unit_volume, vol_alcool=line.vol_alcool)
     category_id = category_match(
-        context.rules, designation=parsed.normalised, categorie_metro=line.category or ""
+        context.rules, designation=parsed.normalised, supplier_section=line.category or ""
     )
-    famille, categorie, sous_categorie = context.categories.get(category_id or 0, ("", "", ""))
-    metro = (line.category or "")[:64]
+    family, category, subcategory = context.categories.get(category_id or 0, ("", "", ""))
+    section = (line.category or "")[:64]
     return (
         key,
         line.ean or "",
@@ -134,12 +129,12 @@ def _product_values(key: str, line: ArticleLine, context: LoadContext) -> tuple[
         parsed.brand,
         parsed.volume_cl,
         parsed.degree,
-        metro,
+        section,
         category_id,
-        famille,
+        family,
         # Without a matching rule the product keeps METRO's own section as its category.
-        categorie or metro,
-        sous_categorie,
+        category or section,
+        subcategory,
         line.vat_code,
         VAT_RATES.get(line.vat_code),
         line.regie or "",
@@ -160,31 +155,31 @@ def _vat(amount: Decimal, code: str) -> tuple[Decimal | None, Decimal | None]:
     return rate, (amount * rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-# (column, SQL type) of an invoice line after its invoice id, in `line_rows` order; `cle` (the product key)
-# becomes `product_id` in the statement.
+# (column, SQL type) of an invoice line after its invoice id, in `line_rows` order; `natural_key` (the
+# product's) becomes `product_id` in the statement.
 LINE_COLUMNS = (
     ("position", "integer"),
     ("kind", "text"),
-    ("cle", "text"),
+    ("natural_key", "text"),
     ("ean", "text"),
-    ("article_numero", "text"),
+    ("article_number", "text"),
     ("designation", "text"),
     ("mm", "text"),
-    ("colisage", "integer"),
-    ("quantite_colis", "numeric"),
-    ("quantite_unitaire", "numeric"),
-    ("poids_kg", "numeric"),
-    ("prix_colis", "numeric"),
-    ("prix_unitaire", "numeric"),
-    ("montant_ht", "numeric"),
-    ("volume_unitaire", "numeric"),
-    ("unite", "text"),
-    ("code_tva", "text"),
-    ("taux_tva", "numeric"),
-    ("montant_tva", "numeric"),
-    ("regie", "text"),
-    ("vol_alcool", "numeric"),
-    ("categorie", "text"),
+    ("pack_size", "integer"),
+    ("case_quantity", "numeric"),
+    ("unit_quantity", "numeric"),
+    ("weight_kg", "numeric"),
+    ("case_price", "numeric"),
+    ("unit_price", "numeric"),
+    ("net_amount", "numeric"),
+    ("unit_volume", "numeric"),
+    ("unit", "text"),
+    ("vat_code", "text"),
+    ("vat_rate", "numeric"),
+    ("vat_amount", "numeric"),
+    ("excise_regime", "text"),
+    ("abv", "numeric"),
+    ("section", "text"),
     ("promo", "text"),
 )
 Row = tuple[object, ...]
@@ -214,7 +209,7 @@ def line_rows(parsed: ParsedInvoice) -> list[Row]:
 
 
 def _article_row(line: ArticleLine) -> Row:
-    taux, montant_tva = _vat(line.amount, line.vat_code)
+    rate, vat_amount = _vat(line.amount, line.vat_code)
     colisage = line.colisage or 1
     if line.weight_kg is not None:
         unit_quantity = line.weight_kg * (-1 if line.quantity < 0 else 1)
@@ -237,8 +232,8 @@ def _article_row(line: ArticleLine) -> Row:
         line.unit_volume,
         _unit(line),
         line.vat_code,
-        taux,
-        montant_tva,
+        rate,
+        vat_amount,
         line.regie or "",
         line.vol_alcool,
         (line.category or "")[:64],
@@ -247,7 +242,7 @@ def _article_row(line: ArticleLine) -> Row:
 
 
 def _extra_row(kind: LineKind, label: str, amount: Decimal, code: str) -> Row:
-    taux, montant_tva = _vat(amount, code)
+    rate, vat_amount = _vat(amount, code)
     return (
         kind.value,
         None,
@@ -265,8 +260,8 @@ def _extra_row(kind: LineKind, label: str, amount: Decimal, code: str) -> Row:
         None,
         "",
         code,
-        taux,
-        montant_tva,
+        rate,
+        vat_amount,
         "",
         None,
         "",

@@ -13,149 +13,219 @@ Outcome, decided in SQL from the snapshot:
   facts (price points are a view over them: models.PriceHistory), credit-note links;
 - otherwise → `unreconciled`: the staged row only.
 Concurrent loads (services.parallel): an import of the same number on another connection makes this one
-lose on the unique index of `numero` (IntegrityError); the loader runs it again, and its new snapshot makes
-it a `duplicate` (loading._retryable). Products go through ON CONFLICT (cle), so two loads creating the
-same product both get its one id, and they are inserted in key order, so that two loads wait for each
-other's new products in one order (a deadlock that still happens is retried too).
+lose on the unique index of `number` (IntegrityError); the loader runs it again, and its new snapshot
+makes it a `duplicate` (loading._retryable). Products go through ON CONFLICT (natural_key), so two loads
+creating the same product both get its one id, and they are inserted in key order, so that two loads wait
+for each other's new products in one order (a deadlock that still happens is retried too).
+
+The statement is composed from named parts, one function per step (a CTE or a few), in the order of
+`invoice_load_statement`; each part reads only the names of the parts before it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from ..models import (
-    DocumentStatus,
-    Invoice,
-    InvoiceLine,
-    LineKind,
-    Product,
-    PurchaseFact,
-    StagedDocument,
-)
+from tenant_apps.catalog.models import Product
+
+from ..models import DocumentStatus, Invoice, InvoiceLine, LineKind, PurchaseFact, StagedDocument
 from .rows import LINE_COLUMNS, PRODUCT_COLUMNS
+
+INV, LINE, FACT, STAGED = (
+    Invoice._meta.db_table,
+    InvoiceLine._meta.db_table,
+    PurchaseFact._meta.db_table,
+    StagedDocument._meta.db_table,
+)
+PRODUCT = Product._meta.db_table
+LOADED, DUPLICATE, UNRECONCILED = (
+    DocumentStatus.LOADED.value,
+    DocumentStatus.DUPLICATE.value,
+    DocumentStatus.UNRECONCILED.value,
+)
+Part = tuple[str, str]  # (CTE name, its statement)
 
 
 def _unnest(prefix: str, columns: tuple[tuple[str, str], ...]) -> str:
+    """Array parameters `<prefix><column>` zipped back into rows, aliased `<prefix without _>`."""
     arrays = ", ".join(f"%({prefix}{name})s::{kind}[]" for name, kind in columns)
     return f"unnest({arrays}) AS {prefix.rstrip('_')}({', '.join(name for name, _ in columns)})"
 
 
-def _build() -> str:
-    inv, line, product, fact, staged = (
-        Invoice._meta.db_table,
-        InvoiceLine._meta.db_table,
-        Product._meta.db_table,
-        PurchaseFact._meta.db_table,
-        StagedDocument._meta.db_table,
-    )
-    product_names = ", ".join(name for name, _ in PRODUCT_COLUMNS)
-    line_values = ", ".join("p.id" if name == "cle" else f"l.{name}" for name, _ in LINE_COLUMNS)
-    line_names = ", ".join("product_id" if name == "cle" else name for name, _ in LINE_COLUMNS)
-    loaded, duplicate, unreconciled = (
-        DocumentStatus.LOADED.value,
-        DocumentStatus.DUPLICATE.value,
-        DocumentStatus.UNRECONCILED.value,
-    )
-    return f"""
-WITH cfg AS (
-    -- SET LOCAL as a function call, inside the one statement (see loading._execute); named by the
-    -- final SELECT so that it runs.
-    SELECT set_config('synchronous_commit', 'off', true) WHERE %(async_commit)s::boolean
-), existing AS (
-    SELECT id FROM {inv} WHERE numero = %(numero)s::text
-), outcome AS (
-    SELECT CASE WHEN EXISTS (SELECT 1 FROM existing) THEN '{duplicate}'
-                WHEN %(may_load)s::boolean THEN '{loaded}' ELSE '{unreconciled}' END AS status
-), inv AS (
-    INSERT INTO {inv} (numero, doc_type, libelle_document, date_facture, facture_le, magasin, code_magasin,
-        numero_client, total_ht, total_tva, total_ttc, total_a_payer, nb_lignes, statut_rapprochement,
-        rapport_rapprochement, numero_facture_referencee, facture_referencee_id, fichier_source, sha256,
-        importee_le, batch_id)
-    -- Every parameter is typed: the statement is prepared once per connection (server-side binding).
-    SELECT %(numero)s::text, %(doc_type)s::text, %(libelle_document)s::text, %(date_facture)s::date,
-        %(facture_le)s::timestamptz, %(magasin)s::text, %(code_magasin)s::text, %(numero_client)s::text,
-        %(total_ht)s::numeric, %(total_tva)s::numeric, %(total_ttc)s::numeric, %(total_a_payer)s::numeric,
-        %(nb_lignes)s::integer, %(statut_rapprochement)s::text, %(report)s::jsonb, %(referenced)s::text,
-        (SELECT id FROM {inv} WHERE numero = %(referenced)s::text AND %(referenced)s::text <> ''),
+def _with(parts: Sequence[Part], final: str) -> str:
+    ctes = ",\n".join(f"{name} AS (\n{sql.strip()}\n)" for name, sql in parts)
+    return f"WITH {ctes}\n{final.strip()}\n"
+
+
+def async_commit() -> Part:
+    # SET LOCAL as a function call, inside the one statement (see loading._execute); named by the final
+    # SELECT so that it runs.
+    return "cfg", "SELECT set_config('synchronous_commit', 'off', true) WHERE %(async_commit)s::boolean"
+
+
+def outcome() -> list[Part]:
+    """`existing` (the invoice already loaded under this number) and the document's `outcome`."""
+    decide = f"""
+    SELECT CASE WHEN EXISTS (SELECT 1 FROM existing) THEN '{DUPLICATE}'
+                WHEN %(may_load)s::boolean THEN '{LOADED}' ELSE '{UNRECONCILED}' END AS status"""
+    return [("existing", f"SELECT id FROM {INV} WHERE number = %(number)s::text"), ("outcome", decide)]
+
+
+def invoice_insert() -> Part:
+    # Every parameter is typed: the statement is prepared once per connection (server-side binding).
+    return (
+        "inv",
+        f"""
+    INSERT INTO {INV} (number, doc_type, doc_label, invoice_date, issued_at, store_name, store_code,
+        customer_number, total_net, total_vat, total_gross, total_due, line_count, reconciliation_status,
+        reconciliation_report, referenced_number, referenced_invoice_id, source_file, sha256,
+        imported_at, batch_id)
+    SELECT %(number)s::text, %(doc_type)s::text, %(doc_label)s::text, %(invoice_date)s::date,
+        %(issued_at)s::timestamptz, %(store_name)s::text, %(store_code)s::text, %(customer_number)s::text,
+        %(total_net)s::numeric, %(total_vat)s::numeric, %(total_gross)s::numeric, %(total_due)s::numeric,
+        %(line_count)s::integer, %(reconciliation_status)s::text, %(report)s::jsonb, %(referenced)s::text,
+        (SELECT id FROM {INV} WHERE number = %(referenced)s::text AND %(referenced)s::text <> ''),
         %(file_name)s::text, %(sha256)s::text, now(), %(batch_id)s::uuid
-    FROM outcome WHERE outcome.status = '{loaded}'
-    RETURNING id, date_facture
-), staged AS (
-    INSERT INTO {staged} (batch_id, file_name, sha256, status, invoice_number, doc_type, raw_lines,
+    FROM outcome WHERE outcome.status = '{LOADED}'
+    RETURNING id, invoice_date""",
+    )
+
+
+def staged_upsert() -> Part:
+    # The very file that loaded this invoice, offered again: its record is kept as it is.
+    return (
+        "staged",
+        f"""
+    INSERT INTO {STAGED} (batch_id, file_name, sha256, status, invoice_number, doc_type, raw_lines,
         reconciliation, error_code, error_message, invoice_id, created_at, updated_at)
-    SELECT %(batch_id)s::uuid, %(file_name)s::text, %(sha256)s::text, outcome.status, %(numero)s::text,
+    SELECT %(batch_id)s::uuid, %(file_name)s::text, %(sha256)s::text, outcome.status, %(number)s::text,
         %(doc_type)s::text, %(raw_lines)s::jsonb, %(report)s::jsonb, '', '',
         COALESCE((SELECT id FROM inv), (SELECT id FROM existing)), now(), now()
     FROM outcome
-    -- The very file that loaded this invoice, offered again: keep its record as it is.
-    WHERE NOT (outcome.status = '{duplicate}' AND EXISTS (
-        SELECT 1 FROM {staged} WHERE sha256 = %(sha256)s::text AND status = '{loaded}'))
+    WHERE NOT (outcome.status = '{DUPLICATE}' AND EXISTS (
+        SELECT 1 FROM {STAGED} WHERE sha256 = %(sha256)s::text AND status = '{LOADED}'))
     ON CONFLICT (sha256) DO UPDATE SET batch_id = EXCLUDED.batch_id, file_name = EXCLUDED.file_name,
         status = EXCLUDED.status, invoice_number = EXCLUDED.invoice_number, doc_type = EXCLUDED.doc_type,
         raw_lines = EXCLUDED.raw_lines, reconciliation = EXCLUDED.reconciliation, error_code = '',
-        error_message = '', invoice_id = EXCLUDED.invoice_id, updated_at = EXCLUDED.updated_at
-), known AS (
-    -- Products the batch already holds ids for.
-    SELECT * FROM unnest(%(known_keys)s::text[], %(known_ids)s::bigint[]) AS k(cle, id)
-), new AS (
-    SELECT * FROM {_unnest("np_", PRODUCT_COLUMNS)}
-), found AS (
-    -- One index lookup per key. Not a join: a plan cached while the table was small scans all of it
-    -- (a prepared statement keeps its generic plan as the table grows). OFFSET 0 keeps the lookup from
-    -- being repeated in the WHERE.
-    SELECT cle, id FROM (
-        SELECT new.cle, (SELECT p.id FROM {product} p WHERE p.cle = new.cle) AS id FROM new OFFSET 0
-    ) f WHERE id IS NOT NULL
-), created AS (
-    -- Only keys absent from the snapshot; a concurrent insert of one is taken over by DO UPDATE, which
-    -- also returns its id.
-    INSERT INTO {product} ({product_names}, aggregats_a_jour, quantite_colis_totale,
-        quantite_unitaire_totale, montant_total_ht, montant_total_tva, montant_total, nb_achats, created_at)
+        error_message = '', invoice_id = EXCLUDED.invoice_id, updated_at = EXCLUDED.updated_at""",
+    )
+
+
+def products_resolve() -> list[Part]:
+    """`products`: (natural_key, id) of every product of the invoice, known, found or created."""
+    names = ", ".join(name for name, _ in PRODUCT_COLUMNS)
+    # One index lookup per key, not a join: a plan cached while the table was small scans all of it (a
+    # prepared statement keeps its generic plan as the table grows). OFFSET 0 keeps the lookup from being
+    # repeated in the WHERE.
+    found = f"""
+    SELECT natural_key, id FROM (
+        SELECT new.natural_key, (SELECT p.id FROM {PRODUCT} p WHERE p.natural_key = new.natural_key) AS id
+        FROM new OFFSET 0
+    ) f WHERE id IS NOT NULL"""
+    # Only keys absent from the snapshot; a concurrent insert of one is taken over by DO UPDATE, which
+    # also returns its id.
+    created = f"""
+    INSERT INTO {PRODUCT} ({names}, aggregates_fresh, total_case_quantity, total_unit_quantity,
+        total_net, total_vat, total_gross, purchase_count, created_at)
     SELECT new.*, false, 0, 0, 0, 0, 0, 0, now() FROM new
-    WHERE EXISTS (SELECT 1 FROM inv) AND NOT EXISTS (SELECT 1 FROM found WHERE found.cle = new.cle)
-    ORDER BY new.cle
-    ON CONFLICT (cle) DO UPDATE SET aggregats_a_jour = false
-    RETURNING cle, id
-), products AS (
-    SELECT cle, id FROM known UNION ALL SELECT cle, id FROM found UNION ALL SELECT cle, id FROM created
-), fresh AS (
-    -- The existing products not flagged yet, by one index lookup each (see found): most invoices of a
-    -- batch find none, and then the UPDATE below does not run at all.
+    WHERE EXISTS (SELECT 1 FROM inv)
+        AND NOT EXISTS (SELECT 1 FROM found WHERE found.natural_key = new.natural_key)
+    ORDER BY new.natural_key
+    ON CONFLICT (natural_key) DO UPDATE SET aggregates_fresh = false
+    RETURNING natural_key, id"""
+    return [
+        # Products the batch already holds ids for.
+        (
+            "known",
+            "SELECT * FROM unnest(%(known_keys)s::text[], %(known_ids)s::bigint[]) AS k(natural_key, id)",
+        ),
+        ("new", f"SELECT * FROM {_unnest('np_', PRODUCT_COLUMNS)}"),
+        ("found", found),
+        ("created", created),
+        (
+            "products",
+            "SELECT natural_key, id FROM known UNION ALL SELECT natural_key, id FROM found "
+            "UNION ALL SELECT natural_key, id FROM created",
+        ),
+    ]
+
+
+def products_flag_stale() -> list[Part]:
+    """Flag the invoice's existing products stale, in this transaction, so that a crash before the batch's
+    aggregate refresh is harmless. Most invoices of a batch find none to flag, and then the UPDATE does
+    not run at all; the condition skips products an earlier invoice of the batch already flagged."""
+    fresh = f"""
     SELECT ARRAY(
         SELECT k.id FROM unnest(%(known_ids)s::bigint[] || ARRAY(SELECT id FROM found)) AS k(id)
-        WHERE (SELECT p.aggregats_a_jour FROM {product} p WHERE p.id = k.id)
-    ) AS ids
-), stale AS (
-    -- Flagged in this transaction, so a crash before the batch's aggregate refresh is harmless; the
-    -- condition skips products an earlier invoice of the batch already flagged.
-    UPDATE {product} p SET aggregats_a_jour = false
-    WHERE p.id = ANY((SELECT ids FROM fresh)::bigint[]) AND p.aggregats_a_jour
-        AND cardinality((SELECT ids FROM fresh)) > 0 AND EXISTS (SELECT 1 FROM inv)
-), lines AS (
-    INSERT INTO {line} (invoice_id, {line_names})
-    SELECT inv.id, {line_values}
-    FROM inv CROSS JOIN {_unnest("l_", LINE_COLUMNS)} LEFT JOIN products p ON p.cle = l.cle
-    RETURNING id, product_id, kind, quantite_colis, quantite_unitaire, prix_unitaire, prix_colis, colisage,
-        montant_ht, montant_tva
-), facts AS (
-    INSERT INTO {fact} (line_id, product_id, invoice_id, date_achat, quantite_colis, quantite_unitaire,
-        prix_unitaire, prix_colis, colisage, montant_ht, montant_tva)
-    SELECT l.id, l.product_id, inv.id, inv.date_facture, l.quantite_colis, l.quantite_unitaire,
-        l.prix_unitaire, l.prix_colis, l.colisage, l.montant_ht, COALESCE(l.montant_tva, 0)
+        WHERE (SELECT p.aggregates_fresh FROM {PRODUCT} p WHERE p.id = k.id)
+    ) AS ids"""
+    stale = f"""
+    UPDATE {PRODUCT} p SET aggregates_fresh = false
+    WHERE p.id = ANY((SELECT ids FROM fresh)::bigint[]) AND p.aggregates_fresh
+        AND cardinality((SELECT ids FROM fresh)) > 0 AND EXISTS (SELECT 1 FROM inv)"""
+    return [("fresh", fresh), ("stale", stale)]
+
+
+def lines_insert() -> Part:
+    values = ", ".join("p.id" if name == "natural_key" else f"l.{name}" for name, _ in LINE_COLUMNS)
+    names = ", ".join("product_id" if name == "natural_key" else name for name, _ in LINE_COLUMNS)
+    return (
+        "lines",
+        f"""
+    INSERT INTO {LINE} (invoice_id, {names})
+    SELECT inv.id, {values}
+    FROM inv CROSS JOIN {_unnest("l_", LINE_COLUMNS)} LEFT JOIN products p ON p.natural_key = l.natural_key
+    RETURNING id, product_id, kind, case_quantity, unit_quantity, unit_price, case_price, pack_size,
+        net_amount, vat_amount""",
+    )
+
+
+def facts_insert() -> Part:
+    return (
+        "facts",
+        f"""
+    INSERT INTO {FACT} (line_id, product_id, invoice_id, purchase_date, case_quantity, unit_quantity,
+        unit_price, case_price, pack_size, net_amount, vat_amount)
+    SELECT l.id, l.product_id, inv.id, inv.invoice_date, l.case_quantity, l.unit_quantity,
+        l.unit_price, l.case_price, l.pack_size, l.net_amount, COALESCE(l.vat_amount, 0)
     FROM lines l CROSS JOIN inv
-    WHERE l.kind = '{LineKind.ARTICLE.value}'
-), credit_notes AS (
-    -- Credit notes that arrived before their invoice.
-    UPDATE {inv} c SET facture_referencee_id = inv.id FROM inv
-    WHERE c.numero_facture_referencee = %(numero)s::text AND c.facture_referencee_id IS NULL
-)
--- The products the batch did not know yet, for its cache.
+    WHERE l.kind = '{LineKind.ARTICLE.value}'""",
+    )
+
+
+def credit_notes_link() -> Part:
+    # Credit notes that arrived before their invoice.
+    return (
+        "credit_notes",
+        f"""
+    UPDATE {INV} c SET referenced_invoice_id = inv.id FROM inv
+    WHERE c.referenced_number = %(number)s::text AND c.referenced_invoice_id IS NULL""",
+    )
+
+
+# The outcome, and the products the batch did not know yet, for its cache.
+RESULT = """
 SELECT outcome.status, ids.keys, ids.ids, (SELECT count(*) FROM cfg)
 FROM outcome, LATERAL (
-    SELECT array_agg(n.cle) AS keys, array_agg(n.id) AS ids
-    FROM (SELECT cle, id FROM found UNION ALL SELECT cle, id FROM created) n
-) ids
-"""  # noqa: S608 - table and column names come from model metadata; every value is a parameter
+    SELECT array_agg(n.natural_key) AS keys, array_agg(n.id) AS ids
+    FROM (SELECT natural_key, id FROM found UNION ALL SELECT natural_key, id FROM created) n
+) ids"""
+
+
+def invoice_load_statement() -> str:
+    parts = [
+        async_commit(),
+        *outcome(),
+        invoice_insert(),
+        staged_upsert(),
+        *products_resolve(),
+        *products_flag_stale(),
+        lines_insert(),
+        facts_insert(),
+        credit_notes_link(),
+    ]
+    return _with(parts, RESULT)
 
 
 def _positional(sql: str) -> tuple[str, tuple[str, ...]]:
@@ -171,4 +241,4 @@ def _positional(sql: str) -> tuple[str, tuple[str, ...]]:
     return re.sub(r"%\((\w+)\)s", number, sql), tuple(names)
 
 
-INVOICE_LOAD_SQL, PARAM_NAMES = _positional(_build())
+INVOICE_LOAD_SQL, PARAM_NAMES = _positional(invoice_load_statement())

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from shared_apps.accounts.models import Membership
+from shared_apps.audit.models import AuditEvent, EventType
 from tests.factories.accounts import login
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +57,18 @@ def test_errors_are_one_line_and_exit_2(
     lines = err.getvalue().strip().splitlines()
     assert len(lines) == 1
     assert f"[{code}]" in lines[0]
+
+
+def test_its_audit_rows_carry_the_commands_own_request_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    call_command(
+        "create_tenant_user",
+        tenant="alpha",
+        email="cli@example.com",
+        password_stdin=True,
+        stdout=io.StringIO(),
+    )
+    event = AuditEvent.objects.get(event_type=EventType.USER_CREATED, email="cli@example.com")
+    assert event.user_agent == "manage.py create_tenant_user"
+    assert event.request_id.startswith("manage.py create_tenant_user-")
+    assert event.ip is None

@@ -12,13 +12,13 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import PROTECT
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.utils import timezone
-from rest_framework.request import Request
 
 from shared_apps.audit.models import AuditEvent, EventType, Factor
 from shared_apps.audit.selectors import audit_event_list
 from shared_apps.audit.services import PSEUDONYMISE_GUC, audit_pseudonymise, audit_record
+from shared_apps.core.context import RequestContext, context_bind, request_context
 from shared_apps.tenants.models import Tenant
 
 pytestmark = pytest.mark.django_db
@@ -38,31 +38,26 @@ def event(tenant_a: Tenant, user: Any) -> AuditEvent:
     )
 
 
-def _request(**meta: Any) -> Any:
-    request: Any = RequestFactory().post("/api/v1/auth/login", REMOTE_ADDR="203.0.113.7", **meta)
-    request.request_id = "req-0123456789"
-    return request
+def _context(*, ip: str = "203.0.113.7", user_agent: str = "") -> Any:
+    """What the request middleware binds for a request (or a command for itself)."""
+    return context_bind(ip=ip, user_agent=user_agent, request_id="req-0123456789")
 
 
 # --- recording ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("wrap", [lambda r: r, Request], ids=["django", "drf"])
-def test_record_takes_ip_agent_and_request_id_from_the_request(
-    tenant_a: Tenant, user: Any, wrap: Callable[[Any], Any]
-) -> None:
-    request = _request(HTTP_USER_AGENT="Mozilla/5.0 Test")
-    request.tenant = tenant_a
-    event = audit_record(
-        event_type=EventType.LOGIN_FAILED,
-        user=user,
-        request=wrap(request),
-        success=False,
-        factor=Factor.PASSWORD,
-        details={"reason": "bad_password"},
-    )
+def test_record_takes_ip_agent_and_request_id_from_the_request_context(tenant_a: Tenant, user: Any) -> None:
+    with _context(user_agent="Mozilla/5.0 Test"):
+        event = audit_record(
+            event_type=EventType.LOGIN_FAILED,
+            tenant=tenant_a,
+            user=user,
+            success=False,
+            factor=Factor.PASSWORD,
+            details={"reason": "bad_password"},
+        )
     event.refresh_from_db()
-    assert event.tenant == tenant_a  # from the request's routed tenant
+    assert event.tenant == tenant_a
     assert event.user == user
     assert event.email == "jane@example.com"
     assert event.ip == "203.0.113.7"
@@ -73,17 +68,32 @@ def test_record_takes_ip_agent_and_request_id_from_the_request(
     assert event.details == {"reason": "bad_password"}
 
 
-def test_record_ignores_x_forwarded_for_from_an_untrusted_peer(tenant_a: Tenant) -> None:
-    request = _request(HTTP_X_FORWARDED_FOR="198.51.100.1")
-    event = audit_record(event_type=EventType.LOGIN_FAILED, tenant=tenant_a, request=request, email="x@y.z")
-    assert event.ip == "203.0.113.7"
+def test_record_outside_any_request_has_no_address_agent_or_request_id(tenant_a: Tenant) -> None:
+    event = audit_record(event_type=EventType.LOGOUT, tenant=tenant_a)
+    assert (event.ip, event.user_agent, event.request_id) == (None, "", "")
 
 
-def test_record_believes_x_forwarded_for_from_a_trusted_proxy(tenant_a: Tenant, settings: Any) -> None:
+def _failed_login_ip(client: Client, **meta: Any) -> str | None:
+    body = {"email": "nobody@example.com", "password": "wrong password 123"}
+    client.post("/api/v1/auth/login", body, content_type="application/json", **meta)
+    event = AuditEvent.objects.filter(event_type=EventType.LOGIN_FAILED).latest("id")
+    return event.ip
+
+
+def test_request_ignores_x_forwarded_for_from_an_untrusted_peer(client_a: Client) -> None:
+    meta = {"REMOTE_ADDR": "203.0.113.7", "HTTP_X_FORWARDED_FOR": "198.51.100.1"}
+    assert _failed_login_ip(client_a, **meta) == "203.0.113.7"
+
+
+def test_request_believes_x_forwarded_for_from_a_trusted_proxy(client_a: Client, settings: Any) -> None:
     settings.TRUSTED_PROXIES = ["203.0.113.7"]
-    request = _request(HTTP_X_FORWARDED_FOR="198.51.100.1")
-    event = audit_record(event_type=EventType.LOGIN_FAILED, tenant=tenant_a, request=request, email="x@y.z")
-    assert event.ip == "198.51.100.1"
+    meta = {"REMOTE_ADDR": "203.0.113.7", "HTTP_X_FORWARDED_FOR": "198.51.100.1"}
+    assert _failed_login_ip(client_a, **meta) == "198.51.100.1"
+
+
+def test_request_context_is_bound_for_the_request_only(client_a: Client) -> None:
+    client_a.get("/api/v1/info", HTTP_USER_AGENT="probe")
+    assert request_context() == RequestContext()
 
 
 def test_record_keeps_the_tried_email_of_an_unknown_account_and_the_actor(
@@ -100,9 +110,8 @@ def test_record_keeps_the_tried_email_of_an_unknown_account_and_the_actor(
 
 
 def test_record_truncates_an_oversized_user_agent(tenant_a: Tenant) -> None:
-    event = audit_record(
-        event_type=EventType.LOGOUT, tenant=tenant_a, request=_request(HTTP_USER_AGENT="A" * 5000)
-    )
+    with _context(user_agent="A" * 5000):
+        event = audit_record(event_type=EventType.LOGOUT, tenant=tenant_a)
     assert len(event.user_agent) == 512
 
 
@@ -216,16 +225,13 @@ def test_pseudonymise_empties_the_ip_and_agent_of_the_persons_own_requests_only(
     tenant_a: Tenant, user: Any
 ) -> None:
     admin = User.objects.create_user("admin@example.com")
-    request = _request(HTTP_USER_AGENT="Jane's browser")
-    request.tenant = tenant_a
-    own = audit_record(event_type=EventType.LOGIN_SUCCEEDED, user=user, request=request)
-    as_actor = audit_record(event_type=EventType.USER_UPDATED, user=admin, actor=user, request=request)
-    admin_request = _request(HTTP_USER_AGENT="Admin's browser")
-    admin_request.META["REMOTE_ADDR"] = "198.51.100.9"
-    admin_request.tenant = tenant_a
-    acted_on = audit_record(
-        event_type=EventType.USER_DEACTIVATED, user=user, actor=admin, request=admin_request
-    )
+    with _context(user_agent="Jane's browser"):
+        own = audit_record(event_type=EventType.LOGIN_SUCCEEDED, tenant=tenant_a, user=user)
+        as_actor = audit_record(event_type=EventType.USER_UPDATED, tenant=tenant_a, user=admin, actor=user)
+    with _context(ip="198.51.100.9", user_agent="Admin's browser"):
+        acted_on = audit_record(
+            event_type=EventType.USER_DEACTIVATED, tenant=tenant_a, user=user, actor=admin
+        )
 
     audit_pseudonymise(user_id=user.pk, email=user.email, pseudonym="erased")
 
@@ -262,9 +268,8 @@ def test_pseudonymise_switches_the_exception_off_again(event: AuditEvent, user: 
 def test_with_the_flag_on_anything_but_unlinking_is_still_refused(
     tenant_a: Tenant, user: Any, sql: str
 ) -> None:
-    request = _request(HTTP_USER_AGENT="Jane's browser")
-    request.tenant = tenant_a
-    event = audit_record(event_type=EventType.LOGIN_SUCCEEDED, user=user, request=request)
+    with _context(user_agent="Jane's browser"):
+        event = audit_record(event_type=EventType.LOGIN_SUCCEEDED, tenant=tenant_a, user=user)
     assert (event.ip, event.user_agent) == ("203.0.113.7", "Jane's browser")
     other = User.objects.create_user("other@example.com")
     params: list[Any] = [other.pk, event.pk] if sql.count("%s") == 2 else [event.pk]

@@ -12,7 +12,7 @@ import time_machine
 from django.test import Client
 
 from shared_apps.accounts.models import Membership
-from shared_apps.authn.tokens import access_token_decode
+from tenant_apps.sessions.tokens import access_token_decode
 from tests.conftest import SHARED_HOST
 from tests.factories.accounts import bearer, login
 

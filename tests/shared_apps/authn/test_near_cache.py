@@ -13,8 +13,8 @@ import redis
 from django.test import Client
 
 from shared_apps.accounts.models import Membership
-from shared_apps.authn import near_cache
-from shared_apps.authn.near_cache import NearCache
+from shared_apps.core import near_cache
+from shared_apps.core.near_cache import NearCache
 from tests.factories.accounts import bearer, login
 from tests.support.ratelimit import redis_url_for_tests
 

@@ -1,4 +1,4 @@
-"""The principal cached in Redis (M2): a warm request runs no SQL, and every change of what it holds takes
+"""The principal cached in Redis: a warm request runs no SQL, and every change of what it holds takes
 effect on the very next request (the services invalidate it; role expiry needs no invalidation)."""
 
 from __future__ import annotations
@@ -15,16 +15,17 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from shared_apps.accounts import principal_cache
 from shared_apps.accounts.models import Membership
-from shared_apps.accounts.services import member_update
-from shared_apps.authn import principal_cache
-from shared_apps.authn.revocation import redis_client
-from shared_apps.authn.tokens import access_token_decode
+from shared_apps.core.redis_client import redis_client
+from shared_apps.members.services import member_update
 from shared_apps.mfa import totp
 from shared_apps.rbac.enums import ALL_CODES
 from shared_apps.rbac.models import Role
 from shared_apps.rbac.services import role_unassign
 from shared_apps.tenants.models import Tenant
+from tenant_apps.sessions.revocation import revoked_key
+from tenant_apps.sessions.tokens import access_token_decode
 from tests.factories.access import assign, token_headers
 from tests.factories.accounts import make_member
 from tests.factories.mfa import code_for
@@ -128,10 +129,9 @@ def test_a_snapshot_built_before_an_invalidation_is_never_used(tenant_a: Tenant)
     membership = make_member(tenant=tenant_a)
     claims = access_token_decode(token_headers(membership)["HTTP_AUTHORIZATION"].split()[1])
     keys = {
-        "schema_name": tenant_a.schema_name,
+        "revoked_key": revoked_key(tenant_a.schema_name, claims.session_id),
         "tenant_id": tenant_a.pk,
         "user_id": claims.user_id,
-        "session_id": claims.session_id,
     }
     before = principal_cache.lookup(**keys)
     assert before.revoked is False

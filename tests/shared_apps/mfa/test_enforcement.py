@@ -10,9 +10,9 @@ import time_machine
 from django.test import Client
 
 from shared_apps.accounts.models import Membership
-from shared_apps.authn.tokens import access_token_decode
 from shared_apps.tenants.models import Tenant
 from shared_apps.tenants.routing import clear_routing_cache
+from tenant_apps.sessions.tokens import access_token_decode
 from tests.factories.accounts import bearer, login, make_member
 from tests.factories.mfa import code_for, give_mfa, login_mfa, post
 

@@ -17,6 +17,7 @@ import tenant_apps.metro.services.loading as loading
 import tenant_apps.metro.services.parallel as parallel
 from metro_etl import Gap, ReconciliationReport
 from shared_apps.tenants.models import Tenant
+from tenant_apps.catalog.models import Product
 from tenant_apps.metro.models import (
     BatchStatus,
     DocumentStatus,
@@ -25,7 +26,6 @@ from tenant_apps.metro.models import (
     InvoiceLine,
     LineKind,
     PriceHistory,
-    Product,
     PurchaseFact,
     ReconciliationStatus,
     StagedDocument,
@@ -45,29 +45,29 @@ class WorkerDied(BaseException):
 
 def state() -> dict[str, Any]:
     """Everything a load decides, without ids or timestamps: two equal states are the same load."""
-    lines = InvoiceLine.objects.order_by("invoice__numero", "position")
+    lines = InvoiceLine.objects.order_by("invoice__number", "position")
     return {
         "invoices": list(
-            Invoice.objects.order_by("numero").values_list(
-                "numero", "total_ht", "total_tva", "total_ttc", "nb_lignes", "facture_referencee__numero"
+            Invoice.objects.order_by("number").values_list(
+                "number", "total_net", "total_vat", "total_gross", "line_count", "referenced_invoice__number"
             )
         ),
-        "lines": list(lines.values_list("invoice__numero", "position", "kind", "montant_ht", "product__cle")),
-        "facts": PurchaseFact.objects.aggregate(
-            n=Count("pk"), ht=Sum("montant_ht"), q=Sum("quantite_unitaire")
+        "lines": list(
+            lines.values_list("invoice__number", "position", "kind", "net_amount", "product__natural_key")
         ),
+        "facts": PurchaseFact.objects.aggregate(n=Count("pk"), ht=Sum("net_amount"), q=Sum("unit_quantity")),
         "prices": PriceHistory.objects.count(),
         "products": list(
-            Product.objects.order_by("cle").values_list(
-                "cle",
-                "nb_achats",
-                "montant_total_ht",
-                "prix_unitaire_min",
-                "prix_unitaire_max",
-                "prix_unitaire_moyen",
-                "premier_achat",
-                "dernier_achat",
-                "aggregats_a_jour",
+            Product.objects.order_by("natural_key").values_list(
+                "natural_key",
+                "purchase_count",
+                "total_net",
+                "min_unit_price",
+                "max_unit_price",
+                "avg_unit_price",
+                "first_purchase",
+                "last_purchase",
+                "aggregates_fresh",
             )
         ),
         "staged": list(
@@ -88,20 +88,20 @@ def test_the_whole_sample_loads_with_the_expected_counts_and_totals(
         assert InvoiceLine.objects.filter(kind=LineKind.ARTICLE).count() == article_lines == 530
         assert PurchaseFact.objects.count() == article_lines
         assert Product.objects.count() == len({product_key(line) for p in parsed for line in p.lines})
-        assert not Product.objects.filter(aggregats_a_jour=False).exists()
+        assert not Product.objects.filter(aggregates_fresh=False).exists()
         for invoice in Invoice.objects.all():
-            row = expected[invoice.numero]
-            assert str(invoice.date_facture) == row["invoice_date"]
-            assert invoice.magasin == row["store"]
-            assert invoice.nb_lignes == int(row["article_lines"] or 0)
-            assert invoice.statut_rapprochement == ReconciliationStatus.RECONCILED
-            for field in ("total_ht", "total_tva", "total_ttc"):
-                printed = row[field] or None
+            row = expected[invoice.number]
+            assert str(invoice.invoice_date) == row["invoice_date"]
+            assert invoice.store_name == row["store"]
+            assert invoice.line_count == int(row["article_lines"] or 0)
+            assert invoice.reconciliation_status == ReconciliationStatus.RECONCILED
+            for field, printed_as in (("total_net", "ht"), ("total_vat", "tva"), ("total_gross", "ttc")):
+                printed = row[f"total_{printed_as}"] or None
                 value = getattr(invoice, field)
-                if field == "total_ttc" and value is None:
-                    value = invoice.total_a_payer  # empty and down-payment documents print only this
+                if field == "total_gross" and value is None:
+                    value = invoice.total_due  # empty and down-payment documents print only this
                 assert (value is None and printed is None) or value == Decimal(printed or "nan"), (
-                    invoice.numero,
+                    invoice.number,
                     field,
                 )
 
@@ -128,7 +128,7 @@ def test_the_same_invoice_under_another_name_or_other_bytes_is_a_duplicate(tenan
         other_bytes = invoice_import_file(
             path_or_bytes=data + b"\n%%EOF\n", filename="again.pdf", batch=batch
         )
-        assert (renamed.statut, other_bytes.statut) == ("duplicate", "duplicate")
+        assert (renamed.status, other_bytes.status) == ("duplicate", "duplicate")
         assert Invoice.objects.count() == 1
         statuses = sorted(StagedDocument.objects.values_list("status", flat=True))
         assert statuses == [DocumentStatus.DUPLICATE, DocumentStatus.LOADED]
@@ -171,8 +171,8 @@ def test_a_batch_inside_an_atomic_block_loads_on_the_callers_connection_alone(te
     result = import_samples(tenant_a, ORIGINAL, CREDIT_NOTE, load_workers=4)
     assert result.count("imported") == 2
     with in_schema(tenant_a):
-        note = Invoice.objects.get(numero_facture_referencee__gt="")
-        assert note.facture_referencee is not None
+        note = Invoice.objects.get(referenced_number__gt="")
+        assert note.referenced_invoice is not None
 
 
 def test_an_exception_in_one_invoice_is_that_files_error_and_the_others_load(
@@ -190,7 +190,7 @@ def test_an_exception_in_one_invoice_is_that_files_error_and_the_others_load(
     monkeypatch.setattr(loading, "_execute", failing_execute)
     result = import_samples(tenant_a)
     assert (result.count("imported"), result.count("error")) == (39, 1)
-    [failed] = [o for o in result.outcomes if o.statut == "error"]
+    [failed] = [o for o in result.outcomes if o.status == "error"]
     assert (failed.code, "boom" in failed.message) == (batches.LOAD_FAILED, False)
     with in_schema(tenant_a):
         assert ImportBatch.objects.get().status == BatchStatus.DONE
@@ -225,7 +225,7 @@ def test_bad_files_are_per_file_errors_and_the_rest_is_imported(tenant_a: Tenant
     files = [SourceFile(p.name, path=p) for p in (good[0], text, truncated, encrypted, missing, good[1])]
     with in_schema(tenant_a):
         result = batch_import(files=files, workers=1)
-        codes = {o.fichier: o.code for o in result.outcomes if o.statut == "error"}
+        codes = {o.file: o.code for o in result.outcomes if o.status == "error"}
         assert codes == {
             "notes.pdf": "not_pdf",
             "truncated.pdf": "corrupt",
@@ -248,12 +248,12 @@ def test_a_credit_note_is_linked_to_its_invoice_whichever_arrives_first(
     for prefix in order:
         import_samples(tenant_a, prefix)
     with in_schema(tenant_a):
-        credit = Invoice.objects.get(doc_type="credit_note", numero__startswith="0/")
-        original = Invoice.objects.get(numero=credit.numero_facture_referencee)
-        assert credit.facture_referencee == original
-        assert credit.total_ttc is not None
-        assert credit.total_ttc < 0
-        assert list(original.avoirs.all()) == [credit]
+        credit = Invoice.objects.get(doc_type="credit_note", number__startswith="0/")
+        original = Invoice.objects.get(number=credit.referenced_number)
+        assert credit.referenced_invoice == original
+        assert credit.total_gross is not None
+        assert credit.total_gross < 0
+        assert list(original.credit_notes.all()) == [credit]
 
 
 def _not_reconciling(invoice: Any) -> ReconciliationReport:
@@ -268,8 +268,8 @@ def test_an_invoice_that_does_not_reconcile_stays_in_staging_unless_forced(
     monkeypatch.setattr(batches, "reconcile", _not_reconciling)
     result = import_samples(tenant_a, "135_25_92244")
     outcome = result.outcomes[0]
-    assert outcome.statut == "unreconciled"
-    assert outcome.raisons == ("total HT: expected 1.00, got 2.00",)
+    assert outcome.status == "unreconciled"
+    assert outcome.reasons == ("total HT: expected 1.00, got 2.00",)
     with in_schema(tenant_a):
         assert not Invoice.objects.exists()
         assert not Product.objects.exists()
@@ -277,13 +277,13 @@ def test_an_invoice_that_does_not_reconcile_stays_in_staging_unless_forced(
         staged = StagedDocument.objects.get()
         assert staged.status == DocumentStatus.UNRECONCILED
         assert staged.reconciliation["gaps"][0]["what"] == "total HT"
-    assert import_samples(tenant_a, "135_25_92244").outcomes[0].statut == "unreconciled"  # still not loaded
+    assert import_samples(tenant_a, "135_25_92244").outcomes[0].status == "unreconciled"  # still not loaded
     forced = import_samples(tenant_a, "135_25_92244", force=True)
     assert forced.count("imported") == 1
     with in_schema(tenant_a):
         invoice = Invoice.objects.get()
-        assert invoice.statut_rapprochement == ReconciliationStatus.FORCED
-        assert invoice.nb_lignes == 15
+        assert invoice.reconciliation_status == ReconciliationStatus.FORCED
+        assert invoice.line_count == 15
         assert StagedDocument.objects.get().status == DocumentStatus.LOADED
 
 
@@ -301,13 +301,13 @@ def test_product_prices_are_the_real_min_max_and_weighted_average(tenant_a: Tena
     )
     bought = [ln for ln in lines if ln.quantity > 0 and ln.weight_kg is None]
     with in_schema(tenant_a):
-        product = Product.objects.get(cle=key)
-    assert product.prix_unitaire_min == min(ln.unit_price for ln in bought)
-    assert product.prix_unitaire_max == max(ln.unit_price for ln in bought)
-    assert product.prix_unitaire_min < product.prix_unitaire_moyen < product.prix_unitaire_max
+        product = Product.objects.get(natural_key=key)
+    assert product.min_unit_price == min(ln.unit_price for ln in bought)
+    assert product.max_unit_price == max(ln.unit_price for ln in bought)
+    assert product.min_unit_price < product.avg_unit_price < product.max_unit_price
     weighted = sum(ln.amount for ln in bought) / sum((ln.colisage or 1) * ln.quantity for ln in bought)
-    assert product.prix_unitaire_moyen == weighted.quantize(Decimal("0.001"))
-    assert product.nb_achats == len(bought)
+    assert product.avg_unit_price == weighted.quantize(Decimal("0.001"))
+    assert product.purchase_count == len(bought)
     with in_schema(tenant_a):
         assert PriceHistory.objects.filter(product=product).count() >= 2
 
@@ -321,8 +321,8 @@ def test_a_tampered_parse_is_kept_out_of_the_facts(tenant_a: Tenant, monkeypatch
     with in_schema(tenant_a):
         batch = ImportBatch.objects.create(source="cli")
         outcome = invoice_import_file(path_or_bytes=path.read_bytes(), filename=path.name, batch=batch)
-        assert outcome.statut == "unreconciled"
-        assert outcome.raisons
+        assert outcome.status == "unreconciled"
+        assert outcome.reasons
         assert not Invoice.objects.exists()
 
 
@@ -334,7 +334,7 @@ def test_inside_a_callers_transaction_the_load_keeps_synchronous_commit(tenant_a
             cursor.execute("SET synchronous_commit = on")  # a dev/test cluster may default to off
         batch = ImportBatch.objects.create(source="cli")
         outcome = invoice_import_file(path_or_bytes=path.read_bytes(), filename=path.name, batch=batch)
-        assert outcome.statut == "imported"
+        assert outcome.status == "imported"
         with connection.cursor() as cursor:
             cursor.execute("SHOW synchronous_commit")
             assert cursor.fetchone() == ("on",)
@@ -355,8 +355,8 @@ def test_an_invoice_sharing_products_with_an_earlier_batch_reuses_them(tenant_a:
             product_key(line) for line in parsed[1].lines
         }
         assert shared
-        for product in Product.objects.filter(cle__in=shared):
+        for product in Product.objects.filter(natural_key__in=shared):
             assert product.facts.count() == 2 or product.facts.values("invoice").distinct().count() == 2
-            assert product.aggregats_a_jour
-            facts = product.facts.aggregate(ht=Sum("montant_ht"))
-            assert product.montant_total_ht == facts["ht"]
+            assert product.aggregates_fresh
+            facts = product.facts.aggregate(ht=Sum("net_amount"))
+            assert product.total_net == facts["ht"]

@@ -22,6 +22,7 @@ import tenant_apps.metro.services.loading as loading
 from metro_etl import reconcile
 from shared_apps.core.exceptions import Conflict
 from shared_apps.tenants.models import Tenant
+from tenant_apps.catalog.models import Product
 from tenant_apps.metro.models import (
     BatchStatus,
     DocumentStatus,
@@ -30,7 +31,6 @@ from tenant_apps.metro.models import (
     Invoice,
     InvoiceLine,
     PriceHistory,
-    Product,
     PurchaseFact,
     StagedDocument,
 )
@@ -41,7 +41,7 @@ T = TypeVar("T")
 
 _TABLES = (
     "metro_purchasefact, metro_invoiceline, metro_stageddocument, metro_invoice, "
-    "metro_product, metro_pendingfile, metro_importbatch"
+    "catalog_product, metro_pendingfile, metro_importbatch"
 )
 
 
@@ -131,11 +131,11 @@ def test_two_connections_racing_on_one_invoice_load_it_once_and_the_other_is_a_d
         _import_file(committing_tenant, batch, ORIGINAL, data if same_file else data + b"\n"),
     ]
     outcomes = _race(committing_tenant, batch, loads)
-    assert sorted(o.statut for o in outcomes) == ["duplicate", "imported"]
+    assert sorted(o.status for o in outcomes) == ["duplicate", "imported"]
     with in_schema(committing_tenant):
         invoice = Invoice.objects.get()
-        assert InvoiceLine.objects.count() == invoice.lignes.count() > 0
-        assert PurchaseFact.objects.filter(invoice=invoice).count() == invoice.nb_lignes
+        assert InvoiceLine.objects.count() == invoice.lines.count() > 0
+        assert PurchaseFact.objects.filter(invoice=invoice).count() == invoice.line_count
         staged = sorted(StagedDocument.objects.values_list("status", "invoice_id"))
         expected = [(DocumentStatus.LOADED, invoice.pk)]
         if not same_file:  # the losing file is staged as a duplicate of the winner's invoice
@@ -152,13 +152,13 @@ def test_a_credit_note_and_its_invoice_loaded_at_once_are_linked_after_the_batch
         _import_file(committing_tenant, batch, name, sample_paths(name)[0].read_bytes())
         for name in (ORIGINAL, CREDIT_NOTE)
     ]
-    assert [o.statut for o in _race(committing_tenant, batch, loads)] == ["imported", "imported"]
+    assert [o.status for o in _race(committing_tenant, batch, loads)] == ["imported", "imported"]
     with in_schema(committing_tenant):
-        note = Invoice.objects.get(numero_facture_referencee__gt="")
-        assert note.facture_referencee is None  # neither snapshot saw the other: the link was missed
+        note = Invoice.objects.get(referenced_number__gt="")
+        assert note.referenced_invoice is None  # neither snapshot saw the other: the link was missed
         assert loading.credit_notes_link() == 1  # what every batch runs after its loads
         note.refresh_from_db()
-        assert note.facture_referencee == Invoice.objects.get(numero=note.numero_facture_referencee)
+        assert note.referenced_invoice == Invoice.objects.get(number=note.referenced_number)
 
 
 def test_a_batch_on_two_connections_gives_the_state_and_counters_of_a_sequential_one(
@@ -169,19 +169,19 @@ def test_a_batch_on_two_connections_gives_the_state_and_counters_of_a_sequential
         reference = state()
     _truncate(committing_tenant)
     result = import_samples(committing_tenant, load_workers=2)
-    assert [o.fichier for o in result.outcomes] == [p.name for p in sample_paths()]  # input order
+    assert [o.file for o in result.outcomes] == [p.name for p in sample_paths()]  # input order
     assert result.outcomes == sequential.outcomes
-    assert result.nb_produits_agreges == sequential.nb_produits_agreges > 0
+    assert result.products_refreshed == sequential.products_refreshed > 0
     with in_schema(committing_tenant):
         assert state() == reference  # credit-note links, products, facts, aggregates, staging
         batch = ImportBatch.objects.get()
-        assert (batch.status, batch.nb_processed, batch.nb_imported, batch.nb_duplicates) == (
+        assert (batch.status, batch.processed_count, batch.imported_count, batch.duplicate_count) == (
             BatchStatus.DONE,
             40,
             40,
             0,
         )
-        assert batch.nb_lines == sum(o.nb_lignes for o in result.outcomes) > 0
+        assert batch.line_count == sum(o.line_count for o in result.outcomes) > 0
     again = import_samples(committing_tenant, load_workers=2)
     assert again.count("duplicate") == 40
     with in_schema(committing_tenant):
@@ -202,16 +202,16 @@ def test_an_exception_in_one_invoice_on_two_connections_is_that_files_error_only
     monkeypatch.setattr(loading, "_execute", failing_execute)
     result = import_samples(committing_tenant, load_workers=2)
     assert (result.count("imported"), result.count("error")) == (39, 1)
-    assert [o.fichier for o in result.outcomes if o.statut == "error"] == [failing]
+    assert [o.file for o in result.outcomes if o.status == "error"] == [failing]
     with in_schema(committing_tenant):
         assert ImportBatch.objects.get().status == BatchStatus.DONE
-        assert ImportBatch.objects.get().nb_errors == 1
+        assert ImportBatch.objects.get().error_count == 1
     monkeypatch.setattr(loading, "_execute", real_execute)
     rerun = import_samples(committing_tenant, load_workers=2)
     assert (rerun.count("imported"), rerun.count("duplicate")) == (1, 39)
     with in_schema(committing_tenant):
         # The credit note of the failed invoice got its link when the invoice arrived.
-        assert Invoice.objects.filter(numero_facture_referencee__gt="", facture_referencee=None).count() == 0
+        assert Invoice.objects.filter(referenced_number__gt="", referenced_invoice=None).count() == 0
 
 
 def test_a_crash_mid_batch_keeps_the_committed_invoices_and_a_rerun_completes(
@@ -243,7 +243,7 @@ def test_a_crash_mid_batch_keeps_the_committed_invoices_and_a_rerun_completes(
     with in_schema(committing_tenant):
         after = state()
         assert len(after["invoices"]) == 40
-        assert not Product.objects.filter(aggregats_a_jour=False).exists()
+        assert not Product.objects.filter(aggregates_fresh=False).exists()
         assert StagedDocument.objects.count() == 40
     assert import_samples(committing_tenant).count("duplicate") == 40  # and again: nothing changes
     with in_schema(committing_tenant):
@@ -299,15 +299,15 @@ def test_a_refresh_while_another_import_is_loading_never_marks_its_products_up_t
     first, second, key = _two_invoices_sharing_a_product()
     with in_schema(committing_tenant):
         batch = ImportBatch.objects.create(source=ImportSource.CLI)
-        assert _load(batch, first).statut == "imported"
-        assert Product.objects.get(cle=key).aggregats_a_jour is False
+        assert _load(batch, first).status == "imported"
+        assert Product.objects.get(natural_key=key).aggregates_fresh is False
     in_flight, finish = threading.Event(), threading.Event()
     errors: list[BaseException] = []
 
     def other_import() -> None:
         try:
             with in_schema(committing_tenant), aggregates.loads_running(), transaction.atomic():
-                assert _load(batch, second).statut == "imported"
+                assert _load(batch, second).status == "imported"
                 in_flight.set()
                 finish.wait(timeout=30)
         except BaseException as error:
@@ -331,9 +331,9 @@ def test_a_refresh_while_another_import_is_loading_never_marks_its_products_up_t
     assert not errors, errors
     with in_schema(committing_tenant):
         assert aggregates.aggregates_refresh() > 0  # the last import to finish refreshes every stale one
-        product = Product.objects.get(cle=key)
-        bought = PurchaseFact.objects.filter(product=product, quantite_unitaire__gt=0)
-        assert product.aggregats_a_jour is True
-        assert product.nb_achats == bought.count() >= 2
+        product = Product.objects.get(natural_key=key)
+        bought = PurchaseFact.objects.filter(product=product, unit_quantity__gt=0)
+        assert product.aggregates_fresh is True
+        assert product.purchase_count == bought.count() >= 2
         facts = PurchaseFact.objects.filter(product=product)
-        assert product.montant_total_ht == sum(fact.montant_ht for fact in facts)
+        assert product.total_net == sum(fact.net_amount for fact in facts)

@@ -67,10 +67,10 @@ class Command(ServiceCommand):
         write(f"duplicates skipped: {result.count('duplicate')}")
         write(f"not reconciled: {result.count('unreconciled')}")
         for outcome in result.outcomes:
-            if outcome.statut == "unreconciled":
-                write(f"  {outcome.fichier} {outcome.numero}: {'; '.join(outcome.raisons)}")
+            if outcome.status == "unreconciled":
+                write(f"  {outcome.file} {outcome.number}: {'; '.join(outcome.reasons)}")
         write(f"errors: {result.count('error')}")
         for outcome in result.outcomes:
-            if outcome.statut == "error":
-                write(f"  {outcome.fichier}: [{outcome.code}] {outcome.message}")
-        write(f"products refreshed: {result.nb_produits_agreges}; {result.duree_ms} ms")
+            if outcome.status == "error":
+                write(f"  {outcome.file}: [{outcome.code}] {outcome.message}")
+        write(f"products refreshed: {result.products_refreshed}; {result.duration_ms} ms")

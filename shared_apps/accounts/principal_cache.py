@@ -1,17 +1,17 @@
-"""The Redis side of the per-request principal (M2): a short-lived snapshot of what
-tenant_apps.sessions.selectors reads for an access token, fetched in the same MGET as the
-revocation check, so that a warm authenticated request runs no SQL at all.
+"""The Redis side of the per-request principal: a short-lived snapshot of what
+shared_apps.authn.principal_read reads for an access token, fetched in the same MGET as the session's
+revocation key, so that a warm authenticated request runs no SQL at all.
 
 A snapshot is keyed by (tenant, user); the session's liveness stays the per-session revocation key
-(revocation.py). It is trusted only while three generation tokens still have the values they had when it
-was built: the user's, the tenant's and a global one. Every service that changes what a snapshot holds
-(the person, a membership, role assignments or a role's permissions, the MFA device, GDPR erasure) calls a
-`forget_*` below, which gives the token a fresh random value, right away and again when its transaction
-commits (revocation.py's pattern). A generation, rather than deleting the snapshot key, also refuses a
-snapshot that a concurrent request built from the rows as they were before the commit, and one token per
-user covers every tenant at once. Role expiry needs no invalidation: a snapshot keeps each assignment's
-expiry and the reader drops what has run out at the time of its request. The TTL is the safety net for a
-change made outside the services (Django admin, a shell).
+(tenant_apps.sessions.revocation). It is trusted only while three generation tokens still have the values
+they had when it was built: the user's, the tenant's and a global one. Every service that changes what a
+snapshot holds (the person, a membership, role assignments or a role's permissions, the MFA device, GDPR
+erasure) calls a `forget_*` below, which gives the token a fresh random value, right away and again when
+its transaction commits (the revocation keys' pattern). A generation, rather than deleting the snapshot
+key, also refuses a snapshot that a concurrent request built from the rows as they were before the commit,
+and one token per user covers every tenant at once. Role expiry needs no invalidation: a snapshot keeps
+each assignment's expiry and the reader drops what has run out at the time of its request. The TTL is the
+safety net for a change made outside the services (Django admin, a shell).
 
 Without Redis, or when it cannot be reached, the reader asks PostgreSQL as before.
 """
@@ -29,8 +29,8 @@ import redis
 from django.conf import settings
 from django.db import transaction
 
-from . import near_cache
-from .revocation import redis_client, revoked_key
+from shared_apps.core import near_cache
+from shared_apps.core.redis_client import redis_client
 
 logger = logging.getLogger(__name__)
 
@@ -65,12 +65,14 @@ class Lookup:
     stamp: tuple[str, ...] = ()
 
 
-def lookup(*, schema_name: str, tenant_id: Any, user_id: UUID, session_id: UUID) -> Lookup:
+def lookup(*, revoked_key: str, tenant_id: Any, user_id: UUID) -> Lookup:
+    """`revoked_key`: the session's revocation key (tenant_apps.sessions.revocation.revoked_key), read in
+    the same round trip."""
     client = redis_client()
     if client is None:
         return Lookup(revoked=None)
     keys = (
-        revoked_key(schema_name, session_id),
+        revoked_key,
         _snapshot_key(tenant_id, user_id),
         _user_generation(user_id),
         _tenant_generation(tenant_id),

@@ -24,7 +24,7 @@ from django.utils import timezone
 ALGORITHM = "HS256"
 TOKEN_TYPE_ACCESS = "access"  # noqa: S105 - the `typ` claim
 REQUIRED_CLAIMS = ["iss", "aud", "sub", "tid", "sid", "jti", "typ", "iat", "exp", "auth_time"]
-# M3: the optional `scope` claim restricts a token; "mfa_setup" = the tenant requires MFA and the member has
+# The optional `scope` claim restricts a token; "mfa_setup" = the tenant requires MFA and the member has
 # none yet, so only MFA set-up (views marked `allowed_during_mfa_setup`) is open to it.
 SCOPE_MFA_SETUP = "mfa_setup"
 LEEWAY_SECONDS = 5

@@ -1,9 +1,9 @@
-"""What a METRO designation tells about a product: brand, volume in cl, alcohol degree; and its category.
+"""What a supplier's designation tells about a product: brand, volume in cl, alcohol degree; and its category.
 
-METRO prints designations in capitals, abbreviated to ~30 characters ("WH GLENFIDDICH 15A 40D 70CL",
-"VODKA POLIAKOV 37,5D 20CL X6"). The line's own columns (unit volume in litres, % vol) are preferred when
-printed; the designation is the fallback. The brand is a best guess (the first word that is not a product
-type or a number) and stays editable on the product.
+Suppliers (METRO first) print designations in capitals, abbreviated to ~30 characters
+("WH GLENFIDDICH 15A 40D 70CL", "VODKA POLIAKOV 37,5D 20CL X6"). The line's own columns (unit volume in
+litres, % vol) are preferred when printed; the designation is the fallback. The brand is a best guess (the
+first word that is not a product type or a number) and stays editable on the product.
 """
 
 from __future__ import annotations
@@ -132,7 +132,7 @@ class Rule:
     """A `ClassificationRule` row, compiled: what the classifier needs and nothing else."""
 
     id: int
-    field: str  # "designation" or "categorie_metro"
+    field: str  # a RuleField value
     regex: re.Pattern[str]
     category_id: int
 
@@ -146,10 +146,10 @@ def rule_compile(*, rule_id: int, field: str, pattern: str, category_id: int) ->
     return Rule(id=rule_id, field=field, regex=regex, category_id=category_id)
 
 
-def category_match(rules: Sequence[Rule], *, designation: str, categorie_metro: str) -> int | None:
+def category_match(rules: Sequence[Rule], *, designation: str, supplier_section: str) -> int | None:
     """The category of the first matching rule (rules come sorted by priority), or None."""
     for rule in rules:
-        text = designation if rule.field == "designation" else categorie_metro
+        text = designation if rule.field == "designation" else supplier_section
         if text and rule.regex.search(text):
             return rule.category_id
     return None

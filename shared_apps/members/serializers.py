@@ -7,9 +7,8 @@ from typing import Any
 
 from rest_framework import serializers
 
-from shared_apps.authn.mfa import user_has_mfa
-
-from .models import Membership, User
+from shared_apps.accounts.models import Membership, User
+from shared_apps.mfa.selectors import user_has_mfa
 
 
 class UserOutputSerializer(serializers.Serializer):
@@ -77,7 +76,8 @@ class MeOutputSerializer(serializers.Serializer):
     last_login_at = serializers.DateTimeField()
 
     def get_has_mfa(self, user: User) -> bool:
-        return user_has_mfa(user)
+        known = self.context.get("has_mfa")  # the caller's own, known from their principal
+        return bool(known) if known is not None else user_has_mfa(user)
 
     def get_tenant_id(self, user: Any) -> str:
         return str(self.context["tenant"].slug)

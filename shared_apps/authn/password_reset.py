@@ -10,20 +10,19 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
+from shared_apps.accounts.managers import normalize_email
+from shared_apps.accounts.models import PasswordResetToken, User
 from shared_apps.audit.models import EventType
 from shared_apps.audit.services import audit_record
-from shared_apps.authn.tokens import opaque_secret, secret_digest
 from shared_apps.core.exceptions import ValidationFailed
 from shared_apps.core.mail import mail_enqueue
 from shared_apps.tenants.models import Tenant
 from shared_apps.tenants.selectors import tenant_primary_domain
+from tenant_apps.sessions.tokens import opaque_secret, secret_digest
 
-from .managers import normalize_email
-from .models import PasswordResetToken, User
-from .services import password_set_by_reset
+from .passwords import password_set_by_reset
 
 logger = logging.getLogger(__name__)
 
@@ -54,9 +53,7 @@ def _send(*, to: str, tenant_name: str, link: str, minutes: int) -> None:
 
 
 @transaction.atomic
-def password_reset_request(
-    *, tenant: Tenant, email: str, request: HttpRequest | None = None, now: datetime | None = None
-) -> None:
+def password_reset_request(*, tenant: Tenant, email: str, now: datetime | None = None) -> None:
     now = now or timezone.now()
     user = (
         User.objects.filter(
@@ -77,7 +74,7 @@ def password_reset_request(
         user=user, tenant=tenant, token_hash=secret_digest(token), expires_at=now + _lifetime()
     )
     link = reset_link(tenant=tenant, token=token)
-    audit_record(event_type=EventType.PASSWORD_RESET_REQUESTED, tenant=tenant, user=user, request=request)
+    audit_record(event_type=EventType.PASSWORD_RESET_REQUESTED, tenant=tenant, user=user)
     minutes = int(_lifetime().total_seconds() // 60)
     address, name = user.email, tenant.name
     transaction.on_commit(lambda: _send(to=address, tenant_name=name, link=link, minutes=minutes))
@@ -115,7 +112,6 @@ def password_reset_confirm(
     tenant: Tenant,
     token: str,
     new_password: str,
-    request: HttpRequest | None = None,
     now: datetime | None = None,
 ) -> int:
     """Set the new password and end every session of the user; returns how many sessions ended."""
@@ -131,7 +127,6 @@ def password_reset_confirm(
         event_type=EventType.PASSWORD_RESET_COMPLETED,
         tenant=tenant,
         user=row.user,
-        request=request,
         details={"sessions_revoked": result.sessions_revoked},
     )
     return result.sessions_revoked

@@ -1,4 +1,4 @@
-"""The per-request principal (M2): one statement reads the user, the membership, the live role codes and the
+"""The per-request principal: one statement reads the user, the membership, the live role codes and the
 MFA flag, with Redis or with the session row joined in; a revoked or expired session finds nobody."""
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from shared_apps.authn.tokens import access_token_decode
-from shared_apps.mfa.selectors import user_has_mfa
+from shared_apps.authn.principal_read import principal_for_token
 from shared_apps.rbac.models import Role, RoleAssignment
+from shared_apps.rbac.principal import CredentialKind, MembershipState, MfaState, principal_build
 from shared_apps.tenants.models import Tenant
 from tenant_apps.sessions.models import UserSession
-from tenant_apps.sessions.selectors import principal_for_token
+from tenant_apps.sessions.tokens import access_token_decode
 from tests.factories.access import assign, token_headers
 from tests.factories.accounts import make_member
 
@@ -59,24 +59,23 @@ def test_principal_reads_membership_live_codes_and_mfa_flag(tenant_a: Tenant, ch
     assign(membership, "manager", expires_at=timezone.now() + timedelta(minutes=5))
     claims = _claims(token_headers(membership))
     with schema_context(tenant_a.schema_name):
-        user = principal_for_token(
+        facts = principal_for_token(
             tenant=tenant_a,
             user_id=claims.user_id,
             session_id=claims.session_id,
             now=timezone.now() + timedelta(minutes=6),  # the manager role has run out by then
             session_checked=checked,
         )
-    assert user is not None
-    assert user.pk == membership.user.pk
-    assert user.email == membership.user.email
-    read = vars(user)  # what the principal lookup set on the user for the permission classes
-    assert (read["membership_is_active"], read["membership_is_admin"]) == (True, True)
-    assert read["rbac_assigned"] is True
+    assert facts is not None
+    assert facts.user.pk == membership.user.pk
+    assert facts.user.email == membership.user.email
+    assert facts.membership == MembershipState(active=True, is_admin=True)
+    assert facts.live_role_codes is not None
     # the read-only role's codes only: the manager role (users:write) has expired at `now`
     read_only = Role.objects.get(tenant=None, slug="read-only")
-    assert set(read["rbac_codes"]) == set(read_only.permissions.values_list("code", flat=True))
-    assert "users:write" not in read["rbac_codes"]
-    assert user_has_mfa(user) is False
+    assert set(facts.live_role_codes) == set(read_only.permissions.values_list("code", flat=True))
+    assert "users:write" not in facts.live_role_codes
+    assert facts.has_mfa is False
 
 
 def test_principal_without_membership_or_live_session_is_refused(tenant_a: Tenant, tenant_b: Tenant) -> None:
@@ -87,10 +86,8 @@ def test_principal_without_membership_or_live_session_is_refused(tenant_a: Tenan
         kwargs = {"user_id": claims.user_id, "session_id": claims.session_id, "now": now}
         outsider = principal_for_token(tenant=tenant_b, session_checked=True, **kwargs)
         assert outsider is not None
-        read = vars(outsider)
-        assert read["membership_is_active"] is False
-        assert read["rbac_assigned"] is False
-        assert read["rbac_codes"] == []
+        assert outsider.membership is None
+        assert outsider.live_role_codes is None
         UserSession.objects.filter(pk=claims.session_id).update(revoked_at=now)
         assert principal_for_token(tenant=tenant_a, session_checked=False, **kwargs) is None
 
@@ -101,13 +98,22 @@ def test_a_live_role_without_permissions_replaces_the_member_role(tenant_a: Tena
     RoleAssignment.objects.create(membership=membership, role=empty)
     claims = _claims(token_headers(membership))
     with schema_context(tenant_a.schema_name):
-        user = principal_for_token(
+        facts = principal_for_token(
             tenant=tenant_a,
             user_id=claims.user_id,
             session_id=claims.session_id,
             now=timezone.now(),
             session_checked=False,
         )
-    assert user is not None
-    assert vars(user)["rbac_assigned"] is True  # assigned, so no implicit member role (codes_combine)
-    assert vars(user)["rbac_codes"] == []
+    assert facts is not None
+    assert facts.live_role_codes == (None,)  # assigned, so no implicit member role (codes_combine)
+    principal = principal_build(
+        user=facts.user,
+        tenant=tenant_a,
+        membership=facts.membership,
+        live_role_codes=facts.live_role_codes,
+        mfa=MfaState(enabled=facts.has_mfa),
+        auth_time=None,
+        credential=CredentialKind.TOKEN,
+    )
+    assert principal.permissions == frozenset()

@@ -1,7 +1,7 @@
 """The Redis side of session liveness: a key per revoked session, set the moment it is revoked.
 
 With Redis configured, a request reads its session's key in the same MGET as its cached principal
-(principal_cache.lookup); without it, the session row is read (sessions.selectors.principal_for_token).
+(shared_apps.authn.principal_read); without it, the session row is joined to the principal's statement.
 A key only has to outlive the access tokens of its session: afterwards the refresh, which always reads
 the database, refuses the revoked session anyway.
 Keys are written before the revoking transaction commits: if it then rolls back, the session stays refused
@@ -13,26 +13,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from functools import lru_cache
 from uuid import UUID
 
 import redis
-from django.conf import settings
 
-from . import near_cache
+from shared_apps.core import near_cache
+from shared_apps.core.redis_client import redis_client
+
 from .tokens import LEEWAY_SECONDS, access_token_lifetime
 
 logger = logging.getLogger(__name__)
-
-
-@lru_cache(maxsize=4)
-def _client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
-
-
-def redis_client() -> redis.Redis | None:
-    url = str(getattr(settings, "REDIS_URL", "") or "")
-    return _client(url) if url else None
 
 
 def revoked_key(schema_name: str, session_id: UUID | str) -> str:

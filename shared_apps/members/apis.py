@@ -1,6 +1,6 @@
-"""The `users` endpoints (the caller's profile, and a tenant administrator's view of the members) and the
-`password-reset` endpoints. Input serializers list the fields each operation accepts; anything else a
-client sends is dropped before a service sees it."""
+"""The `users` endpoints (the caller's profile, and a tenant administrator's view of the members),
+self-sign-up (`auth/register`) and the tenant's audit log. Input serializers list the fields each operation
+accepts; anything else a client sends is dropped before a service sees it."""
 
 from __future__ import annotations
 
@@ -12,31 +12,37 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shared_apps.accounts.models import Membership
+from shared_apps.accounts.registration import self_register
+from shared_apps.accounts.selectors import member_get, member_list
+from shared_apps.accounts.services import member_create, user_profile_update
+from shared_apps.accounts.validators import validate_e164
 from shared_apps.audit.models import EventType
 from shared_apps.audit.selectors import audit_event_list
-from shared_apps.authn.context import request_tenant, request_user
-from shared_apps.core.net import client_ip
+from shared_apps.core.context import request_context
+from shared_apps.core.exceptions import PermissionDenied
 from shared_apps.mfa.stepup import require_recent_auth
-from shared_apps.ratelimit.keys import account_scope, ip_scope
+from shared_apps.ratelimit.keys import ip_scope
 from shared_apps.ratelimit.services import RateLimit, enforce
 from shared_apps.rbac.enums import PermissionCode
 from shared_apps.rbac.permissions import require_permission
+from shared_apps.rbac.principal import Principal, current_principal
+from shared_apps.tenants.current import request_tenant
 
-from .models import Membership
-from .password_reset import password_reset_confirm, password_reset_request, password_reset_validate
-from .selectors import member_get, member_list
 from .serializers import MeOutputSerializer, UserDetailOutputSerializer, UserOutputSerializer
-from .services import member_create, member_remove, member_set_active, member_update, user_profile_update
-from .validators import validate_e164
+from .services import member_remove, member_set_active, member_update
 
-RESET_PER_IP = RateLimit(name="password-reset:ip", limit=10, window_seconds=3600)
-RESET_PER_ACCOUNT = RateLimit(name="password-reset:account", limit=3, window_seconds=3600)
+REGISTER_PER_IP = RateLimit(name="register:ip", limit=10, window_seconds=3600)
 MAX_PAGE = 100
 
 
 def _detail(membership: Membership, request: Request) -> dict[str, Any]:
     context = {"membership": membership, "tenant": request_tenant(request)}
     return UserDetailOutputSerializer(membership.user, context=context).data
+
+
+def _me_context(principal: Principal) -> dict[str, Any]:
+    return {"tenant": principal.tenant, "has_mfa": principal.mfa.enabled}
 
 
 class MeApi(APIView):
@@ -48,15 +54,15 @@ class MeApi(APIView):
         )
 
     def get(self, request: Request) -> Response:
-        return Response(
-            MeOutputSerializer(request_user(request), context={"tenant": request_tenant(request)}).data
-        )
+        principal = current_principal()
+        return Response(MeOutputSerializer(principal.user, context=_me_context(principal)).data)
 
     def put(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = user_profile_update(user=request_user(request), data=data.validated_data, request=request)
-        return Response(MeOutputSerializer(user, context={"tenant": request_tenant(request)}).data)
+        principal = current_principal()
+        user = user_profile_update(tenant=principal.tenant, user=principal.user, data=data.validated_data)
+        return Response(MeOutputSerializer(user, context=_me_context(principal)).data)
 
 
 class UserListApi(APIView):
@@ -90,10 +96,8 @@ class UserListApi(APIView):
         fields = dict(data.validated_data)
         fields["is_admin"] = fields.pop("is_superuser")
         if fields["is_admin"]:  # making an administrator is more than users:write
-            require_permission(request, PermissionCode.USERS_ADMIN)
-        membership = member_create(
-            tenant=request_tenant(request), actor=request_user(request), request=request, **fields
-        )
+            require_permission(current_principal(), PermissionCode.USERS_ADMIN)
+        membership = member_create(tenant=request_tenant(request), actor=current_principal().user, **fields)
         return Response(_detail(membership, request), status=status.HTTP_201_CREATED)
 
 
@@ -128,22 +132,21 @@ class UserDetailApi(APIView):
         if "is_superuser" in fields:
             fields["is_admin"] = fields.pop("is_superuser")
         if "email" in fields:  # an e-mail change can take over the account: a recent sign-in or a code
-            require_recent_auth(request, code=code)
+            require_recent_auth(current_principal(), code=code)
         if "is_admin" in fields or "is_active" in fields:  # promotion and deactivation are users:admin
-            require_permission(request, PermissionCode.USERS_ADMIN)
+            require_permission(current_principal(), PermissionCode.USERS_ADMIN)
         membership = member_update(
             tenant=tenant,
             membership=membership,
-            actor=request_user(request),
+            actor=current_principal().user,
             data=fields,
-            request=request,
         )
         return Response(_detail(membership, request))
 
     def delete(self, request: Request, user_id: Any) -> Response:
         tenant = request_tenant(request)
         membership = member_get(tenant=tenant, user_id=user_id)
-        member_remove(tenant=tenant, membership=membership, actor=request_user(request), request=request)
+        member_remove(tenant=tenant, membership=membership, actor=current_principal().user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -167,9 +170,8 @@ class UserVerifyApi(_UserActionApi):
         member_update(
             tenant=request_tenant(request),
             membership=membership,
-            actor=request_user(request),
+            actor=current_principal().user,
             data={"is_verified": True},
-            request=request,
         )
 
 
@@ -180,9 +182,8 @@ class _UserSetActiveApi(_UserActionApi):
         member_set_active(
             tenant=request_tenant(request),
             membership=membership,
-            actor=request_user(request),
+            actor=current_principal().user,
             is_active=self.is_active,
-            request=request,
         )
 
 
@@ -197,50 +198,27 @@ class UserDeactivateApi(_UserSetActiveApi):
     message = "User deactivated; their sessions were ended."
 
 
-class PasswordResetRequestApi(APIView):
+class RegisterApi(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
-    class InputSerializer(serializers.Serializer):
-        email = serializers.CharField(max_length=254)
+    class InputSerializer(serializers.Serializer[Any]):
+        email = serializers.EmailField(max_length=254)
+        password = serializers.CharField(max_length=128, trim_whitespace=False)
+        first_name = serializers.CharField(min_length=2, max_length=100)
+        last_name = serializers.CharField(min_length=2, max_length=100)
 
     def post(self, request: Request) -> Response:
+        tenant = request_tenant(request)
+        if tenant.setting("allow_self_signup") is not True:
+            raise PermissionDenied("Self-registration is not open here.", code="self_signup_disabled")
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        tenant, email = request_tenant(request), data.validated_data["email"]
-        enforce(RESET_PER_IP, ip_scope(tenant_id=tenant.pk, ip=client_ip(request._request)))
-        enforce(RESET_PER_ACCOUNT, account_scope(tenant_id=tenant.pk, account=email))
-        password_reset_request(tenant=tenant, email=email, request=request)
-        return Response(
-            {"success": True, "message": "If an account exists for this address, a reset link is on its way."}
-        )
-
-
-class PasswordResetConfirmApi(APIView):
-    authentication_classes: list[type] = []
-    permission_classes = [AllowAny]
-
-    class InputSerializer(serializers.Serializer):
-        token = serializers.CharField(max_length=256)
-        new_password = serializers.CharField(max_length=128, trim_whitespace=False)
-
-    def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        password_reset_confirm(tenant=request_tenant(request), request=request, **data.validated_data)
-        return Response({"success": True, "message": "Password changed; every session was ended."})
-
-
-class PasswordResetValidateApi(APIView):
-    authentication_classes: list[type] = []
-    permission_classes = [AllowAny]
-
-    def get(self, request: Request, token: str) -> Response:
-        check = password_reset_validate(tenant=request_tenant(request), token=token)
-        body: dict[str, Any] = {"success": True, "valid": check.valid}
-        if check.reason:
-            body["reason"] = check.reason
-        return Response(body)
+        enforce(REGISTER_PER_IP, ip_scope(tenant_id=tenant.pk, ip=request_context().ip))
+        # A taken address answers like a new one (accounts.registration): no account enumeration here.
+        membership = self_register(tenant=tenant, **data.validated_data)
+        out = UserOutputSerializer(membership.user, context={"membership": membership, "tenant": tenant})
+        return Response(out.data, status=status.HTTP_201_CREATED)
 
 
 class AuditEventListApi(APIView):

@@ -1,0 +1,124 @@
+"""Reads of the product master: lookups, the product query, the classification rules, spend by category."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, NullIf
+
+from .models import Category, ClassificationRule, Product
+from .normalise import Rule, rule_compile
+
+# Columns a product list may sort by.
+SORTABLE = ("total_gross", "avg_unit_price", "total_unit_quantity", "purchase_count", "designation")
+UNCLASSIFIED = "Non classé"  # shown as is, like a category name
+ZERO = Decimal("0.00")
+
+
+def product_query(
+    *,
+    q: str = "",
+    family_name: str = "",
+    category_name: str = "",
+    vat_rate: Decimal | None = None,
+    sort_by: str = "designation",
+    descending: bool = False,
+) -> QuerySet[Product]:
+    """Products matching the filters, sorted (NULLS LAST either way, then the id, so pages never overlap)."""
+    products = Product.objects.all()
+    if q:
+        products = products.filter(
+            Q(designation__icontains=q)
+            | Q(ean__startswith=q)
+            | Q(article_number__startswith=q)
+            | Q(brand__icontains=q)
+        )
+    if family_name:
+        products = products.filter(family_name__iexact=family_name)
+    if category_name:
+        products = products.filter(category_name__iexact=category_name)
+    if vat_rate is not None:
+        products = products.filter(vat_rate=vat_rate)
+    if sort_by not in SORTABLE:
+        raise ValueError(f"cannot sort products by {sort_by!r}")
+    column = F(sort_by)
+    expression = column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
+    return products.order_by(expression, "id")
+
+
+def product_get(*, product_id: int) -> Product | None:
+    return Product.objects.filter(pk=product_id).first()
+
+
+def product_get_by_ean(*, ean: str) -> Product | None:
+    return Product.objects.filter(ean=ean).order_by("id").first()
+
+
+def product_count() -> int:
+    return Product.objects.count()
+
+
+def product_top(*, limit: int) -> list[Product]:
+    return list(Product.objects.order_by("-total_gross", "id")[:limit])
+
+
+def classification_rules() -> tuple[Rule, ...]:
+    """The active rules, compiled, in the order they apply (a pattern that does not compile is skipped)."""
+    rows = ClassificationRule.objects.filter(is_active=True).order_by("priority", "id")
+    compiled = (
+        rule_compile(rule_id=row.pk, field=row.field, pattern=row.pattern, category_id=row.category_id)
+        for row in rows
+    )
+    return tuple(rule for rule in compiled if rule is not None)
+
+
+def category_names() -> dict[int, tuple[str, str, str]]:
+    """(family, name, subcategory) by category id."""
+    return {c.pk: (c.family, c.name, c.subcategory) for c in Category.objects.all()}
+
+
+def _pct(part: Decimal | None, whole: Decimal) -> Decimal:
+    if not whole or part is None:
+        return ZERO
+    return (part * 100 / whole).quantize(Decimal("0.01"))
+
+
+def _named_category() -> Coalesce:
+    return Coalesce(NullIf("category_name", Value("")), Value(UNCLASSIFIED))
+
+
+def spend_by_category() -> list[dict[str, Any]]:
+    """Per category name: product count, units, spend HT and VAT, share of the spend."""
+    rows = list(
+        Product.objects.values(category_label=_named_category())
+        .annotate(
+            product_count=Count("id"),
+            unit_quantity=Sum("total_unit_quantity"),
+            total_net=Sum("total_net"),
+            total_vat=Sum("total_vat"),
+        )
+        .order_by("-total_net", "category_label")
+    )
+    whole = sum((row["total_net"] or ZERO for row in rows), ZERO)
+    return [{**row, "share_pct": _pct(row["total_net"], whole)} for row in rows]
+
+
+def spend_by_vat_rate() -> list[dict[str, Any]]:
+    rows = list(
+        Product.objects.values("vat_rate")
+        .annotate(product_count=Count("id"), total_net=Sum("total_net"), total_vat=Sum("total_vat"))
+        .order_by("vat_rate")
+    )
+    whole = sum((row["total_net"] or ZERO for row in rows), ZERO)
+    return [{**row, "share_pct": _pct(row["total_net"], whole)} for row in rows]
+
+
+def product_count_by_category() -> list[dict[str, Any]]:
+    rows = (
+        Product.objects.values(category_label=_named_category())
+        .annotate(count=Count("id"))
+        .order_by("category_label")
+    )
+    return list(rows)

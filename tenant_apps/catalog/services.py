@@ -1,0 +1,34 @@
+"""Writes of the product master: classification of products by the editable rules."""
+
+from __future__ import annotations
+
+from .models import Category, Product
+from .normalise import category_match
+from .selectors import classification_rules
+
+
+def products_classify() -> int:
+    """Apply the current classification rules to every product; returns how many changed.
+
+    Without a matching rule a product keeps its supplier's section as its category name.
+    """
+    rules = classification_rules()
+    categories = {c.pk: c for c in Category.objects.all()}
+    changed: list[Product] = []
+    columns = ("id", "normalised_designation", "supplier_section", "category_id")
+    for product in Product.objects.only(*columns, "family_name", "category_name", "subcategory_name"):
+        category_id = category_match(
+            rules, designation=product.normalised_designation, supplier_section=product.supplier_section
+        )
+        category = categories.get(category_id or 0)
+        names = (category.family, category.name, category.subcategory) if category else None
+        values = names or ("", product.supplier_section, "")
+        current = (product.family_name, product.category_name, product.subcategory_name)
+        if (product.category_id, current) != (category_id, values):
+            product.category_id = category_id
+            product.family_name, product.category_name, product.subcategory_name = values
+            changed.append(product)
+    Product.objects.bulk_update(
+        changed, ["category", "family_name", "category_name", "subcategory_name"], batch_size=500
+    )
+    return len(changed)
