@@ -242,7 +242,7 @@ CORS_ALLOW_HEADERS = [
 CORS_EXPOSE_HEADERS = ["x-request-id", "x-response-time", "retry-after"]
 
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
-# Networks allowed to read /metrics and /health/deep without the token.
+# Networks allowed to read /metrics and /health/deep without the token (production: none by default).
 INTERNAL_NETWORKS = env.list("INTERNAL_NETWORKS", default=["127.0.0.0/8", "::1/128"])
 PROMETHEUS_EXPORT_MIGRATIONS = False
 
