@@ -57,8 +57,13 @@ def test_login_limits_hold_in_postgresql_while_redis_is_down_and_return_to_redis
     assert private_redis.key_count() > 0  # the counters were in Redis
 
     private_redis.kill()
-    assert _attempt(client_a, email, PASSWORD) == 200
+    logged_in = client_a.post(
+        "/api/v1/auth/login", {"email": email, "password": PASSWORD}, content_type="application/json"
+    )
+    assert logged_in.status_code == 200
     assert on_private_redis.active == "postgres"
+    token = logged_in.json()["access_token"]
+    assert client_a.get("/api/v1/auth/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
     statuses = [_attempt(client_a, email, "wrong password 1") for _ in range(3)]
     assert statuses == [401, 401, 429]  # the 4th attempt in the window: still limited, counted in PostgreSQL
 
