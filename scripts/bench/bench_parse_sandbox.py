@@ -20,7 +20,8 @@ from tests.support.hostile_pdf import hostile_pdf  # noqa: E402
 
 
 def main() -> None:
-    default = ROOT.parent / "shared" / "data" / "metro" / "invoices"
+    shared = Path(os.environ.get("MASSACORP_SHARED_DIR") or ROOT.parent / "shared")
+    default = shared / "data" / "metro" / "invoices"
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else default
     files = [(path.name, path.read_bytes()) for path in sorted(folder.glob("*.pdf"))]
     budget = Budget(cpu_seconds=5, memory_bytes=512 << 20, wall_seconds=10, total_seconds=600, workers=1)
