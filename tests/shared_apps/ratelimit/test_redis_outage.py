@@ -28,7 +28,7 @@ def on_private_redis(settings: Any, private_redis: PrivateRedis) -> Iterator[Fai
     settings.RATELIMIT_REDIS_URL = private_redis.url
     settings.REDIS_URL = private_redis.url  # sessions' revocation keys and cached principals too
     settings.RATELIMIT_REDIS_RETRY_SECONDS = RETRY_SECONDS
-    settings.RATELIMIT_KEY_PREFIX = f"test:outage:{time.monotonic_ns()}:"
+    settings.REDIS_KEY_PREFIX = f"{settings.REDIS_KEY_PREFIX}outage:{time.monotonic_ns()}:"
     settings.LOCKOUT_CAPTCHA_AFTER = 100
     settings.LOCKOUT_DELAY_AFTER = 100
     backend = get_backend()
