@@ -3,15 +3,17 @@ again when it returns. Redis here is a private server that the test kills and re
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import redis
 from django.test import Client
 
 from shared_apps.accounts.models import Membership
-from shared_apps.ratelimit.backends import get_backend
+from shared_apps.ratelimit.backends import PostgresBackend, RedisBackend, get_backend
 from shared_apps.ratelimit.failover import FailoverBackend
 from tests.factories.accounts import PASSWORD, member_a  # noqa: F401
 from tests.support.redis_server import PrivateRedis, private_redis  # noqa: F401
@@ -61,7 +63,6 @@ def test_login_limits_hold_in_postgresql_while_redis_is_down_and_return_to_redis
         "/api/v1/auth/login", {"email": email, "password": PASSWORD}, content_type="application/json"
     )
     assert logged_in.status_code == 200
-    assert on_private_redis.active == "postgres"
     token = logged_in.json()["access_token"]
     assert client_a.get("/api/v1/auth/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
     statuses = [_attempt(client_a, email, "wrong password 1") for _ in range(3)]
@@ -94,3 +95,23 @@ def test_a_lock_outlives_a_redis_outage_and_a_redis_restart(
     time.sleep(RETRY_SECONDS + 0.1)
     assert _attempt(client_a, email, PASSWORD) == 401
     assert on_private_redis.active == "redis"
+
+
+def test_after_a_failure_redis_is_left_alone_for_the_retry_period(settings: Any) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = int(probe.getsockname()[1])
+    prefix = f"{settings.REDIS_KEY_PREFIX}circuit:{time.monotonic_ns()}:"
+    dead = redis.Redis.from_url(f"redis://127.0.0.1:{closed}/0", socket_connect_timeout=1)
+    backend = FailoverBackend(
+        primary=RedisBackend(client=dead, prefix=prefix),
+        fallback=PostgresBackend(prefix=prefix),
+        retry_seconds=600,
+    )
+    try:
+        assert backend.incr("k", 60_000)[0] == 1
+        assert backend.active == "postgres"
+        assert backend.incr("k", 60_000)[0] == 2  # counted on in PostgreSQL
+    finally:
+        backend.clear()
+        backend.close()
