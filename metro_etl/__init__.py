@@ -9,6 +9,7 @@ from .errors import (
     MetroParseError,
     NotMetroInvoiceError,
     NotPdfError,
+    TooComplexError,
     UnreadableFileError,
     UnsupportedDocumentError,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "PageHeader",
     "ParsedInvoice",
     "ReconciliationReport",
+    "TooComplexError",
     "UnreadableFileError",
     "UnsupportedDocumentError",
     "VatRow",

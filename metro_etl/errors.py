@@ -88,6 +88,13 @@ class MalformedInvoiceError(MetroParseError):
     code = "malformed_invoice"
 
 
+class TooComplexError(MetroParseError):
+    """The file is beyond what an invoice needs (pages, content size) or beyond its parsing budget (CPU,
+    memory, time): refused before it can hold a worker."""
+
+    code = "too_complex"
+
+
 class InternalParseError(MetroParseError):
     """An unexpected failure inside the parser: a bug to fix, reported without crashing the batch."""
 
@@ -105,6 +112,7 @@ ERROR_CODES: frozenset[str] = frozenset(
         NotMetroInvoiceError,
         UnsupportedDocumentError,
         MalformedInvoiceError,
+        TooComplexError,
         InternalParseError,
     )
 )

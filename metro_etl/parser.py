@@ -12,6 +12,7 @@ from .errors import (
     MalformedInvoiceError,
     MetroParseError,
     NotMetroInvoiceError,
+    TooComplexError,
     UnreadableFileError,
 )
 from .header import PageSplit, doc_type_for, find_title, printed_label, split_page
@@ -37,6 +38,8 @@ def parse_invoice(source: Path | bytes, *, filename: str | None = None) -> Parse
         return parse_text(extract_text(data, filename=filename), sha256=_sha256(data), filename=filename)
     except MetroParseError:
         raise
+    except MemoryError as exc:  # under a memory budget (a sandboxed parse), the file is too much
+        raise TooComplexError("the file needs more memory than its budget", filename=filename) from exc
     except Exception as exc:
         # A bug must not take down a batch of 500 files; it is reported with the file it happened on.
         raise InternalParseError(f"unexpected {type(exc).__name__}: {exc}", filename=filename) from exc

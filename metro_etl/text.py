@@ -15,16 +15,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 from pypdf.errors import FileNotDecryptedError
+from pypdf.generic import ArrayObject
 
-from .errors import CorruptPdfError, EncryptedPdfError, NotPdfError
+from .errors import CorruptPdfError, EncryptedPdfError, NotPdfError, TooComplexError
 
 # Spacer glyphs between rows; never part of the invoice text.
 _DROPPED_FONT_MARKERS = ("Helvetica",)
 # Rows on the same baseline closer than this (in points) are one line.
 _SAME_LINE_TOLERANCE = 1.0
 _EPS = 1e-6
+# Far beyond any METRO document (at most 6 pages and 16 KB of page content in the corpus), far below what
+# holds a parser for minutes: a few KB of PDF can name one stream of megabytes of text operators from
+# every page.
+MAX_PAGES = 50
+MAX_PAGE_CONTENT_BYTES = 256 * 1024
+MAX_CONTENT_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,16 +125,45 @@ class _PageCollector:
         return tuple(out)
 
 
+def _content_bytes(page: PageObject) -> int:
+    """The decompressed size of a page's content streams (pypdf caps each decompression itself)."""
+    contents = page.get("/Contents")
+    if contents is None:
+        return 0
+    contents = contents.get_object()
+    streams = [part.get_object() for part in contents] if isinstance(contents, ArrayObject) else [contents]
+    return sum(len(stream.get_data()) for stream in streams)
+
+
+def check_size(reader: PdfReader, filename: str | None) -> None:
+    """Refuse a document with more pages or page content than any invoice has (TooComplexError)."""
+    if len(reader.pages) > MAX_PAGES:
+        raise TooComplexError(f"{len(reader.pages)} pages (at most {MAX_PAGES})", filename=filename)
+    total = 0
+    for number, page in enumerate(reader.pages, start=1):
+        size = _content_bytes(page)
+        total += size
+        if size > MAX_PAGE_CONTENT_BYTES or total > MAX_CONTENT_BYTES:
+            raise TooComplexError(
+                f"page {number} brings the content to {total} bytes"
+                f" (at most {MAX_PAGE_CONTENT_BYTES} per page, {MAX_CONTENT_BYTES} per document)",
+                filename=filename,
+            )
+
+
 def extract_text(data: bytes, *, filename: str | None = None) -> PdfText:
     """Return the upright text lines of every page, or raise a :class:`MetroParseError` subclass."""
     check_pdf_bytes(data, filename)
     reader = _open_reader(data, filename)
     pages: list[tuple[str, ...]] = []
     try:
+        check_size(reader, filename)
         for page in reader.pages:
             collector = _PageCollector()
             page.extract_text(visitor_text=collector)
             pages.append(collector.lines())
+    except TooComplexError:
+        raise
     except Exception as exc:  # pypdf raises many types on damaged streams (zlib, KeyError, PdfReadError…)
         raise CorruptPdfError(
             f"cannot read page text: {type(exc).__name__}: {exc}", filename=filename

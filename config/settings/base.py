@@ -97,8 +97,9 @@ ORIGINAL_BACKEND = "django_prometheus.db.backends.postgresql"
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
 MIDDLEWARE = [
-    "shared_apps.tenants.middleware.TenantRoutingMiddleware",
+    # First, so that every request is logged with its id, a routing failure (database down) included.
     "shared_apps.ops.middleware.RequestContextMiddleware",
+    "shared_apps.tenants.middleware.TenantRoutingMiddleware",
     # Records API-key usage after the response went out (inside the timing, so it sees the final status).
     "tenant_apps.apikeys.usage.ApiKeyUsageMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
@@ -203,6 +204,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=1 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 SLOW_REQUEST_MS = env.int("SLOW_REQUEST_MS", default=500)
+# While the database cannot be reached (a restart, a failover) requests get 503 with this Retry-After.
+SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = env.int("SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS", default=2)
 # Proxies whose X-Forwarded-For / X-Request-ID we believe (IP addresses).
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
@@ -261,15 +264,26 @@ CORS_ALLOW_HEADERS = [
 CORS_EXPOSE_HEADERS = ["x-request-id", "x-response-time", "retry-after"]
 
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
-# Networks allowed to read /metrics and /health/deep without the token.
+# Networks allowed to read /metrics and /health/deep without the token (production: none by default).
 INTERNAL_NETWORKS = env.list("INTERNAL_NETWORKS", default=["127.0.0.0/8", "::1/128"])
 PROMETHEUS_EXPORT_MIGRATIONS = False
 
+# JSON lines by default: every value is escaped, so nothing a client sends (a path, a header) can start a
+# line of its own; each record carries the request id, the tenant and the user (shared_apps.ops.logging).
+# LOG_FORMAT=plain gives one human-readable line per record (development only: it escapes nothing).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(tenant)s %(user)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s request_id=%(request_id)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -297,6 +311,11 @@ PASSWORD_RESET_TOKEN_LIFETIME_SECONDS = min(
 # The link mailed for a password reset; {domain} is the tenant's primary domain, never the request's Host.
 PASSWORD_RESET_URL = env.str("PASSWORD_RESET_URL", default="https://{domain}/reset-password?token={token}")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MassaCorp <no-reply@massacorp.localhost>")
+# Mails leave through a background task (shared_apps.core.mail): a failed send is retried after 30 s, then
+# 60, 120… up to MAIL_MAX_ATTEMPTS; one attempt waits at most EMAIL_TIMEOUT for the server.
+MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=6)
+MAIL_RETRY_SECONDS = env.int("MAIL_RETRY_SECONDS", default=30)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # Login limits: per (tenant, account) and per client IP at one tenant, plus a per-IP limit across tenants.
 LOGIN_RATE_LIMIT_PER_ACCOUNT = env.int("LOGIN_RATE_LIMIT_PER_ACCOUNT", default=5)
 LOGIN_RATE_LIMIT_PER_IP = env.int("LOGIN_RATE_LIMIT_PER_IP", default=20)
@@ -309,6 +328,8 @@ LOGIN_RATE_LIMIT_WINDOW_SECONDS = 60
 RATELIMIT_BACKEND = env.str("RATELIMIT_BACKEND", default="auto")  # auto | redis | postgres
 RATELIMIT_REDIS_URL = env.str("RATELIMIT_REDIS_URL", default=REDIS_URL)
 RATELIMIT_REDIS_TIMEOUT_SECONDS = env.float("RATELIMIT_REDIS_TIMEOUT_SECONDS", default=1.0)
+# After Redis fails to answer, counters use PostgreSQL for this long before Redis is tried again.
+RATELIMIT_REDIS_RETRY_SECONDS = env.float("RATELIMIT_REDIS_RETRY_SECONDS", default=5.0)
 RATELIMIT_ENABLED = env.bool("RATELIMIT_ENABLED", default=True)
 # Brute-force escalation per scope (shared_apps.ratelimit.lockout): CAPTCHA after 3 failures, a delay
 # doubling from 1 s after 5, a 15-minute lock after 10, doubled for each further lock within 24 h.
@@ -344,7 +365,16 @@ TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_d
 METRO_IMPORT_MAX_FILES = env.int("METRO_IMPORT_MAX_FILES", default=100)
 METRO_IMPORT_MAX_FILE_BYTES = env.int("METRO_IMPORT_MAX_FILE_BYTES", default=10 * 1024 * 1024)
 METRO_IMPORT_MAX_BODY_BYTES = env.int("METRO_IMPORT_MAX_BODY_BYTES", default=200 * 1024 * 1024)
+# Django refuses more files than this while parsing the body, before the view counts them (400).
+DATA_UPLOAD_MAX_NUMBER_FILES = max(100, METRO_IMPORT_MAX_FILES)
 METRO_IMPORT_SYNC_MAX_FILES = env.int("METRO_IMPORT_SYNC_MAX_FILES", default=10)
+# Each uploaded file is parsed in a child process with these limits (an invoice takes ~0.03 s and ~60 MB);
+# beyond them it is refused as `too_complex`. A request answered at once parses for at most
+# METRO_IMPORT_SYNC_PARSE_SECONDS in all (keep it under the server's timeout).
+METRO_PARSE_CPU_SECONDS = env.int("METRO_PARSE_CPU_SECONDS", default=5)
+METRO_PARSE_MEMORY_MB = env.int("METRO_PARSE_MEMORY_MB", default=512)
+METRO_PARSE_WALL_SECONDS = env.float("METRO_PARSE_WALL_SECONDS", default=10.0)
+METRO_IMPORT_SYNC_PARSE_SECONDS = env.float("METRO_IMPORT_SYNC_PARSE_SECONDS", default=30.0)
 # Connections that load a batch's invoices at once (one thread each); one loader connection is bound by
 # PostgreSQL's CPU. Inside an atomic block a batch loads on the caller's connection alone.
 METRO_LOAD_WORKERS = env.int("METRO_LOAD_WORKERS", default=min(2, os.cpu_count() or 1))

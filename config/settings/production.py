@@ -20,6 +20,9 @@ if _problems:
     raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(_problems))
 
 DEBUG = False
+# /metrics and /health/deep: the bearer METRICS_TOKEN only, unless networks are named here (a reverse proxy
+# on the same host makes every client a loopback peer; TRUSTED_PROXIES lets the real client be seen).
+INTERNAL_NETWORKS = env.list("INTERNAL_NETWORKS", default=[])
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -14,13 +14,13 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.auth.hashers import make_password
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from shared_apps.audit.models import EventType
 from shared_apps.audit.services import audit_record
 from shared_apps.core.exceptions import Conflict
+from shared_apps.core.mail import mail_enqueue
 from shared_apps.tenants.models import Tenant
 from shared_apps.tenants.selectors import tenant_primary_domain
 
@@ -99,13 +99,12 @@ def _taken(
 
 def _send(*, to: str, tenant_name: str, domain: str | None) -> None:
     where = f" at https://{domain}/" if domain else ""
-    send_mail(
+    mail_enqueue(
         subject=f"{tenant_name}: someone tried to sign up with your address",
         message=(
             f"Someone tried to create a {tenant_name} account with this address, which already has an "
             f"account with us.\n\nIf it was you, sign in{where} with your password, or ask for a password "
             "reset there if you have forgotten it. If it was not you, ignore this mail: nothing was changed."
         ),
-        from_email=None,
-        recipient_list=[to],
+        to=[to],
     )

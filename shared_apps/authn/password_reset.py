@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,6 +17,7 @@ from shared_apps.accounts.models import PasswordResetToken, User
 from shared_apps.audit.models import EventType
 from shared_apps.audit.services import audit_record
 from shared_apps.core.exceptions import ValidationFailed
+from shared_apps.core.mail import mail_enqueue
 from shared_apps.tenants.models import Tenant
 from shared_apps.tenants.selectors import tenant_primary_domain
 from tenant_apps.sessions.tokens import opaque_secret, secret_digest
@@ -41,15 +41,14 @@ def reset_link(*, tenant: Tenant, token: str) -> str:
 
 
 def _send(*, to: str, tenant_name: str, link: str, minutes: int) -> None:
-    send_mail(
+    mail_enqueue(
         subject=f"{tenant_name}: reset your password",
         message=(
             f"Someone asked to reset the password of your {tenant_name} account.\n\n"
             f"Open this link within {minutes} minutes to choose a new password:\n{link}\n\n"
             "If it was not you, ignore this mail: your password stays as it is."
         ),
-        from_email=None,
-        recipient_list=[to],
+        to=[to],
     )
 
 

@@ -16,7 +16,6 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,6 +29,7 @@ from shared_apps.captcha.services import challenge_issue
 from shared_apps.captcha.services import verify as captcha_verify
 from shared_apps.core.context import request_context
 from shared_apps.core.exceptions import NotAuthenticated, NotFound
+from shared_apps.core.mail import mail_enqueue
 from shared_apps.mfa.selectors import mfa_setup_pending, user_has_mfa
 from shared_apps.mfa.services import CodeKind, MfaLoginFailed, mfa_code_check, mfa_locked
 from shared_apps.ratelimit.keys import account_scope, global_ip_scope, ip_scope
@@ -195,14 +195,13 @@ def _alert_lock(*, tenant: Tenant, user: User | None, email: str, state: LockSta
 
 
 def _mail_lock(*, address: str, tenant_name: str, minutes: int) -> None:
-    send_mail(
+    mail_enqueue(
         subject=f"{tenant_name}: sign-in paused after failed attempts",
         message=(
             f"There were repeated failed attempts to sign in to your {tenant_name} account, so sign-in is "
             f"paused for about {minutes} minutes.\n\nIf it was not you, consider changing your password."
         ),
-        from_email=None,
-        recipient_list=[address],
+        to=[address],
     )
 
 

@@ -5,15 +5,22 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import error_body
+from .errors import (
+    DATABASE_UNAVAILABLE,
+    UNAVAILABLE_CODE,
+    UNAVAILABLE_MESSAGE,
+    error_body,
+    retry_after_header,
+)
 from .exceptions import ApplicationError
 
 logger = logging.getLogger("massacorp.errors")
@@ -46,6 +53,19 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         if retry_after is not None:
             response["Retry-After"] = str(retry_after)
         return response
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        logger.warning("Database unavailable in API view: %s", type(exc).__name__, exc_info=exc)
+        return Response(
+            error_body(UNAVAILABLE_CODE, UNAVAILABLE_MESSAGE), status=503, headers=retry_after_header()
+        )
+    if isinstance(exc, TooManyFilesSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        body = error_body("too_many_files", f"At most {limit} files per request.", {"max_files": limit})
+        return Response(body, status=400)
+    if isinstance(exc, TooManyFieldsSent):
+        return Response(error_body("too_many_fields", "The request has too many fields."), status=400)
+    if isinstance(exc, SuspiciousOperation):
+        return Response(error_body("bad_request", "The request could not be understood."), status=400)
     if isinstance(exc, RequestDataTooBig):
         return Response(error_body("payload_too_large", "The request body is too large."), status=413)
     if isinstance(exc, DjangoValidationError):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.http import HttpRequest, JsonResponse
 
-from .errors import error_response
+from .errors import DATABASE_UNAVAILABLE, error_response, service_unavailable_response
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
@@ -12,6 +14,9 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonR
 
 
 def server_error(request: HttpRequest) -> JsonResponse:
+    # Django calls this while handling the exception (in a middleware, routing included, or a view).
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return service_unavailable_response()
     return error_response(500, "server_error", "An internal error occurred.")
 
 

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -36,6 +35,7 @@ from shared_apps.core.exceptions import (
     RateLimited,
     ValidationFailed,
 )
+from shared_apps.core.mail import mail_enqueue
 from shared_apps.ratelimit.lockout import (
     LockoutPolicy,
     LockState,
@@ -218,7 +218,7 @@ def _failure(*, user: User, tenant: Tenant | None, factor: str, replayed: bool) 
 
 
 def _mail_lock(*, address: str, tenant_name: str, minutes: int) -> None:
-    send_mail(
+    mail_enqueue(
         subject=f"{tenant_name}: second factor locked after wrong codes",
         message=(
             f"Wrong two-factor codes were entered {settings.MFA_LOCK_AFTER} times in a row for your "
@@ -226,8 +226,7 @@ def _mail_lock(*, address: str, tenant_name: str, minutes: int) -> None:
             "pending sign-ins were cancelled.\n\nIf it was not you, your password is probably known to "
             "someone else: change it."
         ),
-        from_email=None,
-        recipient_list=[address],
+        to=[address],
     )
 
 

@@ -9,18 +9,20 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django_prometheus.exports import ExportToDjangoView
 
 from shared_apps.core.errors import error_response
-from shared_apps.core.net import address_in_networks
+from shared_apps.core.net import address_in_networks, client_ip
 
 from . import checks
 
 
 def _is_internal(request: HttpRequest) -> bool:
-    """An operator's request: a bearer METRICS_TOKEN, or a peer on an internal network."""
+    """An operator's request: a bearer METRICS_TOKEN, or a client on an allowed network (INTERNAL_NETWORKS,
+    empty in production unless set). The client is the first hop that no TRUSTED_PROXIES vouches for, so a
+    reverse proxy on this host does not make every client it forwards look local."""
     token = settings.METRICS_TOKEN
     header = request.META.get("HTTP_AUTHORIZATION", "")
     if token and header.startswith("Bearer ") and hmac.compare_digest(header[7:].encode(), token.encode()):
         return True
-    return address_in_networks(request.META.get("REMOTE_ADDR", ""), settings.INTERNAL_NETWORKS)
+    return address_in_networks(client_ip(request), settings.INTERNAL_NETWORKS)
 
 
 def health(request: HttpRequest) -> JsonResponse:

@@ -74,10 +74,11 @@ class RequestContextMiddleware:
         user_agent = request.META.get("HTTP_USER_AGENT", "")
         with context_bind(ip=client_ip(request), user_agent=user_agent, request_id=request_id):
             response = self.get_response(request)
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        response["X-Request-ID"] = request_id
-        response["X-Response-Time"] = f"{elapsed_ms:.1f}ms"
-        self._log(request, response, elapsed_ms, request_id)
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            response["X-Request-ID"] = request_id
+            response["X-Response-Time"] = f"{elapsed_ms:.1f}ms"
+            # Inside the context: the line carries the request's id and its user, like the others.
+            self._log(request, response, elapsed_ms, request_id)
         return response
 
     @staticmethod
@@ -94,7 +95,12 @@ class RequestContextMiddleware:
             getattr(tenant, "slug", "-"),
             request_id,
             " slow" if slow else "",
-            extra={"request_id": request_id},
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round(elapsed_ms, 1),
+            },
         )
 
 

@@ -267,22 +267,36 @@ def backend_name() -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def _build(name: str, redis_url: str, prefix: str, timeout: float) -> CounterBackend:
+def _build(name: str, redis_url: str, prefix: str, timeout: float, retry_seconds: float) -> CounterBackend:
     if name == "redis":
+        from .failover import FailoverBackend  # here: failover.py builds on this module's classes
+
         if not redis_url:
             raise ValueError("RATELIMIT_BACKEND is redis but RATELIMIT_REDIS_URL is empty")
         client = redis.Redis.from_url(
             redis_url, socket_timeout=timeout, socket_connect_timeout=timeout, health_check_interval=30
         )
-        return RedisBackend(client=client, prefix=prefix)
+        return FailoverBackend(
+            primary=RedisBackend(client=client, prefix=prefix),
+            fallback=PostgresBackend(prefix=prefix),
+            retry_seconds=retry_seconds,
+        )
     return PostgresBackend(prefix=prefix)
 
 
 def get_backend() -> CounterBackend:
-    """The configured backend (one instance per configuration, shared by threads)."""
+    """The configured backend (one instance per configuration, shared by threads). With Redis, PostgreSQL
+    takes over while Redis cannot be reached (failover.py)."""
     return _build(
         backend_name(),
         settings.RATELIMIT_REDIS_URL,
         settings.REDIS_KEY_PREFIX,
         float(settings.RATELIMIT_REDIS_TIMEOUT_SECONDS),
+        float(settings.RATELIMIT_REDIS_RETRY_SECONDS),
     )
+
+
+def get_durable_backend() -> CounterBackend:
+    """Where facts that must survive a Redis loss live (locks): PostgreSQL, whatever `get_backend` is."""
+    chosen = get_backend()
+    return getattr(chosen, "durable", chosen)

@@ -10,7 +10,8 @@ Failures are forgotten one hour after the last one, or by `failure_clear` (succe
 Callers check `lock_state(...)` before evaluating credentials; while `blocked`, they answer exactly as for
 bad credentials (the response never reveals a lock) and do not evaluate the password. `lock_started` is
 True on the one call that started a lock: alert then (audit event, mail to the user), once.
-State lives in the rate-limit backend (Redis or the PostgreSQL counter table).
+Failures and delays live in the rate-limit backend (Redis, or the PostgreSQL counter table); locks always
+live in PostgreSQL (`get_durable_backend`), so that a Redis outage, restart or flush cannot lift one.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from .backends import CounterBackend, get_backend
+from .backends import CounterBackend, get_backend, get_durable_backend
 
 
 @dataclass(frozen=True)
@@ -89,8 +90,24 @@ def _seconds(ttl_ms: int) -> int:
     return math.ceil(ttl_ms / 1000) if ttl_ms > 0 else 0
 
 
-def _read(backend: CounterBackend, keys: _Keys, policy: LockoutPolicy) -> LockState:
-    found = backend.get_many([keys.failures, keys.delay, keys.lock, keys.locks])
+@dataclass(frozen=True)
+class _Stores:
+    fast: CounterBackend  # failures and delays
+    durable: CounterBackend  # locks and the repeat-offender count
+
+    @classmethod
+    def current(cls) -> _Stores:
+        return cls(fast=get_backend(), durable=get_durable_backend())
+
+    def get_many(self, keys: _Keys) -> dict[str, tuple[int, int]]:
+        if self.fast is self.durable:
+            return self.fast.get_many([keys.failures, keys.delay, keys.lock, keys.locks])
+        fast = self.fast.get_many([keys.failures, keys.delay])
+        return {**fast, **self.durable.get_many([keys.lock, keys.locks])}
+
+
+def _read(stores: _Stores, keys: _Keys, policy: LockoutPolicy) -> LockState:
+    found = stores.get_many(keys)
     failures = found.get(keys.failures, (0, 0))[0]
     lock_count = found.get(keys.locks, (0, 0))[0]
     locked = keys.lock in found
@@ -108,28 +125,28 @@ def _read(backend: CounterBackend, keys: _Keys, policy: LockoutPolicy) -> LockSt
 
 
 def lock_state(scope_key: str, *, policy: LockoutPolicy | None = None) -> LockState:
-    """The scope's current state (one backend round trip)."""
+    """The scope's current state (one round trip per store)."""
     policy = policy or LockoutPolicy.from_settings()
-    return _read(get_backend(), _keys(scope_key), policy)
+    return _read(_Stores.current(), _keys(scope_key), policy)
 
 
 def failure_register(scope_key: str, *, policy: LockoutPolicy | None = None) -> LockState:
     """Count one failure and escalate. Failures while the scope is locked are not counted."""
     policy = policy or LockoutPolicy.from_settings()
-    backend = get_backend()
+    stores = _Stores.current()
     keys = _keys(scope_key)
-    state = _read(backend, keys, policy)
+    state = _read(stores, keys, policy)
     if state.locked:
         return state
-    failures, _ = backend.incr(keys.failures, policy.failure_window_seconds * 1000, sliding=True)
+    failures, _ = stores.fast.incr(keys.failures, policy.failure_window_seconds * 1000, sliding=True)
     if failures >= policy.lock_after:
         # `add` elects one caller among concurrent failures to start the lock (and count it once).
-        if not backend.add(keys.lock, policy.lock_seconds * 1000):
-            return _read(backend, keys, policy)
-        lock_count, _ = backend.incr(keys.locks, policy.memory_seconds * 1000, sliding=True)
+        if not stores.durable.add(keys.lock, policy.lock_seconds * 1000):
+            return _read(stores, keys, policy)
+        lock_count, _ = stores.durable.incr(keys.locks, policy.memory_seconds * 1000, sliding=True)
         duration = policy.lock_for(lock_count)
-        backend.put(keys.lock, lock_count, duration * 1000)
-        backend.delete(keys.failures, keys.delay)
+        stores.durable.put(keys.lock, lock_count, duration * 1000)
+        stores.fast.delete(keys.failures, keys.delay)
         return LockState(
             failures=failures,
             lock_count=lock_count,
@@ -140,7 +157,7 @@ def failure_register(scope_key: str, *, policy: LockoutPolicy | None = None) -> 
         )
     delay = policy.delay_for(failures)
     if delay:
-        backend.put(keys.delay, 1, delay * 1000)
+        stores.fast.put(keys.delay, 1, delay * 1000)
     return LockState(
         failures=failures,
         lock_count=state.lock_count,
@@ -153,5 +170,6 @@ def failure_register(scope_key: str, *, policy: LockoutPolicy | None = None) -> 
 def failure_clear(scope_key: str) -> None:
     """Forget the failures, the delay and any lock (successful login, admin unlock). The repeat-offender
     memory stays, so the next lock within the memory period is still doubled."""
-    keys = _keys(scope_key)
-    get_backend().delete(keys.failures, keys.delay, keys.lock)
+    keys, stores = _keys(scope_key), _Stores.current()
+    stores.fast.delete(keys.failures, keys.delay)
+    stores.durable.delete(keys.lock)

@@ -16,6 +16,7 @@ from pypdf import PdfReader, PdfWriter
 from metro_etl import (
     MetroParseError,
     ParsedInvoice,
+    TooComplexError,
     UnsupportedDocumentError,
     parse_invoice,
     parse_many,
@@ -23,7 +24,8 @@ from metro_etl import (
 )
 from metro_etl.errors import ERROR_CODES, CorruptPdfError
 from metro_etl.parser import parse_text
-from metro_etl.text import PdfText
+from metro_etl.text import MAX_PAGES, PdfText
+from tests.support.hostile_pdf import hostile_pdf
 
 
 def minimal_pdf(*rows: str) -> bytes:
@@ -245,3 +247,15 @@ def test_parse_many_takes_content_in_memory_as_name_and_bytes(invoice_file: Call
     assert last == parse_invoice(path)
     assert isinstance(error, MetroParseError)
     assert (error.code, error.filename) == ("not_pdf", "notes.pdf")
+
+
+def test_a_small_pdf_whose_pages_share_megabytes_of_content_is_too_complex() -> None:
+    data = hostile_pdf(pages=30, content_bytes=3_000_000)
+    assert len(data) < 20_000
+    with pytest.raises(TooComplexError):
+        parse_invoice(data, filename="hostile.pdf")
+
+
+def test_a_pdf_with_more_pages_than_any_invoice_is_too_complex() -> None:
+    with pytest.raises(TooComplexError):
+        parse_invoice(hostile_pdf(pages=MAX_PAGES + 1, content_bytes=100), filename="long.pdf")

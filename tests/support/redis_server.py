@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 import pytest
 import redis
@@ -52,3 +53,48 @@ def private_redis_server(directory: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=START_SECONDS)
+
+
+class PrivateRedis:
+    """A private server that a test can kill (SIGKILL, no persistence: its data is gone) and start again
+    on the same port: `start()`, `kill()`, `start()`."""
+
+    def __init__(self, binary: str) -> None:
+        self.binary = binary
+        self.port = _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        arguments = ["--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        self.process = subprocess.Popen(
+            [self.binary, *arguments], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + START_SECONDS
+        while not _answers(self.url):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"redis-server did not start on port {self.port}")
+            time.sleep(0.02)
+
+    def kill(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=START_SECONDS)
+            self.process = None
+
+    def key_count(self) -> int:
+        client = redis.Redis.from_url(self.url, socket_timeout=1, socket_connect_timeout=1)
+        return int(cast(int, client.dbsize()))
+
+
+@pytest.fixture
+def private_redis() -> Iterator[PrivateRedis]:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("no redis-server binary: this test needs a Redis server of its own")
+    server = PrivateRedis(binary)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.kill()

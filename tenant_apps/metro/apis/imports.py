@@ -17,6 +17,7 @@ from shared_apps.rbac.enums import PermissionCode
 from ..models import ImportBatch, ImportSource
 from ..selectors import batch_get
 from ..services import SourceFile, aggregates_recalculate, batch_enqueue, batch_import, uploads_read
+from ..services.parallel import parse_budget
 from .common import renamed, validated
 
 # The job's counters under the contract's names.
@@ -62,7 +63,11 @@ class InvoiceImportApi(APIView):
             return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": url})
         sources = [SourceFile(name, data=data) for name, data in files]
         result = batch_import(
-            files=sources, source=ImportSource.API, user_id=user_id, force=options["force"], workers=1
+            files=sources,
+            source=ImportSource.API,
+            user_id=user_id,
+            force=options["force"],
+            parse_budget=parse_budget(synchronous=True),
         )
         return Response(result.as_json())
 

@@ -33,6 +33,7 @@ from metro_etl import (
     parse_many,
     reconcile,
 )
+from shared_apps.core.sandbox import Budget
 from tenant_apps.stock.valuation import stock_valuation_refresh
 
 from ..models import BatchStatus, DocumentStatus, ImportBatch, ImportSource, Invoice, StagedDocument
@@ -42,6 +43,9 @@ from .outcomes import DUPLICATE, ERROR, FROM_LOAD, IMPORTED, UNRECONCILED, Batch
 from .parallel import ConnectionThreads
 from .price_alerts import price_alerts_detect
 
+ParseResult = ParsedInvoice | MetroParseError
+# Parses the files of a chunk at the given indexes (their bytes by index): the result by index.
+_Parse = Callable[[Sequence["SourceFile"], list[int], dict[int, bytes]], dict[int, ParseResult]]
 PARSE_CHUNK = 64
 LOAD_FAILED = "load_failed"
 logger = logging.getLogger(__name__)
@@ -220,11 +224,13 @@ def batch_import(
     batch: ImportBatch | None = None,
     on_file: Callable[[SourceFile, FileOutcome], None] | None = None,
     load_workers: int | None = None,
+    parse_budget: Budget | None = None,
 ) -> BatchResult:
     """Import `files` into the current tenant (see the module docstring); returns every file's outcome.
 
     `workers`: parser processes (default: every core); `load_workers`: loader connections (default:
     the setting METRO_LOAD_WORKERS; always 1 inside an atomic block, see services.parallel).
+    `parse_budget`: files from outside (uploads) parse each in a sandboxed process within this budget.
     """
     started = time.monotonic()
     batch = batch or batch_create(source=source, user_id=user_id, file_count=len(files), force=force)
@@ -233,7 +239,13 @@ def batch_import(
     result = BatchResult(batch_id=batch.pk)
     try:
         _load_all(
-            files, batch, result, force=force, workers=workers, load_workers=load_workers, on_file=on_file
+            files,
+            batch,
+            result,
+            force=force,
+            parse=partial(_parse, workers=workers, budget=parse_budget),
+            load_workers=load_workers,
+            on_file=on_file,
         )
         # Every thread has finished (the pool is closed): links and aggregates see all the loads.
         loading.credit_notes_link()
@@ -256,7 +268,7 @@ def _load_all(
     result: BatchResult,
     *,
     force: bool,
-    workers: int | None,
+    parse: _Parse,
     load_workers: int | None,
     on_file: Callable[[SourceFile, FileOutcome], None] | None,
 ) -> None:
@@ -268,7 +280,7 @@ def _load_all(
     with loads_running(), ConnectionThreads(threads) if threads > 1 else nullcontext() as pool:
         for start in range(0, len(files), PARSE_CHUNK):
             chunk = files[start : start + PARSE_CHUNK]
-            for item, outcome in _chunk_import(chunk, batch, force, workers, context, pool):
+            for item, outcome in _chunk_import(chunk, batch, force, parse, context, pool):
                 result.outcomes.append(outcome)
                 _progress_save(batch, outcome)
                 if on_file is not None:
@@ -279,7 +291,7 @@ def _chunk_import(
     chunk: Sequence[SourceFile],
     batch: ImportBatch,
     force: bool,
-    workers: int | None,
+    parse: _Parse,
     context: loading.LoadContext,
     pool: ConnectionThreads | None,
 ) -> Iterable[tuple[SourceFile, FileOutcome]]:
@@ -287,7 +299,7 @@ def _chunk_import(
     connections when there is one (yielding in input order as the loads finish), else one by one."""
     data, hashes, outcomes = _read_and_skip_known(chunk, batch, force)
     todo = [index for index in hashes if index not in outcomes]
-    parsed = _parse(chunk, todo, data, workers)
+    parsed = parse(chunk, todo, data)
     loads = {
         index: partial(
             _load_one,
@@ -336,13 +348,21 @@ def _read_and_skip_known(
 
 
 def _parse(
-    chunk: Sequence[SourceFile], todo: list[int], data: dict[int, bytes], workers: int | None
-) -> dict[int, ParsedInvoice | MetroParseError]:
+    chunk: Sequence[SourceFile],
+    todo: list[int],
+    data: dict[int, bytes],
+    *,
+    workers: int | None,
+    budget: Budget | None,
+) -> dict[int, ParseResult]:
+    if budget is not None:
+        uploads = [(chunk[index].name, data[index]) for index in todo]
+        return dict(zip(todo, parallel.files_parse_sandboxed(uploads, budget=budget), strict=True))
     if workers != 1 and len(todo) > 1:
         # Files on disk go by path, uploads and queued files by content: either way on every core.
         sources = [chunk[index].path or (chunk[index].name, data[index]) for index in todo]
         return dict(zip(todo, parse_many(sources, workers), strict=True))
-    results: dict[int, ParsedInvoice | MetroParseError] = {}
+    results: dict[int, ParseResult] = {}
     for index in todo:
         try:
             results[index] = parse_invoice(data[index], filename=chunk[index].name)

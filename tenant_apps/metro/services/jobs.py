@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from ..models import BatchStatus, ImportBatch, ImportSource, PendingFile
 from .batches import SourceFile, batch_create, batch_import
 from .outcomes import BatchResult, FileOutcome
+from .parallel import parse_budget
 
 
 @transaction.atomic
@@ -49,5 +50,6 @@ def batch_process(*, batch_id: UUID) -> BatchResult | None:
     def processed(source: SourceFile, outcome: FileOutcome) -> None:
         PendingFile.objects.filter(pk=ids[id(source)]).delete()
 
-    # Parsed on every core (the files' content goes to the worker processes), loaded one by one.
-    return batch_import(files=files, force=batch.force, batch=batch, on_file=processed)
+    # Uploaded files: each parsed in a sandboxed process within its budget, loaded one by one.
+    budget = parse_budget(synchronous=False)
+    return batch_import(files=files, force=batch.force, batch=batch, on_file=processed, parse_budget=budget)

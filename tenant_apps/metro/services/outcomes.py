@@ -47,6 +47,14 @@ class BatchResult:
     def count(self, status: str) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status == status)
 
+    @property
+    def overall(self) -> str:
+        """Whether anything was imported: complete (every file imported or already known), partial (some
+        imported, some not) or none (files failed and none was imported)."""
+        if self.count(ERROR) == 0 and self.count(UNRECONCILED) == 0:
+            return "complete"
+        return "partial" if self.count(IMPORTED) else "none"
+
     def as_json(self) -> dict[str, object]:
         """The import API's answer in the contract's words, then the detail per file.
 
@@ -55,6 +63,7 @@ class BatchResult:
         """
         return {
             "success": self.count(ERROR) == 0 and self.count(UNRECONCILED) == 0,
+            "statut": self.overall,
             "nb_factures_importees": self.count(IMPORTED),
             "nb_lignes_importees": sum(o.line_count for o in self._of(IMPORTED)),
             "nb_produits_agreges": self.products_refreshed,

@@ -1,4 +1,5 @@
-"""Threads that load invoices on connections of their own, in the current tenant's schema.
+"""Threads that load invoices on connections of their own, in the current tenant's schema; and the parse
+of uploaded files in sandboxed processes (`files_parse_sandboxed`).
 
 One loader connection is bound by PostgreSQL's CPU (the invoice statement does the work server-side), so a
 batch loads on `METRO_LOAD_WORKERS` connections at once, one per thread: Django gives every thread its own
@@ -15,7 +16,7 @@ from __future__ import annotations
 import os
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from types import TracebackType
 from typing import Any, TypeVar
@@ -23,6 +24,10 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.db import connection
 from django_tenants.utils import schema_context
+
+from metro_etl import InternalParseError, MetroParseError, ParsedInvoice, TooComplexError
+from metro_etl.batch import parse_one
+from shared_apps.core.sandbox import CRASHED, Budget, Exceeded, sandbox_map
 
 from .aggregates import loads_running
 
@@ -94,4 +99,36 @@ class ConnectionThreads:
             connection.close()
 
 
-__all__ = ["ConnectionThreads", "load_workers"]
+def parse_budget(*, synchronous: bool) -> Budget:
+    """The parse budget of uploaded files (settings METRO_PARSE_*): per file, and for a request answered
+    at once a total that keeps the request within the server's timeout."""
+    cpu_seconds = int(settings.METRO_PARSE_CPU_SECONDS)
+    wall_seconds = float(settings.METRO_PARSE_WALL_SECONDS)
+    return Budget(
+        cpu_seconds=cpu_seconds,
+        memory_bytes=int(settings.METRO_PARSE_MEMORY_MB) * 1024 * 1024,
+        wall_seconds=wall_seconds,
+        total_seconds=float(settings.METRO_IMPORT_SYNC_PARSE_SECONDS) if synchronous else float("inf"),
+        workers=1 if synchronous else max(1, min(2, os.cpu_count() or 1)),
+    )
+
+
+def files_parse_sandboxed(
+    sources: Sequence[tuple[str, bytes]], *, budget: Budget
+) -> list[ParsedInvoice | MetroParseError]:
+    """Parse (name, content) pairs each in a child process within `budget` (shared_apps.core.sandbox): a
+    file beyond it is a `too_complex` error, a crashed parser an `internal_error`; the others go on."""
+    outcomes = sandbox_map(parse_one, sources, budget=budget)
+    results: list[ParsedInvoice | MetroParseError] = []
+    for (name, _), outcome in zip(sources, outcomes, strict=True):
+        if isinstance(outcome, Exceeded) and outcome.reason == CRASHED:
+            results.append(InternalParseError("the process parsing this file died", filename=name))
+        elif isinstance(outcome, Exceeded):
+            message = f"the file exceeds its parsing budget ({outcome.reason})"
+            results.append(TooComplexError(message, filename=name))
+        else:
+            results.append(outcome)
+    return results
+
+
+__all__ = ["ConnectionThreads", "files_parse_sandboxed", "load_workers", "parse_budget"]

@@ -1,4 +1,8 @@
-"""Checks on uploaded PDFs before anything is stored: count, size, and type by content (`%PDF-`)."""
+"""Checks on uploaded PDFs before anything is stored: count, size, and type by content (`%PDF-`).
+
+A request whose files are none of them PDFs is refused (415); among PDFs, a file that is not one is
+passed on and becomes that file's `not_pdf` outcome, so that the good files are still imported.
+"""
 
 from __future__ import annotations
 
@@ -46,8 +50,9 @@ def uploads_read(*, files: Sequence[Upload], max_files: int, max_file_bytes: int
                 f"{name} is larger than {max_file_bytes} bytes.",
                 details={"file": name, "max_bytes": max_file_bytes},
             )
-        # The type is what the bytes say, not the name or the client's Content-Type.
-        if not data.startswith(PDF_MAGIC):
-            raise UnsupportedFileType(f"{name} is not a PDF.", details={"file": name})
         received.append((name, data))
+    # The type is what the bytes say, not the name or the client's Content-Type.
+    if not any(data.startswith(PDF_MAGIC) for _, data in received):
+        name = received[0][0]
+        raise UnsupportedFileType(f"{name} is not a PDF.", details={"file": name})
     return received
