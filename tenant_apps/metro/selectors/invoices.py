@@ -29,8 +29,9 @@ INVOICE_LIST_FIELDS = (
 
 def invoice_list(
     *, page: int, per_page: int, date_from: date | None = None, date_to: date | None = None
-) -> Page[Any]:
-    invoices = Invoice.objects.only(*INVOICE_LIST_FIELDS)
+) -> Page[dict[str, Any]]:
+    """A page of invoices as dicts of INVOICE_LIST_FIELDS, the latest first."""
+    invoices = Invoice.objects.values(*INVOICE_LIST_FIELDS)
     if date_from is not None:
         invoices = invoices.filter(invoice_date__gte=date_from)
     if date_to is not None:
