@@ -14,7 +14,9 @@ is requested with a real access token (a real POST /auth/login), first page, def
 the ratio of each p50 to the p50 of /api/v1/info in the same run (target: <= 3x), with the load average.
 `--profile PATH` adds a cProfile of that path's requests (own time, top functions).
 
-Database massacorp_bench_lists on DATABASE_URL's server (created and dropped; `--keep` keeps it).
+Redis: the REDIS_URL of the environment (the principal snapshot and session liveness, as in production;
+members' requests then need no SQL before the view); `--no-redis` or no REDIS_URL reads them from
+PostgreSQL. Database massacorp_bench_lists on DATABASE_URL's server (created and dropped; `--keep` keeps it).
 """
 
 from __future__ import annotations
@@ -98,7 +100,7 @@ def generate_products(count: int) -> None:
 
     from tenant_apps.catalog.models import Product
 
-    rng = random.Random(12)  # noqa: S311 - benchmark data, not security
+    rng = random.Random(12)
     cent, milli = Decimal("0.01"), Decimal("0.001")
     rows = []
     for number in range(count):
@@ -224,24 +226,33 @@ def profile(cases: dict[str, tuple[WsgiApp, dict[str, Any]]], name: str, request
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database", default=DEFAULT_DATABASE)
     parser.add_argument("--products", type=int, default=3000)
     parser.add_argument("--requests", type=int, default=1000, help="per case")
     parser.add_argument("--batch", type=int, default=50)
     parser.add_argument("--profile", choices=[name for name, _p, _q in ENDPOINTS], default=None)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--no-redis", action="store_true", help="principal and liveness read from PostgreSQL")
     args = parser.parse_args()
     url = database_url(args.database)
     try:
         prepare_database(url)
-        configure(url, "config.settings.dev")
+        redis_url = os.environ.get("REDIS_URL", "")
+        configure(url, "config.settings.dev")  # starts without REDIS_URL; set again below unless --no-redis
+        if not args.no_redis and redis_url:
+            from django.test.utils import override_settings
+
+            override_settings(REDIS_URL=redis_url).enable()
         create_member()
         fill_tenant(args.products)
         cases = build_cases()
         shape = {name: check(name, app, base) for name, (app, base) in cases.items()}
         times = run(cases, args.requests, args.batch)
-        print(f"{args.requests} requests per case, interleaved in rounds of {args.batch}")
+        redis = "off" if args.no_redis or not redis_url else redis_url
+        print(f"{args.requests} requests per case, interleaved in rounds of {args.batch}; redis {redis}")
         report(times, shape)
         if args.profile:
             profile(cases, args.profile)

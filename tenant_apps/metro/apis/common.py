@@ -8,7 +8,6 @@ from typing import Any
 from rest_framework import serializers
 
 from shared_apps.core.plain_output import PlainOutput
-
 from tenant_apps.catalog.models import Product
 
 

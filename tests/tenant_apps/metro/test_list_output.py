@@ -74,7 +74,9 @@ class ReferenceCategoryStat(serializers.Serializer[Any]):
 class ReferenceVatStat(serializers.Serializer[Any]):
     taux_tva = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True, source="vat_rate")
     nb_produits = serializers.IntegerField(source="product_count")
-    montant_ht = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True, source="total_net")
+    montant_ht = serializers.DecimalField(
+        max_digits=16, decimal_places=2, allow_null=True, source="total_net"
+    )
     montant_tva = serializers.DecimalField(
         max_digits=16, decimal_places=2, allow_null=True, source="total_vat"
     )
@@ -91,7 +93,13 @@ def _rendered(data: Any) -> bytes:
 
 
 def _page(items: list[Any], total: int, page: int, per_page: int) -> dict[str, Any]:
-    return {"items": items, "total": total, "page": page, "per_page": per_page, "pages": -(-total // per_page)}
+    return {
+        "items": items,
+        "total": total,
+        "page": page,
+        "per_page": per_page,
+        "pages": -(-total // per_page),
+    }
 
 
 @pytest.fixture
