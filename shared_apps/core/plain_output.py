@@ -19,7 +19,9 @@ from rest_framework import fields as drf_fields
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-Step = tuple[str, str | None, Callable[[Any], Any], drf_fields.Field]  # name, attribute, converter, field
+AnyField = drf_fields.Field[Any, Any, Any, Any]
+# (name, attribute or None for DRF's own lookup, converter, the field)
+Step = tuple[str, str | None, Callable[[Any], Any], AnyField]
 
 
 def _decimal_converter(field: serializers.DecimalField) -> Callable[[Any], Any] | None:
@@ -40,7 +42,7 @@ def _decimal_converter(field: serializers.DecimalField) -> Callable[[Any], Any] 
     return convert
 
 
-def _converter(field: drf_fields.Field) -> Callable[[Any], Any]:
+def _converter(field: AnyField) -> Callable[[Any], Any]:
     exact = type(field)
     if exact is serializers.DecimalField:
         fast = _decimal_converter(field)  # type: ignore[arg-type]

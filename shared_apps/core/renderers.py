@@ -22,6 +22,12 @@ _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 _LINE_SEPARATORS = ((b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029"))
 
 
+def _drf(
+    renderer: JSONRenderer, data: Any, media_type: str | None, context: Mapping[str, Any] | None
+) -> bytes:
+    return bytes(JSONRenderer.render(renderer, data, media_type, context))
+
+
 class FastJSONRenderer(JSONRenderer):
     def render(
         self,
@@ -33,11 +39,11 @@ class FastJSONRenderer(JSONRenderer):
             return b""
         pretty = self.get_indent(accepted_media_type or "", renderer_context or {}) is not None
         if pretty or self.ensure_ascii or not self.compact:
-            return super().render(data, accepted_media_type, renderer_context)  # type: ignore[arg-type]
+            return _drf(self, data, accepted_media_type, renderer_context)
         try:
             body = orjson.dumps(data, default=JSONEncoder().default, option=_OPTIONS)
         except orjson.JSONEncodeError:
-            return super().render(data, accepted_media_type, renderer_context)  # type: ignore[arg-type]
+            return _drf(self, data, accepted_media_type, renderer_context)
         for raw, escaped in _LINE_SEPARATORS:
             if raw in body:
                 body = body.replace(raw, escaped)

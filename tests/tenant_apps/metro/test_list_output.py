@@ -92,7 +92,7 @@ def _rendered(data: Any) -> bytes:
     return JSONRenderer().render(data)
 
 
-def _page(items: list[Any], total: int, page: int, per_page: int) -> dict[str, Any]:
+def _page(items: Any, total: int, page: int, per_page: int) -> dict[str, Any]:
     return {
         "items": items,
         "total": total,
