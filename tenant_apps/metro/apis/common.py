@@ -7,6 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from shared_apps.core.plain_output import PlainOutput
 from tenant_apps.catalog.models import Product
 
 
@@ -58,7 +59,7 @@ PRODUCT_FIELDS = {
 }
 
 
-class ProductOutput(serializers.ModelSerializer[Any]):
+class ProductOutput(PlainOutput, serializers.ModelSerializer[Any]):
     categorie_id = serializers.IntegerField(source="category_id", allow_null=True)
 
     class Meta:

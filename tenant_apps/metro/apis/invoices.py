@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from shared_apps.core.exceptions import NotFound, ValidationFailed
 from shared_apps.core.pagination import PageInput, page_body
+from shared_apps.core.plain_output import PlainOutput
 from shared_apps.rbac.enums import PermissionCode
 
 from ..models import Invoice, InvoiceLine
@@ -69,7 +70,7 @@ class InvoiceListApi(APIView):
         date_debut = serializers.DateField(required=False, default=None)
         date_fin = serializers.DateField(required=False, default=None)
 
-    class OutputSerializer(serializers.ModelSerializer[Any]):
+    class OutputSerializer(PlainOutput, serializers.ModelSerializer[Any]):
         class Meta:
             model = Invoice
             fields = list(INVOICE_LIST_NAMES)

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
-
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shared_apps.core.plain_output import PlainOutput
 from shared_apps.rbac.enums import PermissionCode
 from tenant_apps.catalog.selectors import product_count_by_category, spend_by_category, spend_by_vat_rate
 
@@ -14,7 +13,7 @@ from ..selectors.stats import customer_spend, dashboard, summary
 from .common import ProductOutput
 
 
-class SummaryOutput(serializers.Serializer[Any]):
+class SummaryOutput(PlainOutput):
     nb_factures = serializers.IntegerField(source="invoice_count")
     nb_produits = serializers.IntegerField(source="product_count")
     nb_lignes = serializers.IntegerField(source="line_count")
@@ -25,7 +24,7 @@ class SummaryOutput(serializers.Serializer[Any]):
     date_derniere_facture = serializers.DateField(allow_null=True, source="last_invoice_date")
 
 
-class CategoryStatOutput(serializers.Serializer[Any]):
+class CategoryStatOutput(PlainOutput):
     categorie = serializers.CharField(source="category_label")
     nb_produits = serializers.IntegerField(source="product_count")
     quantite_totale = serializers.DecimalField(
@@ -40,7 +39,7 @@ class CategoryStatOutput(serializers.Serializer[Any]):
     pct_ca = serializers.DecimalField(max_digits=6, decimal_places=2, source="share_pct")
 
 
-class VatStatOutput(serializers.Serializer[Any]):
+class VatStatOutput(PlainOutput):
     taux_tva = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True, source="vat_rate")
     nb_produits = serializers.IntegerField(source="product_count")
     montant_ht = serializers.DecimalField(
@@ -62,7 +61,7 @@ class SummaryApi(APIView):
 class DashboardApi(APIView):
     required_permission = PermissionCode.METRO_READ
 
-    class OutputSerializer(serializers.Serializer[Any]):
+    class OutputSerializer(PlainOutput):
         summary = SummaryOutput()
         categories = CategoryStatOutput(many=True)
         tva_breakdown = VatStatOutput(many=True, source="vat_rates")
@@ -89,7 +88,7 @@ class VatStatsApi(APIView):
 class CategoryListApi(APIView):
     required_permission = PermissionCode.METRO_READ
 
-    class OutputSerializer(serializers.Serializer[Any]):
+    class OutputSerializer(PlainOutput):
         categorie = serializers.CharField(source="category_label")
         count = serializers.IntegerField()
 

@@ -36,8 +36,9 @@ def invoice_list(
     store_name: str = "",
     doc_type: str = "",
     reconciliation_status: str = "",
-) -> Page[Any]:
-    invoices = Invoice.objects.only(*INVOICE_LIST_FIELDS)
+) -> Page[dict[str, Any]]:
+    """A page of invoices as dicts of INVOICE_LIST_FIELDS, the latest first."""
+    invoices = Invoice.objects.values(*INVOICE_LIST_FIELDS)
     if date_from is not None:
         invoices = invoices.filter(invoice_date__gte=date_from)
     if date_to is not None:

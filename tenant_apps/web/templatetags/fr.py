@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django import template
 
+from tenant_apps.metro.models import DocType
+
 from .. import formatting
 
 register = template.Library()
@@ -30,3 +32,12 @@ def nombre(value: Decimal | float | int | None, places: int = 2) -> str:
 @register.filter
 def pourcent(value: Decimal | float | None) -> str:
     return formatting.percent_fr(value)
+
+
+@register.filter
+def document_kind(value: str) -> str:
+    """The printed name of a METRO document kind, for list rows read as plain values."""
+    try:
+        return str(DocType(value).label)
+    except ValueError:
+        return value
