@@ -1,8 +1,8 @@
 """Brute force: 1,000 guesses at one account's second factor, with the real limiter and lockout.
 
 The per-user limit is 5 code checks per window (60 s in production; 3 s here so that the test waits two
-windows rather than two minutes, the only setting changed: long enough that six requests fit in one window
-even on a loaded machine, where a 1 s window let the limiter go unseen) and the 10th consecutive failure locks the
+windows rather than two minutes, the only setting changed: six requests fit in one such window even on a
+loaded machine, where a 1 s window let the limiter go unseen) and the 10th consecutive failure locks the
 factor. Each guess is a real HTTP request. Guesses refused by the limiter wait for its Retry-After, as a
 patient attacker would; the correct code is among the later guesses and is refused: the lock holds.
 """
