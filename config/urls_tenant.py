@@ -15,6 +15,9 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("shared_apps.gdpr.urls")),
     path("", include("shared_apps.oauth.urls")),
     path("", include("tenant_apps.metro.urls")),
+    path("", include("tenant_apps.stock.urls")),
+    path("", include("tenant_apps.analytics.urls")),
+    path("", include("tenant_apps.catalog.urls")),
 ]
 
 urlpatterns = [

@@ -79,6 +79,8 @@ TENANT_APPS: list[str] = [
     "tenant_apps.sessions",
     "tenant_apps.apikeys",
     "tenant_apps.catalog",
+    "tenant_apps.stock",
+    "tenant_apps.analytics",
     "tenant_apps.metro",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

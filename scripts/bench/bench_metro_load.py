@@ -7,7 +7,8 @@ Synthetic invoices (no PDF parsing: that is bench_metro_parse.py's figure) are l
 `benchmetro` of the database DATABASE_URL points to (created if missing; its METRO tables are emptied first,
 no other schema is touched). These paths, in the same run:
 (a) ours: `invoice_load` per invoice (ONE prepared statement each, which in autocommit is the invoice's
-    transaction: one round trip), then the credit-note link sweep and one set-based aggregate refresh,
+    transaction: one round trip; it writes the stock entries too), then the credit-note link sweep and one
+    set-based aggregate refresh (the stock valuation that follows in a batch is timed apart: (v)),
     on 1 connection, and (aN) the same on N connections at once (services.parallel, the pool batch_import
     uses; N = --workers, default METRO_LOAD_WORKERS); the median of --runs runs of each, interleaved.
     For (a) it also prints the CPU time per invoice of the client and, when PostgreSQL runs on this
@@ -65,9 +66,13 @@ from tenant_apps.metro.services.loading import (  # noqa: E402
     product_key,
 )
 from tenant_apps.metro.services.parallel import ConnectionThreads, load_workers  # noqa: E402
+from tenant_apps.stock.models import StockDay, StockMovement  # noqa: E402
+from tenant_apps.stock.valuation import stock_valuation_refresh  # noqa: E402
 
 TENANT: dict[str, Any] = {"slug": "benchmetro", "name": "Bench METRO", "domain": "benchmetro.localhost"}
 TARGET = 20_000
+# The stock valuation after each load, timed apart (it is the batch's step after the loads).
+VALUATION_SECONDS: list[float] = []
 
 
 def synthetic_invoices(count: int, lines: int, products: int, seed: int, prefix: str) -> list[ParsedInvoice]:
@@ -183,6 +188,13 @@ def load_ours(invoices: list[ParsedInvoice], load: Any = invoice_load, workers: 
     return time.perf_counter() - started
 
 
+def value_stock() -> None:
+    """(v): the batch's stock valuation after a load, timed apart."""
+    started = time.perf_counter()
+    stock_valuation_refresh()
+    VALUATION_SECONDS.append(time.perf_counter() - started)
+
+
 def backend_cpu() -> float | None:
     """CPU seconds of this connection's PostgreSQL backend so far, when the server runs on this machine."""
     with connection.cursor():  # connected
@@ -278,7 +290,8 @@ def naive_line_load(invoice: Invoice, parsed: ParsedInvoice, row: ArticleLine) -
 
 def empty_tables() -> None:
     tables = ", ".join(
-        model._meta.db_table for model in (PurchaseFact, InvoiceLine, Invoice, Product, ImportBatch)
+        model._meta.db_table
+        for model in (PurchaseFact, InvoiceLine, Invoice, Product, ImportBatch, StockMovement, StockDay)
     )
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {tables}, metro_stageddocument CASCADE")
@@ -304,6 +317,7 @@ def main() -> None:
         for _ in range(args.runs):
             empty_tables()
             runs["ours"].append(load_measured(ours_invoices, cpu))
+            value_stock()
             empty_tables()
             runs["parallel"].append(load_ours(ours_invoices, workers=workers))
         empty_tables()
@@ -340,6 +354,8 @@ def report(
         f"{args.runs}: {', '.join(f'{ours_lines / s:,.0f}' for s in runs['parallel'])}; "
         f"{os.cpu_count()} cores)"
     )
+    valuation = statistics.median(VALUATION_SECONDS)
+    print(f"(v) stock valuation after a load of {ours_lines} lines: {valuation:.2f} s (median)")
     print(f"(b) naive: {naive_lines:>7} lines in {naive_seconds:6.2f} s = {naive_rate:>9,.0f} lines/s")
     print(
         f"ratio (aN)/(a): {parallel_rate / ours_rate:.2f}x; (a)/(b): {ours_rate / naive_rate:.1f}x; "

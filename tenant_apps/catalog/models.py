@@ -32,6 +32,15 @@ class Category(models.Model):
     family = models.CharField(max_length=64)
     name = models.CharField(max_length=64)
     subcategory = models.CharField(max_length=64, blank=True)
+    # The taxonomy's (taxonomy.py): a stable code, a label, the usual VAT rate, whether a restaurant cooks
+    # with it (and how much it matters, 1 high … 3 low, 0 not), and the order of reports.
+    code = models.CharField(max_length=20, unique=True, null=True, blank=True)
+    label = models.CharField(max_length=64, blank=True)
+    vat_default = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    is_ingredient = models.BooleanField(default=False)
+    ingredient_priority = models.PositiveSmallIntegerField(default=0)
+    family_order = models.PositiveSmallIntegerField(default=99)
+    category_order = models.PositiveSmallIntegerField(default=99)
 
     class Meta:
         constraints = [
@@ -88,6 +97,9 @@ class Product(models.Model):
     abv = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     unit = models.CharField(max_length=4, blank=True)
     unit_volume = _quantity(null=True, blank=True)
+    # Set by the tenant: the selling price HT (margins follow from it) and the stock under which to reorder.
+    selling_price = _price(null=True, blank=True)
+    alert_threshold = _quantity(null=True, blank=True)
     # Purchase aggregates, rebuilt set-based by the importing app. `aggregates_fresh` turns False in the
     # transaction that adds a purchase, so after a crash the next refresh still finds the product. None of
     # them is indexed, and the table keeps room on its pages (fillfactor 50): both updates are HOT, no
@@ -114,3 +126,30 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return f"{self.natural_key} {self.designation}"
+
+
+class PriceAlert(models.Model):
+    """A purchase at a unit price above the previous purchase's by more than the tenant's threshold."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="price_alerts")
+    # The supplier's document: which importer (e.g. "metro"), its id there and its printed number.
+    source = models.CharField(max_length=16)
+    document_id = models.BigIntegerField()
+    document_number = models.CharField(max_length=32)
+    date = models.DateField()
+    old_price = _price()
+    new_price = _price()
+    change_pct = models.DecimalField(max_digits=9, decimal_places=2)
+    seen = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "source", "document_id"], name="catalog_price_alert_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} {self.old_price} → {self.new_price} ({self.change_pct} %)"

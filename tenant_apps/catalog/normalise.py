@@ -146,10 +146,16 @@ def rule_compile(*, rule_id: int, field: str, pattern: str, category_id: int) ->
     return Rule(id=rule_id, field=field, regex=regex, category_id=category_id)
 
 
-def category_match(rules: Sequence[Rule], *, designation: str, supplier_section: str) -> int | None:
-    """The category of the first matching rule (rules come sorted by priority), or None."""
+def rule_match(rules: Sequence[Rule], *, designation: str, supplier_section: str) -> Rule | None:
+    """The first matching rule (rules come sorted by priority), or None."""
     for rule in rules:
         text = designation if rule.field == "designation" else supplier_section
         if text and rule.regex.search(text):
-            return rule.category_id
+            return rule
     return None
+
+
+def category_match(rules: Sequence[Rule], *, designation: str, supplier_section: str) -> int | None:
+    """The category of the first matching rule, or None."""
+    rule = rule_match(rules, designation=designation, supplier_section=supplier_section)
+    return rule.category_id if rule else None

@@ -8,8 +8,9 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
 
-from .models import Category, ClassificationRule, Product
-from .normalise import Rule, rule_compile
+from .models import Category, ClassificationRule, PriceAlert, Product
+from .normalise import Rule, rule_compile, rule_match
+from .taxonomy import FALLBACK_CODE
 
 # Columns a product list may sort by.
 SORTABLE = ("total_gross", "avg_unit_price", "total_unit_quantity", "purchase_count", "designation")
@@ -122,3 +123,67 @@ def product_count_by_category() -> list[dict[str, Any]]:
         .order_by("category_label")
     )
     return list(rows)
+
+
+def price_alert_list(*, seen: bool | None = None) -> QuerySet[PriceAlert]:
+    alerts = PriceAlert.objects.select_related("product")
+    if seen is not None:
+        alerts = alerts.filter(seen=seen)
+    return alerts.order_by("-date", "-id")
+
+
+def price_alert_get(*, alert_id: int) -> PriceAlert | None:
+    return PriceAlert.objects.select_related("product").filter(pk=alert_id).first()
+
+
+def taxonomy(*, family: str = "", ingredients_only: bool = False) -> list[Category]:
+    categories = Category.objects.filter(code__isnull=False)
+    if family:
+        categories = categories.filter(family__iexact=family)
+    if ingredients_only:
+        categories = categories.filter(is_ingredient=True)
+    return list(categories.order_by("family_order", "category_order", "code"))
+
+
+def classification_preview(*, limit: int) -> dict[str, Any]:
+    """What the current rules would make of each product (nothing written): up to `limit` products per
+    category code, with the pattern that matched; products no rule matches fall under the fallback."""
+    rules = classification_rules()
+    patterns = {rule.id: rule for rule in rules}
+    codes = dict(Category.objects.filter(code__isnull=False).values_list("pk", "code"))
+    preview: dict[str, list[dict[str, Any]]] = {}
+    products = Product.objects.only("id", "designation", "normalised_designation", "supplier_section")
+    for product in products.order_by("id"):
+        rule = rule_match(
+            rules, designation=product.normalised_designation, supplier_section=product.supplier_section
+        )
+        code = (codes.get(rule.category_id) if rule else None) or FALLBACK_CODE
+        shown = preview.setdefault(code, [])
+        if len(shown) < limit:
+            pattern = patterns[rule.id].regex.pattern if rule else ""
+            shown.append({"id": product.pk, "name": product.designation, "pattern": pattern})
+    return {"total_products": products.count(), "preview": preview}
+
+
+def classification_report(*, samples: int = 20) -> dict[str, Any]:
+    """How the products are classified now: per category code, and some of those no rule matched."""
+    fallback = Q(category__isnull=True) | Q(category__code=FALLBACK_CODE)
+    total = Product.objects.count()
+    unclassified = Product.objects.filter(fallback)
+    per_code = (
+        Product.objects.exclude(fallback)
+        .values("category__code")
+        .annotate(n=Count("id"))
+        .order_by("category__code")
+    )
+    classified = total - unclassified.count()
+    return {
+        "total": total,
+        "classified": classified,
+        "unclassified": total - classified,
+        "rate": (Decimal(classified * 100) / total).quantize(Decimal("0.1")) if total else Decimal(0),
+        "categories": {row["category__code"] or FALLBACK_CODE: row["n"] for row in per_code},
+        "unclassified_samples": list(
+            unclassified.order_by("id").values_list("designation", flat=True)[:samples]
+        ),
+    }

@@ -1,8 +1,11 @@
-"""Writes of the product master: classification of products by the editable rules."""
+"""Writes of the product master: what the tenant sets on a product, classification by the editable rules."""
 
 from __future__ import annotations
 
-from .models import Category, Product
+from decimal import Decimal
+from typing import Any
+
+from .models import Category, PriceAlert, Product
 from .normalise import category_match
 from .selectors import classification_rules
 
@@ -32,3 +35,37 @@ def products_classify() -> int:
         changed, ["category", "family_name", "category_name", "subcategory_name"], batch_size=500
     )
     return len(changed)
+
+
+_UNSET: Any = object()
+
+
+def product_update(
+    *,
+    product: Product,
+    selling_price: Decimal | None = _UNSET,
+    alert_threshold: Decimal | None = _UNSET,
+    category: Category | None = _UNSET,
+) -> Product:
+    """Change what the tenant sets on a product; arguments left out stay as they are."""
+    fields = []
+    if selling_price is not _UNSET:
+        product.selling_price = selling_price
+        fields.append("selling_price")
+    if alert_threshold is not _UNSET:
+        product.alert_threshold = alert_threshold
+        fields.append("alert_threshold")
+    if category is not _UNSET:
+        product.category = category
+        names = (category.family, category.name, category.subcategory) if category else ("", "", "")
+        product.family_name, product.category_name, product.subcategory_name = names
+        fields += ["category", "family_name", "category_name", "subcategory_name"]
+    if fields:
+        product.save(update_fields=fields)
+    return product
+
+
+def price_alert_mark(*, alert: PriceAlert, seen: bool) -> PriceAlert:
+    alert.seen = seen
+    alert.save(update_fields=["seen"])
+    return alert

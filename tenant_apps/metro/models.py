@@ -20,6 +20,7 @@ from django.db import models
 from django.utils import timezone
 
 from tenant_apps.catalog.models import Product
+from tenant_apps.stock.models import Site
 
 
 def _money(**options: Any) -> models.DecimalField:
@@ -131,6 +132,25 @@ class DocType(models.TextChoices):
     DOWN_PAYMENT_CREDIT_NOTE = "down_payment_credit_note", "Avoir (acompte)"
 
 
+class CustomerAccount(models.Model):
+    """A METRO customer of the tenant (a card's home store and customer number), and the site it buys for.
+
+    METRO prints one customer in several ways, with the card holder's suffix and more or less zero padding:
+    `135 00000038 01 4 SC` and `135 000038 KY` are both customer 38 of store 135 (services.customers).
+    """
+
+    store = models.CharField(max_length=3)
+    number = models.PositiveIntegerField()
+    printed = models.CharField(max_length=32)  # as first seen
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["store", "number"], name="metro_customer_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.store} {self.number}"
+
+
 class ReconciliationStatus(models.TextChoices):
     RECONCILED = "reconciled", "reconciled to the cent"
     FORCED = "forced", "loaded although it does not reconcile"
@@ -145,6 +165,14 @@ class Invoice(models.Model):
     store_name = models.CharField(max_length=64)
     store_code = models.CharField(max_length=8)
     customer_number = models.CharField(max_length=32, blank=True)
+    customer = models.ForeignKey(
+        CustomerAccount,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+        db_index=False,
+    )
     # The totals row as printed; None where the document prints none (empty invoices, down payments).
     total_net = _money(null=True, blank=True)
     total_vat = _money(null=True, blank=True)

@@ -44,6 +44,7 @@ def _metro(tenant_a: Tenant, tenant_b: Tenant) -> dict[str, object]:
     from tenant_apps.catalog.models import Product
     from tenant_apps.metro.models import ImportBatch, Invoice
     from tenant_apps.metro.services import invoice_import_file
+    from tenant_apps.stock.models import Site
     from tests.factories.metro import _cached_parse, bearer_for, sample_paths
 
     with schema_context(tenant_a.schema_name):
@@ -54,14 +55,73 @@ def _metro(tenant_a: Tenant, tenant_b: Tenant) -> dict[str, object]:
             )
         invoices = list(Invoice.objects.all())
         products = list(Product.objects.exclude(ean="").order_by("id"))
+        site = Site.objects.order_by("id").first()
+        assert site is not None
+        site.name = "Le site secret de A"
+        site.save(update_fields=["name"])
     return {
-        "secrets": [i.number for i in invoices] + [p.designation for p in products[:5]],
+        "secrets": [i.number for i in invoices] + [p.designation for p in products[:5]] + [site.name],
+        "site_id": str(site.pk),
+        "schema_a": tenant_a.schema_name,
         "auth_b": bearer_for(tenant_b, admin=True),
         "facture_id": str(invoices[0].pk),
         "produit_id": str(products[0].pk),
         "ean": products[0].ean,
         "job_id": str(batch.pk),
     }
+
+
+def _produit_sk(ctx: dict[str, str]) -> dict[str, str]:
+    return {"produit_sk": ctx["produit_id"]}
+
+
+def _site(ctx: dict[str, str]) -> dict[str, str]:
+    return {"site_id": ctx["site_id"]}
+
+
+def _count_of_a(ctx: dict[str, str]) -> dict[str, object]:
+    """A count at B naming A's site and product: neither exists at B."""
+    today = _today()
+    return {
+        "site": int(ctx["site_id"]),
+        "date": today,
+        "lignes": [{"produit_sk": int(ctx["produit_id"]), "quantite": 0}],
+    }
+
+
+def _loss_of_a(ctx: dict[str, str]) -> dict[str, object]:
+    return {
+        "site": int(ctx["site_id"]),
+        "date": _today(),
+        "produit_sk": int(ctx["produit_id"]),
+        "type_mouvement": "SORTIE",
+        "quantite": "1",
+    }
+
+
+def _today() -> str:
+    from django.utils import timezone
+
+    return timezone.localdate().isoformat()
+
+
+def _site_unchanged(ctx: dict[str, object]) -> None:
+    from django_tenants.utils import schema_context
+
+    from tenant_apps.stock.models import Site
+
+    with schema_context(str(ctx["schema_a"])):
+        assert Site.objects.filter(name="Le site secret de A").exists()
+
+
+def _stock_unchanged(ctx: dict[str, object]) -> None:
+    from django_tenants.utils import schema_context
+
+    from tenant_apps.stock.models import MovementKind, StockMovement
+
+    with schema_context(str(ctx["schema_a"])):
+        assert StockMovement.objects.exists()
+        assert not StockMovement.objects.exclude(kind=MovementKind.ENTRY).exists()
 
 
 _METRO = Scenario(arrange=_metro)
@@ -72,9 +132,19 @@ SCENARIOS: dict[str, Scenario] = {
     "api:metro-products": _METRO,
     "api:metro-product": Scenario(arrange=_metro, probes=(_METRO_IDS,)),
     "api:metro-product-by-ean": Scenario(arrange=_metro, probes=(_METRO_IDS,)),
+    "api:metro-price-history": Scenario(arrange=_metro, probes=(_METRO_IDS,)),
+    "api:metro-price-history-by-ean": Scenario(arrange=_metro, probes=(_METRO_IDS,)),
+    "api:catalog-price-alerts": _METRO,
+    "api:catalog-price-alert": Scenario(
+        arrange=_metro,
+        probes=(
+            Probe(method="patch", path_values=lambda ctx: {"alert_id": "1"}, body=lambda ctx: {"vu": True}),
+        ),
+    ),
     "api:metro-invoices": _METRO,
     "api:metro-invoice": Scenario(arrange=_metro, probes=(_METRO_IDS,)),
     "api:metro-summary": _METRO,
+    "api:metro-clients": _METRO,
     "api:metro-dashboard": _METRO,
     "api:metro-stats-categories": _METRO,
     "api:metro-stats-tva": _METRO,
@@ -82,6 +152,39 @@ SCENARIOS: dict[str, Scenario] = {
     "api:metro-import": Scenario(arrange=_metro, probes=(Probe(method="post", body=lambda ctx: {}),)),
     "api:metro-import-job": Scenario(arrange=_metro, probes=(_METRO_IDS,)),
     "api:metro-recalculate": Scenario(arrange=_metro, probes=(Probe(method="post", body=lambda ctx: {}),)),
+    "api:catalog-products": _METRO,
+    "api:catalog-product": Scenario(
+        arrange=_metro,
+        probes=(
+            Probe(path_values=_produit_sk),
+            Probe(method="patch", path_values=_produit_sk, body=lambda ctx: {"prix_vente": "1"}),
+        ),
+    ),
+    "api:catalog-families": _METRO,
+    "api:analytics-categories": _METRO,
+    "api:analytics-stock-valuation": _METRO,
+    "api:analytics-stock-movements": _METRO,
+    "api:analytics-products-top": _METRO,
+    "api:analytics-classify": Scenario(arrange=_metro, probes=(Probe(method="post", body=lambda ctx: {}),)),
+    "api:analytics-classify-preview": _METRO,
+    "api:sites": Scenario(
+        arrange=_metro, probes=(Probe(), Probe(method="post", body=lambda ctx: {"nom": "B"}))
+    ),
+    "api:site": Scenario(
+        arrange=_metro,
+        probes=(Probe(method="patch", path_values=_site, body=lambda ctx: {"nom": "pris par B"}),),
+        after=_site_unchanged,
+    ),
+    "api:stock-counts": Scenario(
+        arrange=_metro,
+        probes=(Probe(method="post", body=_count_of_a),),
+        after=_stock_unchanged,
+    ),
+    "api:stock-movements": Scenario(
+        arrange=_metro,
+        probes=(Probe(method="post", body=_loss_of_a),),
+        after=_stock_unchanged,
+    ),
 }
 
 # Routes that answer without a tenant, so they hold no tenant data to leak.

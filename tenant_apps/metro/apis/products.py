@@ -12,6 +12,7 @@ from shared_apps.rbac.enums import PermissionCode
 from tenant_apps.catalog.selectors import product_get, product_get_by_ean
 
 from ..selectors import product_list
+from ..selectors.invoices import price_history
 from .common import PRODUCT_FIELDS, PageInput, ProductOutput, page_body, validated
 
 _EAN = re.compile(r"^\d{8,14}$")
@@ -64,3 +65,38 @@ class ProductByEanApi(APIView):
         if product is None:
             raise NotFound("No such product.")
         return Response(ProductOutput(product).data)
+
+
+class PricePointOutput(serializers.Serializer):
+    date = serializers.DateField(source="purchase_date")
+    prix_unitaire = serializers.DecimalField(source="unit_price", max_digits=14, decimal_places=3)
+    prix_colis = serializers.DecimalField(source="case_price", max_digits=14, decimal_places=3)
+    quantite = serializers.DecimalField(source="case_quantity", max_digits=14, decimal_places=3)
+    facture_id = serializers.IntegerField(source="invoice.id")
+    facture_numero = serializers.CharField(source="invoice.number")
+
+
+def _history_body(key: dict[str, object], product_id: int) -> dict[str, object]:
+    history = price_history(product_id=product_id)
+    return {**key, "count": len(history), "history": PricePointOutput(history, many=True).data}
+
+
+class PriceHistoryApi(APIView):
+    required_permission = PermissionCode.METRO_READ
+
+    def get(self, request: Request, produit_id: int) -> Response:
+        if product_get(product_id=produit_id) is None:
+            raise NotFound("No such product.")
+        return Response(_history_body({"produit_id": produit_id}, produit_id))
+
+
+class PriceHistoryByEanApi(APIView):
+    required_permission = PermissionCode.METRO_READ
+
+    def get(self, request: Request, ean: str) -> Response:
+        if not _EAN.match(ean):
+            raise ValidationFailed("An EAN has 8 to 14 digits.", code="invalid_ean")
+        product = product_get_by_ean(ean=ean)
+        if product is None:
+            raise NotFound("No such product.")
+        return Response(_history_body({"ean": ean}, product.pk))

@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 from shared_apps.rbac.enums import PermissionCode
 from tenant_apps.catalog.selectors import product_count_by_category, spend_by_category, spend_by_vat_rate
 
-from ..selectors import dashboard, summary
+from ..selectors.stats import customer_spend, dashboard, summary
 from .common import ProductOutput
 
 
@@ -93,3 +93,24 @@ class CategoryListApi(APIView):
 
     def get(self, request: Request) -> Response:
         return Response(self.OutputSerializer(product_count_by_category(), many=True).data)
+
+
+class CustomerListApi(APIView):
+    """Spend per METRO customer number (the predecessor's invoice page lists them)."""
+
+    required_permission = PermissionCode.METRO_READ
+
+    class OutputSerializer(serializers.Serializer):
+        numero_client = serializers.CharField(source="customer.printed")
+        magasin = serializers.CharField(source="customer.store")
+        numero = serializers.IntegerField(source="customer.number")
+        site_id = serializers.IntegerField(source="customer.site_id")
+        site = serializers.CharField(source="site_name")
+        nb_factures = serializers.IntegerField(source="invoice_count")
+        total_ht = serializers.DecimalField(max_digits=16, decimal_places=2, source="total_net")
+        total_ttc = serializers.DecimalField(max_digits=16, decimal_places=2, source="total_gross")
+        premiere_facture = serializers.DateField(source="first_invoice_date", allow_null=True)
+        derniere_facture = serializers.DateField(source="last_invoice_date", allow_null=True)
+
+    def get(self, request: Request) -> Response:
+        return Response(self.OutputSerializer(customer_spend(), many=True).data)

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.db.models import F, QuerySet
 
-from ..models import Invoice, InvoiceLine
+from ..models import Invoice, InvoiceLine, PurchaseFact
 from .products import Page, paginate
 
 # The columns of the invoice listing: what the selector loads is exactly what the API shows.
@@ -45,4 +45,14 @@ def invoice_lines(*, invoice: Invoice) -> QuerySet[InvoiceLine]:
         InvoiceLine.objects.filter(invoice=invoice)
         .annotate(category_id=F("product__category_id"))
         .order_by("position")
+    )
+
+
+def price_history(*, product_id: int) -> list[PurchaseFact]:
+    """Every purchase of a product (returns and credit notes left out), oldest first, with its invoice."""
+    return list(
+        PurchaseFact.objects.filter(product_id=product_id, unit_quantity__gt=0)
+        .select_related("invoice")
+        .only("purchase_date", "unit_price", "case_price", "case_quantity", "invoice__id", "invoice__number")
+        .order_by("purchase_date", "line_id")
     )

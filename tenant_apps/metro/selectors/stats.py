@@ -16,7 +16,7 @@ from tenant_apps.catalog.selectors import (
     spend_by_vat_rate,
 )
 
-from ..models import Invoice
+from ..models import CustomerAccount, Invoice
 
 ZERO = Decimal("0.00")
 
@@ -44,4 +44,35 @@ def dashboard(*, top: int = 10) -> dict[str, Any]:
     }
 
 
-__all__ = ["dashboard", "product_count_by_category", "spend_by_category", "spend_by_vat_rate", "summary"]
+__all__ = [
+    "customer_spend",
+    "dashboard",
+    "product_count_by_category",
+    "spend_by_category",
+    "spend_by_vat_rate",
+    "summary",
+]
+
+
+def customer_spend() -> list[dict[str, Any]]:
+    """Per METRO customer account: its site, the invoices and what they total (credit notes negative)."""
+    rows = (
+        CustomerAccount.objects.select_related("site")
+        .annotate(
+            invoice_count=Count("invoices"),
+            total_net=Coalesce(Sum("invoices__total_net"), ZERO),
+            total_gross=Coalesce(Sum("invoices__total_gross"), ZERO),
+            first_invoice_date=Min("invoices__invoice_date"),
+            last_invoice_date=Max("invoices__invoice_date"),
+        )
+        .order_by("-total_net", "id")
+    )
+    return [
+        {
+            "customer": row,
+            "site_name": row.site.name,
+            **{k: getattr(row, k) for k in ("invoice_count", "total_net", "total_gross")},
+            **{k: getattr(row, k) for k in ("first_invoice_date", "last_invoice_date")},
+        }
+        for row in rows
+    ]

@@ -33,12 +33,14 @@ from metro_etl import (
     parse_many,
     reconcile,
 )
+from tenant_apps.stock.valuation import stock_valuation_refresh
 
 from ..models import BatchStatus, DocumentStatus, ImportBatch, ImportSource, Invoice, StagedDocument
 from . import loading, parallel
 from .aggregates import aggregates_refresh, loads_running
 from .outcomes import DUPLICATE, ERROR, FROM_LOAD, IMPORTED, UNRECONCILED, BatchResult, FileOutcome
 from .parallel import ConnectionThreads
+from .price_alerts import price_alerts_detect
 
 PARSE_CHUNK = 64
 LOAD_FAILED = "load_failed"
@@ -235,7 +237,9 @@ def batch_import(
         )
         # Every thread has finished (the pool is closed): links and aggregates see all the loads.
         loading.credit_notes_link()
+        price_alerts_detect()
         result.products_refreshed = aggregates_refresh()
+        stock_valuation_refresh()
     except BaseException:
         ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED, finished_at=timezone.now())
         raise

@@ -22,8 +22,10 @@ from psycopg.types.json import Jsonb
 from metro_etl import ParsedInvoice, ReconciliationReport
 
 from ..models import DocumentStatus, ImportBatch, Invoice, ReconciliationStatus
+from .customers import customer_site
 from .rows import (
     LINE_COLUMNS,
+    MOVEMENT_COLUMNS,
     PRODUCT_COLUMNS,
     LoadContext,
     line_arrays,
@@ -182,6 +184,8 @@ def _params(
     context: LoadContext,
 ) -> dict[str, Any]:
     report_json = Jsonb(report_as_json(report))
+    lines, entries = line_arrays(parsed)
+    customer_id, site_id = customer_site(context, parsed.customer_number or "")
     (known_keys, known_ids), new_products = product_arrays(parsed.lines, context)
     return {
         "number": parsed.number,
@@ -192,6 +196,8 @@ def _params(
         "store_name": parsed.store_name[:64],
         "store_code": parsed.store_code[:8],
         "customer_number": parsed.customer_number or "",
+        "customer_id": customer_id,
+        "site_id": site_id,
         "total_net": parsed.total_ht,
         "total_vat": parsed.total_tva,
         "total_gross": parsed.total_ttc,
@@ -209,7 +215,8 @@ def _params(
         "known_keys": known_keys,
         "known_ids": known_ids,
         **{f"np_{name}": values for (name, _), values in zip(PRODUCT_COLUMNS, new_products, strict=True)},
-        **{f"l_{name}": values for (name, _), values in zip(LINE_COLUMNS, line_arrays(parsed), strict=True)},
+        **{f"l_{name}": values for (name, _), values in zip(LINE_COLUMNS, lines, strict=True)},
+        **{f"mv_{n}": values for (n, _), values in zip(MOVEMENT_COLUMNS, entries, strict=True)},
     }
 
 

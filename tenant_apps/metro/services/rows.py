@@ -15,6 +15,7 @@ from tenant_apps.catalog.normalise import Rule, category_match, designation_pars
 from tenant_apps.catalog.selectors import category_names, classification_rules
 
 from ..models import LineKind
+from .costs import line_costs, moves_stock
 
 CENT = Decimal("0.01")
 
@@ -30,6 +31,8 @@ class LoadContext:
     rules: tuple[Rule, ...]
     categories: dict[int, tuple[str, str, str]]
     product_ids: dict[str, int] = field(default_factory=dict)
+    # Printed customer number → (customer account id, site id); accounts are created before the loads.
+    customers: dict[str, tuple[int | None, int]] = field(default_factory=dict)
 
 
 def load_context_build() -> LoadContext:
@@ -155,7 +158,7 @@ def _vat(amount: Decimal, code: str) -> tuple[Decimal | None, Decimal | None]:
     return rate, (amount * rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-# (column, SQL type) of an invoice line after its invoice id, in `line_rows` order; `natural_key` (the
+# (column, SQL type) of an invoice line after its invoice id, in `_ordered` order; `natural_key` (the
 # product's) becomes `product_id` in the statement.
 LINE_COLUMNS = (
     ("position", "integer"),
@@ -185,27 +188,46 @@ LINE_COLUMNS = (
 Row = tuple[object, ...]
 
 
-def line_arrays(parsed: ParsedInvoice) -> list[str]:
-    """The lines of `parsed` as the statement's parameters: one array per `LINE_COLUMNS` entry."""
-    return _columns(line_rows(parsed), LINE_COLUMNS)
+def line_arrays(parsed: ParsedInvoice) -> tuple[list[str], list[str]]:
+    """The statement's line parameters (one array per `LINE_COLUMNS` entry) and its stock entries (one
+    array per `MOVEMENT_COLUMNS` entry: each article line's position and cost, services.costs; none for
+    documents that move no stock), from one pass over the printed rows."""
+    ordered = _ordered(parsed)
+    lines = _columns(
+        [(position, *row) for position, (_, row, _) in enumerate(ordered, start=1)], LINE_COLUMNS
+    )
+    if not moves_stock(parsed):
+        return lines, ["{}"] * len(MOVEMENT_COLUMNS)
+    costs = line_costs(parsed)
+    entries: list[Row] = [
+        (position, costs[article])
+        for position, (_, _, article) in enumerate(ordered, start=1)
+        if article is not None
+    ]
+    return lines, _columns(entries, MOVEMENT_COLUMNS)
 
 
-def line_rows(parsed: ParsedInvoice) -> list[Row]:
-    """`LINE_COLUMNS` values in print order: an article, then the COTIS and discount rows under it."""
-    ordered: list[tuple[tuple[int, int, int], Row]] = []
+MOVEMENT_COLUMNS = (("position", "integer"), ("value", "numeric"))
+
+
+def _ordered(parsed: ParsedInvoice) -> list[tuple[tuple[int, int, int], Row, int | None]]:
+    """Every printed row with its sort key and, for an article, its printed position."""
+    ordered: list[tuple[tuple[int, int, int], Row, int | None]] = []
     for line in parsed.lines:
-        ordered.append(((line.position, 0, 0), _article_row(line)))
+        ordered.append(((line.position, 0, 0), _article_row(line), line.position))
     for index, cotis in enumerate(parsed.cotis_lines):
         row = _extra_row(LineKind.COTIS, cotis.label, cotis.amount, cotis.vat_code)
-        ordered.append(((cotis.after_position, 1, index), row))
+        ordered.append(((cotis.after_position, 1, index), row, None))
     for index, discount in enumerate(parsed.discount_lines):
         row = _extra_row(LineKind.DISCOUNT, discount.label, discount.amount, discount.vat_code)
-        ordered.append(((discount.after_position, 2, index), row))
+        ordered.append(((discount.after_position, 2, index), row, None))
     for down in parsed.down_payment_lines:
         label = f"{down.label} {down.contract or ''}".strip()
-        ordered.append(((down.position, 0, 0), _extra_row(LineKind.DOWN_PAYMENT, label, down.amount, "")))
+        ordered.append(
+            ((down.position, 0, 0), _extra_row(LineKind.DOWN_PAYMENT, label, down.amount, ""), None)
+        )
     ordered.sort(key=lambda item: item[0])
-    return [(position, *row) for position, (_, row) in enumerate(ordered, start=1)]
+    return ordered
 
 
 def _article_row(line: ArticleLine) -> Row:

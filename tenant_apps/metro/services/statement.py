@@ -28,9 +28,10 @@ import re
 from collections.abc import Sequence
 
 from tenant_apps.catalog.models import Product
+from tenant_apps.stock.models import MovementKind, MovementSource, StockMovement
 
 from ..models import DocumentStatus, Invoice, InvoiceLine, LineKind, PurchaseFact, StagedDocument
-from .rows import LINE_COLUMNS, PRODUCT_COLUMNS
+from .rows import LINE_COLUMNS, MOVEMENT_COLUMNS, PRODUCT_COLUMNS
 
 INV, LINE, FACT, STAGED = (
     Invoice._meta.db_table,
@@ -39,6 +40,7 @@ INV, LINE, FACT, STAGED = (
     StagedDocument._meta.db_table,
 )
 PRODUCT = Product._meta.db_table
+MOVEMENT = StockMovement._meta.db_table
 LOADED, DUPLICATE, UNRECONCILED = (
     DocumentStatus.LOADED.value,
     DocumentStatus.DUPLICATE.value,
@@ -78,12 +80,13 @@ def invoice_insert() -> Part:
         "inv",
         f"""
     INSERT INTO {INV} (number, doc_type, doc_label, invoice_date, issued_at, store_name, store_code,
-        customer_number, total_net, total_vat, total_gross, total_due, line_count, reconciliation_status,
-        reconciliation_report, referenced_number, referenced_invoice_id, source_file, sha256,
-        imported_at, batch_id)
+        customer_number, customer_id, total_net, total_vat, total_gross, total_due, line_count,
+        reconciliation_status, reconciliation_report, referenced_number, referenced_invoice_id, source_file,
+        sha256, imported_at, batch_id)
     SELECT %(number)s::text, %(doc_type)s::text, %(doc_label)s::text, %(invoice_date)s::date,
         %(issued_at)s::timestamptz, %(store_name)s::text, %(store_code)s::text, %(customer_number)s::text,
-        %(total_net)s::numeric, %(total_vat)s::numeric, %(total_gross)s::numeric, %(total_due)s::numeric,
+        %(customer_id)s::bigint, %(total_net)s::numeric, %(total_vat)s::numeric, %(total_gross)s::numeric,
+        %(total_due)s::numeric,
         %(line_count)s::integer, %(reconciliation_status)s::text, %(report)s::jsonb, %(referenced)s::text,
         (SELECT id FROM {INV} WHERE number = %(referenced)s::text AND %(referenced)s::text <> ''),
         %(file_name)s::text, %(sha256)s::text, now(), %(batch_id)s::uuid
@@ -176,7 +179,7 @@ def lines_insert() -> Part:
     INSERT INTO {LINE} (invoice_id, {names})
     SELECT inv.id, {values}
     FROM inv CROSS JOIN {_unnest("l_", LINE_COLUMNS)} LEFT JOIN products p ON p.natural_key = l.natural_key
-    RETURNING id, product_id, kind, case_quantity, unit_quantity, unit_price, case_price, pack_size,
+    RETURNING id, position, product_id, kind, case_quantity, unit_quantity, unit_price, case_price, pack_size,
         net_amount, vat_amount""",
     )
 
@@ -191,6 +194,22 @@ def facts_insert() -> Part:
         l.unit_price, l.case_price, l.pack_size, l.net_amount, COALESCE(l.vat_amount, 0)
     FROM lines l CROSS JOIN inv
     WHERE l.kind = '{LineKind.ARTICLE.value}'""",
+    )
+
+
+def stock_entries_insert() -> Part:
+    """Every article line of a stock document becomes an entry at the invoice's site, valued at its cost
+    (rows.line_arrays: none for documents that move no stock). Written unvalued: the stock valuation
+    takes it from there (tenant_apps.stock.valuation)."""
+    unit_cost = "CASE WHEN l.unit_quantity = 0 THEN 0 ELSE round(abs(mv.value / l.unit_quantity), 4) END"
+    return (
+        "entries",
+        f"""
+    INSERT INTO {MOVEMENT} (site_id, product_id, date, kind, reason, quantity, unit_cost, value, source,
+        source_ref, valued, created_at)
+    SELECT %(site_id)s::bigint, l.product_id, inv.invoice_date, '{MovementKind.ENTRY.value}', '',
+        l.unit_quantity, {unit_cost}, mv.value, '{MovementSource.METRO.value}', l.id::text, false, now()
+    FROM lines l CROSS JOIN inv JOIN {_unnest("mv_", MOVEMENT_COLUMNS)} ON mv.position = l.position""",
     )
 
 
@@ -223,6 +242,7 @@ def invoice_load_statement() -> str:
         *products_flag_stale(),
         lines_insert(),
         facts_insert(),
+        stock_entries_insert(),
         credit_notes_link(),
     ]
     return _with(parts, RESULT)

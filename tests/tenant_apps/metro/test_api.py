@@ -278,3 +278,16 @@ def test_recalculate_rebuilds_the_aggregates(
         assert not Product.objects.filter(
             purchase_count=0, min_unit_price__isnull=True, total_net__gt=0
         ).exists()
+
+
+def test_clients_give_the_spend_per_customer_whatever_form_its_number_is_printed_in(
+    api_a: Client, all_imported: Any
+) -> None:
+    clients = api_a.get(f"{BASE}/clients").json()
+    assert sorted((c["magasin"], c["numero"], c["nb_factures"]) for c in clients) == [
+        ("135", 38, 32),
+        ("135", 712188, 8),
+    ]
+    summary = api_a.get(f"{BASE}/summary").json()
+    assert sum(Decimal(c["total_ht"]) for c in clients) == Decimal(summary["total_ht"])
+    assert len({c["site_id"] for c in clients}) == 2

@@ -41,7 +41,8 @@ T = TypeVar("T")
 
 _TABLES = (
     "metro_purchasefact, metro_invoiceline, metro_stageddocument, metro_invoice, "
-    "catalog_product, metro_pendingfile, metro_importbatch"
+    "catalog_product, metro_pendingfile, metro_importbatch, metro_customeraccount, "
+    "stock_stockmovement, stock_stockday, stock_site"
 )
 
 

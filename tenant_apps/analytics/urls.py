@@ -1,0 +1,27 @@
+"""/api/v1/catalog/… and /api/v1/analytics/… (included by config.urls_tenant under the `api` namespace)."""
+
+from django.urls import path
+
+from .apis import CatalogDetailApi, CatalogListApi, FamilyListApi
+from .report_apis import (
+    CategoryTaxonomyApi,
+    ClassifyApi,
+    ClassifyPreviewApi,
+    ProductTopApi,
+    StockMovementListApi,
+    StockValuationApi,
+)
+
+urlpatterns = [
+    path("catalog/products", CatalogListApi.as_view(), name="catalog-products"),
+    path("catalog/products/<int:produit_sk>", CatalogDetailApi.as_view(), name="catalog-product"),
+    path("catalog/families", FamilyListApi.as_view(), name="catalog-families"),
+    path("analytics/categories", CategoryTaxonomyApi.as_view(), name="analytics-categories"),
+    path("analytics/stock/valorisation", StockValuationApi.as_view(), name="analytics-stock-valuation"),
+    path("analytics/stock/mouvements", StockMovementListApi.as_view(), name="analytics-stock-movements"),
+    path("analytics/produits/top", ProductTopApi.as_view(), name="analytics-products-top"),
+    path("analytics/classify-products", ClassifyApi.as_view(), name="analytics-classify"),
+    path(
+        "analytics/classify-products/preview", ClassifyPreviewApi.as_view(), name="analytics-classify-preview"
+    ),
+]

@@ -1,0 +1,134 @@
+"""Stock per site of a tenant: movements (signed, valued), and the daily position they add up to.
+
+Every supplier's purchase line becomes an ENTREE written by the importing app in the invoice's own
+transaction; counts, losses, sales and transfers are written by this app's services. Quantities are in the
+product's unit (pieces, or kg for weighed items). A movement is written unvalued where its value depends on
+the stock before it (exits, counts): the valuation (services.valuation) values it, and rebuilds the daily
+positions, forward from the earliest unvalued movement of each product and site.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.indexes import BrinIndex
+from django.db import models
+from django.utils import timezone
+
+from tenant_apps.catalog.models import Product
+
+
+class Site(models.Model):
+    """An establishment of the tenant (a restaurant, a grocery): stock is kept per site."""
+
+    name = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MovementKind(models.TextChoices):
+    # The values are the contract's `type_mouvement` codes.
+    ENTRY = "ENTREE", "entry (a purchase)"
+    EXIT = "SORTIE", "exit"
+    COUNT = "INVENTAIRE", "count adjustment"
+    TRANSFER = "TRANSFERT", "transfer between sites"
+
+
+class ExitReason(models.TextChoices):
+    SALE = "sale", "sale"
+    LOSS = "loss", "loss"
+    STAFF_MEAL = "staff_meal", "staff meal"
+    OFFERED = "offered", "offered"
+
+
+class MovementSource(models.TextChoices):
+    METRO = "metro", "METRO invoice line"
+    COUNT = "count", "stock count"
+    MANUAL = "manual", "entered by hand"
+
+
+class StockMovement(models.Model):
+    # PROTECT both ways: a product or site with history is never deleted under it. No foreign key
+    # constraints, for the load's speed (two checks fewer per purchase line): the line's own key vouches for
+    # its product, the invoice's customer account for its site; services check those of every other
+    # movement.
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="movements", db_constraint=False)
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    date = models.DateField()
+    kind = models.CharField(max_length=12, choices=MovementKind.choices)
+    reason = models.CharField(max_length=12, choices=ExitReason.choices, blank=True)
+    quantity = models.DecimalField(max_digits=14, decimal_places=3)  # signed: exits are negative
+    unit_cost = models.DecimalField(max_digits=14, decimal_places=4, default=0)  # never negative
+    value = models.DecimalField(max_digits=14, decimal_places=2, default=0)  # signed like the quantity
+    source = models.CharField(max_length=8, choices=MovementSource.choices)
+    source_ref = models.CharField(max_length=64, blank=True)  # e.g. the invoice line's id
+    # False until the valuation has been through it (services.valuation); a partial index finds those.
+    valued = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["date", "id"]
+        indexes = [
+            models.Index(fields=["product", "site", "date"], name="stock_move_product_site_date"),
+            # Range scans by date only (the analytics); a BRIN index costs the load next to nothing.
+            BrinIndex(fields=["date"], name="stock_move_date_brin"),
+            models.Index(
+                fields=["product", "site"], name="stock_move_unvalued", condition=models.Q(valued=False)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.product_id}@{self.site_id} {self.date} {self.quantity}"
+
+
+class StockDay(models.Model):
+    """The position of a product at a site at the end of a day on which it moved (later days repeat it)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+", db_index=False)
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+", db_index=False)
+    date = models.DateField()
+    quantity = models.DecimalField(max_digits=14, decimal_places=3)
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+    unit_cost = models.DecimalField(max_digits=14, decimal_places=4)  # the average cost after the day
+    entries = models.DecimalField(max_digits=14, decimal_places=3, default=0)
+    exits = models.DecimalField(max_digits=14, decimal_places=3, default=0)  # positive: units gone
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["product", "site", "date"], name="stock_day_product_site_date")
+        ]
+        indexes = [models.Index(fields=["site", "date"], name="stock_day_site_date")]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}@{self.site_id} {self.date}: {self.quantity}"
+
+
+class StockCount(models.Model):
+    """A physical count (inventaire) of some products at a site on a day; its lines moved the stock."""
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="counts")
+    date = models.DateField()
+    created_by_id = models.UUIDField(null=True, blank=True)  # the public user's id (see ImportBatch)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"count {self.pk} @{self.site_id} {self.date}"
+
+
+class StockCountLine(models.Model):
+    count = models.ForeignKey(StockCount, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    expected = models.DecimalField(max_digits=14, decimal_places=3)  # the stock before the count
+    counted = models.DecimalField(max_digits=14, decimal_places=3)
+    movement = models.OneToOneField(StockMovement, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["count", "product"], name="stock_count_line_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.count_id}: {self.product_id} {self.expected} → {self.counted}"

@@ -1,0 +1,95 @@
+"""/analytics: the taxonomy, stock value per day and category, movements, top products, classification."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Sum
+from django.test import Client
+from django.utils import timezone
+
+from shared_apps.tenants.models import Tenant
+from tenant_apps.catalog.models import Product
+from tenant_apps.metro.models import DocType, Invoice
+from tenant_apps.stock.models import StockDay, StockMovement
+from tests.factories.metro import in_schema
+
+BASE = "/api/v1/analytics"
+
+
+def test_the_taxonomy_has_91_codes_in_14_families(member_api_a: Client) -> None:
+    body = member_api_a.get(f"{BASE}/categories").json()
+    assert len(body) == 91
+    assert len({c["famille"] for c in body}) == 14
+    assert {"categorie_id", "code", "nom", "tva_defaut", "est_ingredient_resto"} <= set(body[0])
+    ingredients = member_api_a.get(f"{BASE}/categories", {"ingredients_only": "true"}).json()
+    assert 0 < len(ingredients) < 91
+    assert all(c["est_ingredient_resto"] for c in ingredients)
+    drinks = member_api_a.get(f"{BASE}/categories", {"famille": "Boissons"}).json()
+    assert {c["famille"] for c in drinks} == {"Boissons"}
+
+
+def test_the_stock_value_on_the_last_day_is_what_was_paid(
+    member_api_a: Client, tenant_a: Tenant, all_imported: Any
+) -> None:
+    with in_schema(tenant_a):
+        printed = Invoice.objects.filter(doc_type__in=(DocType.INVOICE, DocType.CREDIT_NOTE)).aggregate(
+            t=Sum("total_net")
+        )["t"]
+        last = StockDay.objects.order_by("-date").values_list("date", flat=True).first()
+    assert last is not None
+    start = last.replace(day=1)  # earlier positions are carried into the period
+    rows = member_api_a.get(
+        f"{BASE}/stock/valorisation", {"date_debut": start.isoformat(), "date_fin": last.isoformat()}
+    ).json()
+    final = [row for row in rows if row["date"] == max(r["date"] for r in rows)]
+    assert sum(Decimal(row["valeur_totale"]) for row in final) == printed
+    bad = member_api_a.get(
+        f"{BASE}/stock/valorisation", {"date_debut": "2025-02-01", "date_fin": "2025-01-01"}
+    )
+    assert bad.status_code == 400
+
+
+def test_movements_are_listed_newest_first_and_filtered_by_kind(
+    member_api_a: Client, tenant_a: Tenant, all_imported: Any
+) -> None:
+    body = member_api_a.get(f"{BASE}/stock/mouvements", {"limit": 1000}).json()
+    with in_schema(tenant_a):
+        assert len(body) == StockMovement.objects.count()
+    dates = [row["date"] for row in body]
+    assert dates == sorted(dates, reverse=True)
+    assert member_api_a.get(f"{BASE}/stock/mouvements", {"type_mouvement": "SORTIE"}).json() == []
+
+
+def test_top_products_are_the_ones_sold_most(
+    manager_api_a: Client, tenant_a: Tenant, all_imported: Any
+) -> None:
+    with in_schema(tenant_a):
+        movement = StockMovement.objects.filter(quantity__gte=3).order_by("id").first()
+    assert movement is not None
+    today = timezone.localdate().isoformat()
+    sale = {"site": movement.site_id, "date": today, "produit_sk": movement.product_id}
+    sale |= {"type_mouvement": "SORTIE", "motif": "vente", "quantite": "2"}
+    assert (
+        manager_api_a.post("/api/v1/stock/mouvements", sale, content_type="application/json").status_code
+        == 201
+    )
+    [top] = manager_api_a.get(f"{BASE}/produits/top").json()
+    assert Decimal(top["volume_vendu"]) == 2
+    assert top["ca_total"] is None  # no selling price set yet
+
+
+def test_classification_by_the_seed_rules_reports_its_rate(
+    manager_api_a: Client, tenant_a: Tenant, all_imported: Any
+) -> None:
+    body = manager_api_a.post(f"{BASE}/classify-products").json()
+    with in_schema(tenant_a):
+        assert body["total"] == Product.objects.count() == 340
+    assert body["classified"] + body["unclassified"] == body["total"]
+    assert Decimal(str(body["classification_rate"])) >= 80
+    assert sum(body["categories"].values()) == body["classified"]
+    preview = manager_api_a.get(f"{BASE}/classify-products/preview", {"limit": 2}).json()
+    assert preview["total_products"] == 340
+    assert all(len(products) <= 2 for products in preview["preview"].values())
+    assert "ALC_SPIRIT" in preview["preview"]
