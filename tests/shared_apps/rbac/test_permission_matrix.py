@@ -113,6 +113,8 @@ MATRIX: dict[str, dict[str, str]] = {
     "api:site": {"PATCH": MANAGER},
     "api:stock-counts": {"POST": MANAGER},
     "api:stock-movements": {"POST": MANAGER},
+    "api:sales-import": {"POST": MANAGER},
+    "api:sales-import-job": {"GET": MANAGER},
 }
 CALLERS = (*ROLES, "anonymous", "wrong-scope-key")
 TENANT_ROUTES = routes("config.urls_tenant")

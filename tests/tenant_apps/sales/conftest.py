@@ -14,7 +14,7 @@ from shared_apps.tenants.models import Tenant
 from sumup_etl import Export
 from tenant_apps.sales.models import ImportSource
 from tenant_apps.sales.services import ImportResult, sales_import_files
-from tests.factories.accounts import _clean_limiter_state  # noqa: F401
+from tests.factories.accounts import _clean_limiter_state, no_ratelimit  # noqa: F401
 from tests.factories.metro import bearer_for
 from tests.sumup_etl.conftest import builder, real_export, real_export_path  # noqa: F401
 

@@ -1,0 +1,52 @@
+"""Isolation scenarios of the sales routes: a till export imported at A; an administrator of B calls."""
+
+from __future__ import annotations
+
+from shared_apps.tenants.models import Tenant
+
+from .registry import Probe, Scenario
+
+
+def _sales(tenant_a: Tenant, tenant_b: Tenant) -> dict[str, object]:
+    from django_tenants.utils import schema_context
+
+    from sumup_etl import read_export
+    from tenant_apps.sales.models import ImportSource, SalesImport
+    from tenant_apps.sales.services import sales_import_files
+    from tests.factories.metro import bearer_for
+    from tests.factories.sumup import SumupExportBuilder
+
+    builder = SumupExportBuilder().add_order(
+        "ORDER-SECRET-OF-A", lines=(("PLAT SECRET DE A", 1, "15,00", "13,64", "1,36"),)
+    )
+    export = read_export(list(builder.files().items()))
+    with schema_context(tenant_a.schema_name):
+        sales_import_files(sources=[], export=export, source=ImportSource.CLI)
+        job = SalesImport.objects.get()
+    return {
+        "secrets": ["ORDER-SECRET-OF-A", "PLAT SECRET DE A"],
+        "schema_a": tenant_a.schema_name,
+        "auth_b": bearer_for(tenant_b, admin=True),
+        "job_id": str(job.pk),
+    }
+
+
+def _orders_unchanged(ctx: dict[str, object]) -> None:
+    from django_tenants.utils import schema_context
+
+    from tenant_apps.sales.models import Order
+
+    with schema_context(str(ctx["schema_a"])):
+        assert list(Order.objects.values_list("till_id", flat=True)) == ["ORDER-SECRET-OF-A"]
+
+
+_SALES = Scenario(arrange=_sales)
+
+SALES_SCENARIOS: dict[str, Scenario] = {
+    "api:sales-import": Scenario(
+        arrange=_sales, probes=(Probe(method="post", body=lambda ctx: {}),), after=_orders_unchanged
+    ),
+    "api:sales-import-job": Scenario(
+        arrange=_sales, probes=(Probe(path_values=lambda ctx: {"job_id": str(ctx["job_id"])}),)
+    ),
+}
