@@ -6,16 +6,30 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Case, DecimalField, ExpressionWrapper, F, Q, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
+from django.db import connection
+from django.db.models import (
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
+from shared_apps.tenants.models import Tenant
 from tenant_apps.catalog.models import Product
-from tenant_apps.stock.models import ExitReason, MovementKind, StockDay, StockMovement
+from tenant_apps.stock.models import ExitReason, MovementKind, StockDay, StockLevel, StockMovement
 from tenant_apps.stock.selectors import consumption_30d
 
-OVERSTOCK_DAYS = 60
+OVERSTOCK_DAYS = 60  # the default of the tenant's `overstock_days` setting
 LOW_MARGIN, HIGH_MARGIN = Decimal(20), Decimal(40)
 RECENT_MOVEMENTS = 10
 
@@ -52,15 +66,15 @@ class Page:
         return math.ceil(self.total / self.per_page) if self.total else 0
 
 
-def _now_at_sites(column: str, site_id: int | None) -> RawSQL:
-    """Σ over the sites (or at one) of the product's last daily `column`: an index scan per site."""
-    table = StockDay._meta.db_table
-    site = "AND site_id = %s" if site_id is not None else ""
-    sql = (
-        f"(SELECT COALESCE(SUM(d.{column}), 0) FROM (SELECT DISTINCT ON (site_id) {column} FROM {table} "  # noqa: S608
-        f"WHERE product_id = {Product._meta.db_table}.id {site} ORDER BY site_id, date DESC) d)"
+def _now_at_sites(column: str, site_id: int | None) -> Coalesce:
+    """Σ over the sites (or at one) of the product's current `column` (stock.StockLevel)."""
+    levels = StockLevel.objects.filter(product=OuterRef("pk"))
+    if site_id is not None:
+        levels = levels.filter(site_id=site_id)
+    total = levels.order_by().values("product").annotate(total=Sum(column)).values("total")
+    return Coalesce(
+        Subquery(total), Value(Decimal(0)), output_field=DecimalField(max_digits=14, decimal_places=3)
     )
-    return RawSQL(sql, [site_id] if site_id is not None else [])  # noqa: S611 - names from model metadata
 
 
 def catalog_query(*, site_id: int | None = None) -> QuerySet[Product]:
@@ -165,8 +179,15 @@ def catalog_product(*, product_id: int, site_id: int | None = None) -> CatalogDe
         trend_stock_pct=((item.stock_quantity - before) * 100 / before).quantize(Decimal("0.1"))
         if before
         else None,
-        overstock=item.days_of_stock is not None and item.days_of_stock > OVERSTOCK_DAYS,
+        overstock=item.days_of_stock is not None and item.days_of_stock > _overstock_days(),
     )
+
+
+def _overstock_days() -> Decimal:
+    """The tenant's setting, read by schema (as every tenant-side read here, routed by the request)."""
+    schema = cast(Any, connection).schema_name
+    settings = Tenant.objects.filter(schema_name=schema).values_list("settings", flat=True).first() or {}
+    return Decimal(str(settings.get("overstock_days", OVERSTOCK_DAYS)))
 
 
 def _quantity_on(product_id: int, day: date, site_id: int | None) -> Decimal:

@@ -132,3 +132,20 @@ class StockCountLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.count_id}: {self.product_id} {self.expected} → {self.counted}"
+
+
+class StockLevel(models.Model):
+    """The position of a product at a site now (its last day's), kept by the valuation, so that the
+    catalogue sorts and filters on stock with one index lookup per product."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+", db_index=False)
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+", db_index=False)
+    quantity = models.DecimalField(max_digits=14, decimal_places=3)
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+    unit_cost = models.DecimalField(max_digits=14, decimal_places=4)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["product", "site"], name="stock_level_product_site")]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}@{self.site_id}: {self.quantity}"

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet, Sum
 
 from .avco import Position
-from .models import Site, StockDay, StockMovement
+from .models import Site, StockDay, StockLevel, StockMovement
 
 CONSUMPTION_DAYS = 30
 
@@ -35,11 +35,11 @@ def position_on(*, product_id: int, site_id: int, day: date) -> Position:
 
 def stock_by_product(*, site_id: int | None = None) -> dict[int, tuple[Decimal, Decimal]]:
     """(quantity, value) now, per product, summed over the sites (or at one)."""
-    days = StockDay.objects.order_by("product_id", "site_id", "-date").distinct("product_id", "site_id")
+    levels = StockLevel.objects.all()
     if site_id is not None:
-        days = days.filter(site_id=site_id)
+        levels = levels.filter(site_id=site_id)
     totals: dict[int, tuple[Decimal, Decimal]] = {}
-    for product_id, quantity, value in days.values_list("product_id", "quantity", "value"):
+    for product_id, quantity, value in levels.values_list("product_id", "quantity", "value"):
         before = totals.get(product_id, (Decimal(0), Decimal(0)))
         totals[product_id] = (before[0] + quantity, before[1] + value)
     return totals

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Min
 
 from .avco import ZERO, Position, avco_apply
-from .models import MovementKind, StockDay, StockMovement
+from .models import MovementKind, StockDay, StockLevel, StockMovement
 
 Key = tuple[int, int]  # (product id, site id)
 # Purchases and credit notes come with their printed value, a transfer's arrival with its departure's.
@@ -58,9 +58,11 @@ def stock_valuation_refresh() -> int:
     }
     if not since:
         return 0
-    replay = _replay(since, _positions_before(since))
+    before = _positions_before(since)
+    replay = _replay(since, before)  # leaves each pair's last position in `before`
     _days_replace(since, replay)
     _values_save(replay)
+    _levels_save({key: before[key] for key in since if key in before})
     return len(since)
 
 
@@ -129,6 +131,25 @@ def _days_replace(since: dict[Key, date], replay: _Replay) -> None:
                 [state.position.unit_cost for _, state in days],
                 [state.entries for _, state in days],
                 [state.exits for _, state in days],
+            ],
+        )
+
+
+def _levels_save(levels: dict[Key, Position]) -> None:
+    table = StockLevel._meta.db_table
+    items = list(levels.items())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (product_id, site_id, quantity, value, unit_cost) "  # noqa: S608
+            "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::numeric[], %s::numeric[], %s::numeric[]) "
+            "ON CONFLICT (product_id, site_id) DO UPDATE SET quantity = EXCLUDED.quantity, "
+            "value = EXCLUDED.value, unit_cost = EXCLUDED.unit_cost",
+            [
+                [key[0] for key, _ in items],
+                [key[1] for key, _ in items],
+                [p.quantity for _, p in items],
+                [p.value for _, p in items],
+                [p.unit_cost for _, p in items],
             ],
         )
 
