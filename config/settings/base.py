@@ -151,11 +151,15 @@ _db["OPTIONS"] = _db_options
 DATABASES = {"default": _db}
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Every key this project keeps in Redis starts with it (rate limits, locks, revocations, cached principals;
+# Django's cache keys hold it too), so that deployments, or test runs, can share one Redis database.
+REDIS_KEY_PREFIX = env.str("REDIS_KEY_PREFIX", default="massacorp:")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            "KEY_PREFIX": REDIS_KEY_PREFIX,
             "KEY_FUNCTION": "django_tenants.cache.make_key",
             "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
         }
@@ -300,7 +304,6 @@ LOGIN_RATE_LIMIT_WINDOW_SECONDS = 60
 RATELIMIT_BACKEND = env.str("RATELIMIT_BACKEND", default="auto")  # auto | redis | postgres
 RATELIMIT_REDIS_URL = env.str("RATELIMIT_REDIS_URL", default=REDIS_URL)
 RATELIMIT_REDIS_TIMEOUT_SECONDS = env.float("RATELIMIT_REDIS_TIMEOUT_SECONDS", default=1.0)
-RATELIMIT_KEY_PREFIX = env.str("RATELIMIT_KEY_PREFIX", default="massacorp:")
 RATELIMIT_ENABLED = env.bool("RATELIMIT_ENABLED", default=True)
 # Brute-force escalation per scope (shared_apps.ratelimit.lockout): CAPTCHA after 3 failures, a delay
 # doubling from 1 s after 5, a 15-minute lock after 10, doubled for each further lock within 24 h.

@@ -122,7 +122,7 @@ def gunicorn(url: str, redis_url: str, threads: int, workdir: Path) -> Iterator[
         "LOGIN_RATE_LIMIT_PER_ACCOUNT": LIMIT,
         "LOGIN_RATE_LIMIT_PER_IP": LIMIT,
         "LOGIN_RATE_LIMIT_GLOBAL_PER_IP": LIMIT,
-        "RATELIMIT_KEY_PREFIX": KEY_PREFIX,
+        "REDIS_KEY_PREFIX": KEY_PREFIX,
     }
     if not redis_url:
         environ.pop("REDIS_URL")
@@ -257,7 +257,6 @@ def redis_cleanup(redis_url: str) -> int:
 
     client = redis.Redis.from_url(redis_url)
     keys = list(client.scan_iter(match=f"{KEY_PREFIX}*", count=1000))
-    keys += list(client.scan_iter(match="authn:revoked:bench:*", count=1000))
     if keys:
         client.delete(*keys)
     return len(keys)
