@@ -65,7 +65,8 @@ def main() -> None:
             result = sales_import_files(sources=[args.export], source=ImportSource.CLI)
         wall = time.perf_counter() - started
         print(
-            f"{label}: {wall:.2f} s (parse + load), {lines / wall:,.0f} lines/s, {wall / parse_s:.1f}x the parse;"
+            f"{label}: {wall:.2f} s (parse + load), {lines / wall:,.0f} lines/s,"
+            f" {wall / parse_s:.1f}x the parse;"
             f" {result.imported} orders and {result.lines} lines written, {result.duplicates} skipped;"
             f" goal < {GOAL_S:.0f} s: {'met' if wall < GOAL_S else 'MISSED'}"
         )

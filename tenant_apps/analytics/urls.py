@@ -11,6 +11,7 @@ from .report_apis import (
     StockMovementListApi,
     StockValuationApi,
 )
+from .sales_apis import SalesRestaurantApi
 
 urlpatterns = [
     path("catalog/products", CatalogListApi.as_view(), name="catalog-products"),
@@ -24,4 +25,5 @@ urlpatterns = [
     path(
         "analytics/classify-products/preview", ClassifyPreviewApi.as_view(), name="analytics-classify-preview"
     ),
+    path("analytics/ventes/restaurant", SalesRestaurantApi.as_view(), name="analytics-sales-restaurant"),
 ]

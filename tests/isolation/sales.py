@@ -46,6 +46,7 @@ SALES_SCENARIOS: dict[str, Scenario] = {
     "api:sales-import": Scenario(
         arrange=_sales, probes=(Probe(method="post", body=lambda ctx: {}),), after=_orders_unchanged
     ),
+    "api:analytics-sales-restaurant": _SALES,
     "api:sales-import-job": Scenario(
         arrange=_sales, probes=(Probe(path_values=lambda ctx: {"job_id": str(ctx["job_id"])}),)
     ),

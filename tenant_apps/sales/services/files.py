@@ -45,8 +45,11 @@ def tenant_time_zone(*, tenant: Tenant | None) -> ZoneInfo:
 
 def current_time_zone() -> ZoneInfo:
     """The time zone of the tenant whose schema is active (the default on a schema with no tenant)."""
-    schema_name = str(cast(Any, connection).schema_name)
-    return tenant_time_zone(tenant=Tenant.objects.filter(schema_name=schema_name).first())
+    tenant = getattr(connection, "tenant", None)
+    if not isinstance(tenant, Tenant):  # schema_context sets a schema, not the tenant's row
+        schema_name = str(cast(Any, connection).schema_name)
+        tenant = Tenant.objects.filter(schema_name=schema_name).first()
+    return tenant_time_zone(tenant=tenant)
 
 
 def limits() -> Limits:

@@ -123,6 +123,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "api:stock-movements": {"POST": MANAGER},
     "api:sales-import": {"POST": MANAGER},
     "api:sales-import-job": {"GET": MANAGER},
+    "api:analytics-sales-restaurant": {"GET": RO},
 }
 CALLERS = (*ROLES, "anonymous", "wrong-scope-key")
 TENANT_ROUTES = routes("config.urls_tenant")

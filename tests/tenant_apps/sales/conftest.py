@@ -2,48 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
-
 import pytest
 from django.test import Client
-from django_tenants.utils import schema_context
 
 from shared_apps.tenants.models import Tenant
-from sumup_etl import Export
-from tenant_apps.sales.models import ImportSource
-from tenant_apps.sales.services import ImportResult, sales_import_files
 from tests.factories.accounts import _clean_limiter_state, no_ratelimit  # noqa: F401
 from tests.factories.metro import bearer_for
+from tests.factories.sales import Importer, admin_b, import_at, reader_a  # noqa: F401
 from tests.sumup_etl.conftest import builder, real_export, real_export_path  # noqa: F401
 
-Importer = Callable[..., ImportResult]
-
-
-@pytest.fixture
-def import_at(db: None) -> Importer:
-    """Import an export (parsed, or paths) at a tenant through the public service, as the CLI does."""
-
-    def run(
-        tenant: Tenant, *, export: Export | None = None, paths: list[Path] | None = None, **kw: Any
-    ) -> ImportResult:
-        with schema_context(tenant.schema_name):
-            return sales_import_files(sources=paths or [], export=export, source=ImportSource.CLI, **kw)
-
-    return run
+__all__ = ["Importer"]
 
 
 @pytest.fixture
 def admin_api_a(tenant_a: Tenant) -> Client:
     return Client(HTTP_HOST="alpha.testserver", **bearer_for(tenant_a, admin=True))
-
-
-@pytest.fixture
-def api_a(tenant_a: Tenant) -> Client:
-    return Client(HTTP_HOST="alpha.testserver", **bearer_for(tenant_a))
-
-
-@pytest.fixture
-def api_b(tenant_b: Tenant) -> Client:
-    return Client(HTTP_HOST="beta.testserver", **bearer_for(tenant_b, admin=True))

@@ -101,8 +101,10 @@ def test_a_large_export_runs_as_a_job_with_a_status_url(
     assert admin_api_a.get(f"{URL}/jobs/00000000-0000-0000-0000-000000000001").status_code == 404
 
 
-def test_a_member_without_write_permission_cannot_import(api_a: Client, builder: SumupExportBuilder) -> None:
-    assert api_a.post(URL, _upload(builder.files())).status_code == 403
+def test_a_member_without_write_permission_cannot_import(
+    reader_a: Client, builder: SumupExportBuilder
+) -> None:
+    assert reader_a.post(URL, _upload(builder.files())).status_code == 403
 
 
 def test_the_command_prints_a_summary_and_refuses_a_bad_export(

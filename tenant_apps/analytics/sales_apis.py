@@ -1,0 +1,61 @@
+"""/api/v1/analytics/… , the sales side (the contract's names)."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shared_apps.rbac.enums import PermissionCode
+from tenant_apps.sales.selectors import sales_by_day
+from tenant_apps.sales.services import current_time_zone
+
+from .periods import period_parse
+
+MAX_DAYS = 5 * 366
+PERIOD_PARAMETERS = [
+    OpenApiParameter(
+        name,
+        OpenApiTypes.STR,
+        description="YYYY-MM-DD (the whole day) or an ISO 8601 datetime (the tenant's zone when it has no "
+        "offset); inclusive",
+    )
+    for name in ("date_debut", "date_fin")
+]  # fmt: skip
+
+
+def _money(source: str | None = None) -> serializers.DecimalField:
+    if source is None:
+        return serializers.DecimalField(max_digits=14, decimal_places=2)
+    return serializers.DecimalField(source=source, max_digits=14, decimal_places=2)
+
+
+class SalesDayOutput(serializers.Serializer):
+    date = serializers.DateField()
+    canal = serializers.CharField(source="channel")
+    nb_plats = serializers.DecimalField(source="quantity", max_digits=14, decimal_places=3)
+    ca_ttc = _money()
+    ca_ht = _money()
+    marge_brute = _money("gross_margin")
+
+
+class SalesRestaurantApi(APIView):
+    """Sales per local day and channel of the orders closed in the period (30 days to now by default)."""
+
+    required_permission = PermissionCode.ANALYTICS_READ
+
+    @extend_schema(parameters=PERIOD_PARAMETERS, responses={200: SalesDayOutput(many=True)})
+    def get(self, request: Request) -> Response:
+        zone = current_time_zone()
+        start, end = period_parse(
+            start=request.query_params.get("date_debut"),
+            end=request.query_params.get("date_fin"),
+            zone=zone,
+            default_days=30,
+            max_days=MAX_DAYS,
+        )
+        rows = sales_by_day(start=start, end=end, zone=zone)
+        return Response(SalesDayOutput(rows, many=True).data)
