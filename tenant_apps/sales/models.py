@@ -8,9 +8,12 @@ to the moment its order was closed (paid), so reports filter and group on `Order
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.db import models
 from django.utils import timezone
+
+from tenant_apps.catalog.models import Product
 
 
 class ImportSource(models.TextChoices):
@@ -102,6 +105,8 @@ class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveIntegerField()
     product_name = models.CharField(max_length=255)
+    # The dish of the till's product name (created by the import); SET_NULL keeps the sale if it goes.
+    dish = models.ForeignKey("Dish", on_delete=models.SET_NULL, null=True, blank=True, related_name="lines")
     sku = models.CharField(max_length=64, blank=True)
     quantity = models.DecimalField(max_digits=10, decimal_places=3)
     unit_price_ttc = models.DecimalField(max_digits=12, decimal_places=2)
@@ -137,3 +142,59 @@ class OrderPayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.method} {self.amount}"
+
+
+class Dish(models.Model):
+    """A dish (plat) sold at the till, created from the till's product name and editable afterwards.
+
+    `till_name` links the till's lines to the dish and never changes; `name` is what the owner calls it.
+    """
+
+    till_name = models.CharField(max_length=255, unique=True)
+    name = models.CharField(max_length=255)
+    category = models.CharField(max_length=128, blank=True)
+    channel = models.CharField(max_length=32, default="restaurant")
+    selling_price_ttc = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"))
+    vat_rate = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("10.00"))  # percent
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(selling_price_ttc__gte=0), name="sales_dish_price_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(vat_rate__gte=0, vat_rate__lt=100), name="sales_dish_vat_rate_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RecipeLine(models.Model):
+    """An ingredient of a dish: the quantity served (in the product's unit) and the share that is usable.
+
+    `yield_factor` is the usable fraction of what is taken from stock (0.8: a fifth is lost in peeling or
+    trimming), so the stock gives quantity / yield_factor per dish.
+    """
+
+    dish = models.ForeignKey(Dish, on_delete=models.CASCADE, related_name="recipe_lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(max_digits=12, decimal_places=4)
+    yield_factor = models.DecimalField(max_digits=5, decimal_places=4, default=Decimal(1))
+
+    class Meta:
+        ordering = ["dish", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["dish", "product"], name="sales_recipe_dish_product"),
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="sales_recipe_quantity_gt_0"),
+            models.CheckConstraint(
+                condition=models.Q(yield_factor__gt=0, yield_factor__lte=1), name="sales_recipe_yield_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dish_id}: {self.quantity} of {self.product_id}"

@@ -25,6 +25,7 @@ from sumup_etl import Export
 from sumup_etl import Order as TillOrder
 
 from ..models import ImportSource, ImportStatus, Order, OrderLine, OrderPayment, SalesImport
+from .dishes import dishes_from_till
 
 CHUNK_SIZE = 500
 MAX_REPORTED = 100  # invalid orders listed in a result; the counts cover them all
@@ -99,12 +100,15 @@ def _order_row(order: TillOrder, *, zone: ZoneInfo, sales_import: SalesImport) -
     )
 
 
-def _children(order: TillOrder, stored: Order) -> tuple[list[OrderLine], list[OrderPayment]]:
+def _children(
+    order: TillOrder, stored: Order, dish_ids: dict[str, int]
+) -> tuple[list[OrderLine], list[OrderPayment]]:
     lines = [
         OrderLine(
             order=stored,
             position=line.position,
             product_name=line.product[:255],
+            dish_id=dish_ids.get(line.product[:255]),
             sku=(line.sku or "")[:64],
             quantity=line.quantity,
             unit_price_ttc=line.unit_price_ttc,
@@ -135,7 +139,8 @@ def _invalid_entry(order: TillOrder) -> dict[str, Any]:
 
 def _chunk_write(
     chunk: Sequence[TillOrder], *, zone: ZoneInfo, sales_import: SalesImport, force: bool,
-    result: ImportResult, on_orders: Callable[[Sequence[tuple[TillOrder, Order]]], None] | None,
+    result: ImportResult, dish_ids: dict[str, int],
+    on_orders: Callable[[Sequence[tuple[TillOrder, Order]]], None] | None,
 ) -> None:  # fmt: skip
     """One chunk in one transaction: the orders not stored yet, with their lines and payments."""
     ids = [order.order_id for order in chunk]
@@ -148,7 +153,7 @@ def _chunk_write(
     lines: list[OrderLine] = []
     payments: list[OrderPayment] = []
     for order, row in zip(loadable, stored, strict=True):
-        order_lines, order_payments = _children(order, row)
+        order_lines, order_payments = _children(order, row, dish_ids)
         lines += order_lines
         payments += order_payments
     OrderLine.objects.bulk_create(lines)
@@ -210,10 +215,11 @@ def export_load(
     sales_import.order_count = result.order_count
     sales_import.save(update_fields=["status", "started_at", "order_count"])
     try:
+        dish_ids = dishes_from_till(products=export.products)
         for chunk in export.chunks(chunk_size or CHUNK_SIZE):
             _chunk_load(
                 chunk, zone=time_zone, sales_import=sales_import, force=force, result=result,
-                on_orders=on_orders,
+                on_orders=on_orders, dish_ids=dish_ids,
             )  # fmt: skip
             _progress_save(sales_import, result=result, orders=len(chunk))
             if on_chunk is not None:

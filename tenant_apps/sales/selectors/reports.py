@@ -1,23 +1,18 @@
-"""Reads of the sales app."""
+"""Sales reports over the till's lines."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.db.models import Sum
 from django.db.models.functions import TruncDate
 
-from .models import OrderLine, SalesImport
+from ..models import OrderLine
 
 # Every till sale is the restaurant's (the one channel a SumUp export describes).
 CHANNEL = "restaurant"
-
-
-def sales_import_get(*, import_id: UUID) -> SalesImport | None:
-    return SalesImport.objects.filter(pk=import_id).first()
 
 
 def sales_by_day(*, start: datetime, end: datetime, zone: ZoneInfo) -> list[dict[str, Any]]:
