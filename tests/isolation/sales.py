@@ -77,7 +77,7 @@ SALES_SCENARIOS: dict[str, Scenario] = {
         arrange=_sales,
         probes=(
             _DISH,
-            Probe(method="put", path_values=_DISH.path_values, body=lambda ctx: []),
+            Probe(method="put", path_values=_DISH.path_values, body=lambda ctx: {}),
         ),
         after=_dish_unchanged,
     ),
