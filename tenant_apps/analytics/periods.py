@@ -10,9 +10,22 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+
 from shared_apps.core.exceptions import ValidationFailed
 
 LAST_INSTANT = time(23, 59, 59, 999999)
+MAX_PERIOD_DAYS = 5 * 366
+PERIOD_PARAMETERS = [
+    OpenApiParameter(
+        name,
+        OpenApiTypes.STR,
+        description="YYYY-MM-DD (the whole day) or an ISO 8601 datetime (the tenant's zone when it has no "
+        "offset); inclusive",
+    )
+    for name in ("date_debut", "date_fin")
+]
 
 
 def _moment(text: str, *, name: str, zone: ZoneInfo, end: bool) -> datetime:

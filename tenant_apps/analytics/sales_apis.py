@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,18 +12,7 @@ from shared_apps.rbac.enums import PermissionCode
 from tenant_apps.sales.selectors import sales_by_day
 from tenant_apps.sales.services import current_time_zone
 
-from .periods import period_parse
-
-MAX_DAYS = 5 * 366
-PERIOD_PARAMETERS = [
-    OpenApiParameter(
-        name,
-        OpenApiTypes.STR,
-        description="YYYY-MM-DD (the whole day) or an ISO 8601 datetime (the tenant's zone when it has no "
-        "offset); inclusive",
-    )
-    for name in ("date_debut", "date_fin")
-]  # fmt: skip
+from .periods import MAX_PERIOD_DAYS, PERIOD_PARAMETERS, period_parse
 
 
 def _money(source: str | None = None) -> serializers.DecimalField:
@@ -55,7 +43,7 @@ class SalesRestaurantApi(APIView):
             end=request.query_params.get("date_fin"),
             zone=zone,
             default_days=30,
-            max_days=MAX_DAYS,
+            max_days=MAX_PERIOD_DAYS,
         )
         rows = sales_by_day(start=start, end=end, zone=zone)
         return Response(SalesDayOutput(rows, many=True).data)

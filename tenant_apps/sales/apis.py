@@ -16,10 +16,11 @@ from rest_framework.views import APIView
 
 from shared_apps.core.exceptions import NotFound
 from shared_apps.rbac.enums import PermissionCode
+from tenant_apps.analytics.periods import MAX_PERIOD_DAYS, PERIOD_PARAMETERS, period_parse
 
 from .models import ImportSource, SalesImport
-from .selectors import sales_import_get
-from .services import export_read, sales_import_enqueue, sales_import_files
+from .selectors import sales_import_get, unlinked_revenue
+from .services import current_time_zone, export_read, sales_import_enqueue, sales_import_files
 from .services.uploads import uploads_read
 
 
@@ -126,3 +127,34 @@ class SalesImportJobApi(APIView):
         if job is None:
             raise NotFound("No such import job.")
         return Response(JobOutput(job).data)
+
+
+class CoverageOutput(serializers.Serializer):
+    class Missing(serializers.Serializer):
+        plat_id = serializers.IntegerField(source="dish_id", allow_null=True)
+        plat = serializers.CharField(source="product_name")
+        ca_ttc = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+    ca_ttc = serializers.DecimalField(source="total", max_digits=14, decimal_places=2)
+    ca_ttc_avec_recette = serializers.DecimalField(source="linked", max_digits=14, decimal_places=2)
+    ca_ttc_sans_recette = serializers.DecimalField(source="unlinked", max_digits=14, decimal_places=2)
+    part_sans_recette_pct = serializers.DecimalField(source="unlinked_pct", max_digits=5, decimal_places=1)
+    plats_sans_recette = Missing(source="missing", many=True)
+
+
+class SalesCoverageApi(APIView):
+    """The "unlinked revenue" gauge: the share of revenue (TTC) from dishes without a recipe, whose sales
+    move no stock, and the dishes that would cover most of it (period as /analytics/ventes/restaurant)."""
+
+    required_permission = PermissionCode.ANALYTICS_READ
+
+    @extend_schema(parameters=PERIOD_PARAMETERS, responses={200: CoverageOutput})
+    def get(self, request: Request) -> Response:
+        start, end = period_parse(
+            start=request.query_params.get("date_debut"),
+            end=request.query_params.get("date_fin"),
+            zone=current_time_zone(),
+            default_days=30,
+            max_days=MAX_PERIOD_DAYS,
+        )
+        return Response(CoverageOutput(unlinked_revenue(start=start, end=end)).data)

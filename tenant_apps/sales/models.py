@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from tenant_apps.catalog.models import Product
+from tenant_apps.stock.models import Site
 
 
 class ImportSource(models.TextChoices):
@@ -198,3 +199,15 @@ class RecipeLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dish_id}: {self.quantity} of {self.product_id}"
+
+
+class TillEstablishment(models.Model):
+    """An establishment of the till export, and the stock site its sales consume from."""
+
+    establishment_id = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=128, blank=True)
+    # None while the tenant has several sites and nobody said which: its sales then move no stock.
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    def __str__(self) -> str:
+        return self.name or self.establishment_id

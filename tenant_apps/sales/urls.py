@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from .apis import SalesImportApi, SalesImportJobApi
+from .apis import SalesCoverageApi, SalesImportApi, SalesImportJobApi
 from .dish_apis import DishDetailApi, DishListApi, RecipeApi
 
 urlpatterns = [
     path("ventes/import", SalesImportApi.as_view(), name="sales-import"),
     path("ventes/import/jobs/<uuid:job_id>", SalesImportJobApi.as_view(), name="sales-import-job"),
+    path("ventes/couverture", SalesCoverageApi.as_view(), name="sales-coverage"),
     path("plats", DishListApi.as_view(), name="dishes"),
     path("plats/<int:dish_id>", DishDetailApi.as_view(), name="dish"),
     path("plats/<int:dish_id>/ingredients", RecipeApi.as_view(), name="dish-recipe"),

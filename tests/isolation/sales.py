@@ -61,6 +61,7 @@ SALES_SCENARIOS: dict[str, Scenario] = {
         arrange=_sales, probes=(Probe(method="post", body=lambda ctx: {}),), after=_orders_unchanged
     ),
     "api:analytics-sales-restaurant": _SALES,
+    "api:sales-coverage": _SALES,
     "api:dishes": Scenario(
         arrange=_sales, probes=(Probe(), Probe(method="post", body=lambda ctx: {"nom": "le plat de B"}))
     ),

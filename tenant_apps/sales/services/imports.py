@@ -23,8 +23,10 @@ from django.utils import timezone
 
 from sumup_etl import Export
 from sumup_etl import Order as TillOrder
+from tenant_apps.stock.valuation import stock_valuation_refresh
 
 from ..models import ImportSource, ImportStatus, Order, OrderLine, OrderPayment, SalesImport
+from .consumption import Recipes, establishment_sites, recipes_load, sale_exits_write
 from .dishes import dishes_from_till
 
 CHUNK_SIZE = 500
@@ -42,6 +44,7 @@ class ImportResult:
     lines: int = 0
     ca_ttc: Decimal = Decimal("0.00")
     warnings: int = 0
+    exits: int = 0  # stock movements written through recipes
     invalid_orders: list[dict[str, Any]] = field(default_factory=list)
     duration_ms: int = 0
 
@@ -57,6 +60,7 @@ class ImportResult:
             "nb_lignes_importees": self.lines,
             "ca_ttc_importe": str(self.ca_ttc),
             "nb_avertissements": self.warnings,
+            "nb_sorties_stock": self.exits,
             "commandes_invalides": self.invalid_orders,
             "erreurs": [],
             "duree_ms": self.duration_ms,
@@ -137,12 +141,22 @@ def _invalid_entry(order: TillOrder) -> dict[str, Any]:
     }
 
 
-def _chunk_write(
-    chunk: Sequence[TillOrder], *, zone: ZoneInfo, sales_import: SalesImport, force: bool,
-    result: ImportResult, dish_ids: dict[str, int],
-    on_orders: Callable[[Sequence[tuple[TillOrder, Order]]], None] | None,
-) -> None:  # fmt: skip
-    """One chunk in one transaction: the orders not stored yet, with their lines and payments."""
+@dataclass(frozen=True)
+class _Load:
+    """What every chunk of one import shares."""
+
+    zone: ZoneInfo
+    sales_import: SalesImport
+    force: bool
+    dish_ids: dict[str, int]  # till product name → dish
+    sites: dict[str, int | None]  # establishment → stock site
+    recipes: Recipes
+
+
+def _chunk_write(chunk: Sequence[TillOrder], *, load: _Load, result: ImportResult) -> None:
+    """One chunk in one transaction: the orders not stored yet, their lines and payments, and the stock
+    exits of their dishes (so an order and its consumption commit together)."""
+    zone, sales_import, force = load.zone, load.sales_import, load.force
     ids = [order.order_id for order in chunk]
     known = set(Order.objects.filter(till_id__in=ids).values_list("till_id", flat=True))
     fresh = [order for order in chunk if order.order_id not in known]
@@ -153,13 +167,12 @@ def _chunk_write(
     lines: list[OrderLine] = []
     payments: list[OrderPayment] = []
     for order, row in zip(loadable, stored, strict=True):
-        order_lines, order_payments = _children(order, row, dish_ids)
+        order_lines, order_payments = _children(order, row, load.dish_ids)
         lines += order_lines
         payments += order_payments
     OrderLine.objects.bulk_create(lines)
     OrderPayment.objects.bulk_create(payments)
-    if on_orders is not None:
-        on_orders(list(zip(loadable, stored, strict=True)))
+    result.exits += sale_exits_write(lines=lines, sites=load.sites, recipes=load.recipes)
     result.duplicates += len(known)
     result.imported += len(loadable)
     result.forced += sum(1 for order in loadable if not order.is_valid)
@@ -201,12 +214,10 @@ def export_load(
     force: bool = False,
     chunk_size: int | None = None,
     on_chunk: Callable[[int], None] | None = None,
-    on_orders: Callable[[Sequence[tuple[TillOrder, Order]]], None] | None = None,
 ) -> ImportResult:
     """Load every order of `export` not stored yet; `on_chunk(n)` after each chunk of n orders commits.
 
-    `on_orders` runs inside each chunk's transaction with the orders it stored (the stock exits of their
-    dishes go there, so an order and its consumption commit together).
+    Then the stock exits written are valued (once, forward from the earliest).
     """
     started = time.perf_counter()
     result = ImportResult(order_count=len(export.orders))
@@ -215,12 +226,13 @@ def export_load(
     sales_import.order_count = result.order_count
     sales_import.save(update_fields=["status", "started_at", "order_count"])
     try:
-        dish_ids = dishes_from_till(products=export.products)
+        load = _Load(
+            zone=time_zone, sales_import=sales_import, force=force,
+            dish_ids=dishes_from_till(products=export.products),
+            sites=establishment_sites(orders=export.orders), recipes=recipes_load(),
+        )  # fmt: skip
         for chunk in export.chunks(chunk_size or CHUNK_SIZE):
-            _chunk_load(
-                chunk, zone=time_zone, sales_import=sales_import, force=force, result=result,
-                on_orders=on_orders, dish_ids=dish_ids,
-            )  # fmt: skip
+            _chunk_load(chunk, load=load, result=result)
             _progress_save(sales_import, result=result, orders=len(chunk))
             if on_chunk is not None:
                 on_chunk(len(chunk))
@@ -230,6 +242,8 @@ def export_load(
             status=ImportStatus.FAILED, finished_at=timezone.now()
         )
         raise
+    if result.exits:
+        stock_valuation_refresh()
     result.duration_ms = round((time.perf_counter() - started) * 1000)
     sales_import.status, sales_import.finished_at = ImportStatus.DONE, timezone.now()
     sales_import.result = result.as_json()

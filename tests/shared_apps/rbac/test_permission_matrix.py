@@ -124,6 +124,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "api:sales-import": {"POST": MANAGER},
     "api:sales-import-job": {"GET": MANAGER},
     "api:analytics-sales-restaurant": {"GET": RO},
+    "api:sales-coverage": {"GET": RO},
     "api:dishes": {"GET": RO, "POST": MANAGER},
     "api:dish": {"GET": RO, "PATCH": MANAGER, "DELETE": MANAGER},
     "api:dish-recipe": {"GET": RO, "PUT": MANAGER},
