@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -41,3 +42,15 @@ def reader_a(tenant_a: Tenant) -> Client:
 @pytest.fixture
 def admin_b(tenant_b: Tenant) -> Client:
     return Client(HTTP_HOST="beta.testserver", **bearer_for(tenant_b, admin=True))
+
+
+def stocked_product(tenant: Tenant) -> tuple[int, int, Decimal]:
+    """A product in stock at `tenant` after importing a real METRO invoice: (product, site, average cost)."""
+    from tenant_apps.stock.models import StockLevel
+    from tests.factories.metro import import_samples
+
+    import_samples(tenant, "135_13_81001")
+    with schema_context(tenant.schema_name):
+        level = StockLevel.objects.filter(quantity__gt=0).order_by("product_id").first()
+        assert level is not None
+        return level.product_id, level.site_id, level.value / level.quantity

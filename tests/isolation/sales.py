@@ -62,6 +62,7 @@ SALES_SCENARIOS: dict[str, Scenario] = {
     ),
     "api:analytics-sales-restaurant": _SALES,
     "api:sales-coverage": _SALES,
+    "api:analytics-top-dishes": _SALES,
     "api:dishes": Scenario(
         arrange=_sales, probes=(Probe(), Probe(method="post", body=lambda ctx: {"nom": "le plat de B"}))
     ),

@@ -3,7 +3,7 @@
 from .costs import DishCost, average_costs, dish_costs, dishes_using
 from .dishes import dish_get, dish_list, recipe_of
 from .imports import sales_import_get
-from .reports import CHANNEL, sales_by_day, unlinked_revenue
+from .reports import CHANNEL, sales_by_day, top_dishes, unlinked_revenue
 
 __all__ = [
     "CHANNEL",
@@ -16,5 +16,6 @@ __all__ = [
     "recipe_of",
     "sales_by_day",
     "sales_import_get",
+    "top_dishes",
     "unlinked_revenue",
 ]

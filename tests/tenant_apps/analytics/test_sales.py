@@ -93,3 +93,35 @@ def test_a_day_of_a_small_export_groups_on_the_local_day_of_closing(
         ("2024-01-05", "27.00", "3.000", "restaurant"),
         ("2024-01-06", "27.00", "3.000", "restaurant"),
     ]
+
+
+def test_margins_count_the_recipes_material_cost_and_top_dishes_rank_by_margin_and_volume(
+    tenant_a: Tenant, builder: Any, import_at: Importer, reader_a: Client, tmp_path: Any
+) -> None:
+    from django_tenants.utils import schema_context
+
+    from tenant_apps.sales.models import Dish
+    from tenant_apps.sales.services.dishes import Ingredient, recipe_set
+    from tests.factories.sales import stocked_product
+
+    product_id, _, cost = stocked_product(tenant_a)
+    import_at(
+        tenant_a, paths=builder.write(tmp_path)
+    )  # MAFE 1 x 15.00 (HT 13.64), GUINESS 2 x 6.00 (HT 10.00)
+    with schema_context(tenant_a.schema_name):
+        mafe = Dish.objects.get(till_name="MAFE POISSON FUME")
+        recipe_set(dish=mafe, ingredients=[Ingredient(product_id, Decimal(2))])
+    material = (2 * cost).quantize(Decimal("0.0001"))
+    period = {"date_debut": "2024-01-05", "date_fin": "2024-01-05"}
+    [day] = reader_a.get(URL, period).json()
+    assert Decimal(day["marge_brute"]) == (Decimal("23.64") - material).quantize(Decimal("0.01"))
+    top = reader_a.get("/api/v1/analytics/ventes/top-plats", {**period, "limit": 5}).json()
+    by_name = {row["plat"]: row for row in top}
+    assert Decimal(by_name["MAFE POISSON FUME"]["marge_brute"]) == (Decimal("13.64") - material).quantize(
+        Decimal("0.01")
+    )
+    assert by_name["GUINESS"]["food_cost_pct"] is None  # no recipe: no cost known
+    assert (by_name["GUINESS"]["rang_volume"], by_name["MAFE POISSON FUME"]["rang_volume"]) == (1, 2)
+    margins = [Decimal(row["marge_brute"]) for row in top]
+    assert margins == sorted(margins, reverse=True)
+    assert [row["rang_marge"] for row in top] == [1, 2]
