@@ -115,7 +115,7 @@ def test_margins_count_the_recipes_material_cost_and_top_dishes_rank_by_margin_a
     period = {"date_debut": "2024-01-05", "date_fin": "2024-01-05"}
     [day] = reader_a.get(URL, period).json()
     assert Decimal(day["marge_brute"]) == (Decimal("23.64") - material).quantize(Decimal("0.01"))
-    top = reader_a.get("/api/v1/analytics/ventes/top-plats", {**period, "limit": 5}).json()
+    top = reader_a.get("/api/v1/analytics/ventes/top-plats", {**period, "limit": "5"}).json()
     by_name = {row["plat"]: row for row in top}
     assert Decimal(by_name["MAFE POISSON FUME"]["marge_brute"]) == (Decimal("13.64") - material).quantize(
         Decimal("0.01")
