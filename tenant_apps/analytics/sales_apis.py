@@ -1,4 +1,4 @@
-"""/api/v1/analytics/… , the sales side (the contract's names)."""
+"""/api/v1/analytics/… , the sales side (the contract's names), and /api/v1/stock/ecarts."""
 
 from __future__ import annotations
 
@@ -11,14 +11,20 @@ from rest_framework.views import APIView
 from shared_apps.rbac.enums import PermissionCode
 from tenant_apps.sales.selectors import sales_by_day, top_dishes
 from tenant_apps.sales.services import current_time_zone
+from tenant_apps.stock.services import site_resolve
 
 from .periods import MAX_PERIOD_DAYS, PERIOD_PARAMETERS, period_parse
+from .variance import stock_variance
 
 
-def _money(source: str | None = None) -> serializers.DecimalField:
+def _money(source: str | None = None, *, allow_null: bool = False) -> serializers.DecimalField:
     if source is None:
-        return serializers.DecimalField(max_digits=14, decimal_places=2)
-    return serializers.DecimalField(source=source, max_digits=14, decimal_places=2)
+        return serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=allow_null)
+    return serializers.DecimalField(source=source, max_digits=14, decimal_places=2, allow_null=allow_null)
+
+
+def _quantity(source: str, *, allow_null: bool = False) -> serializers.DecimalField:
+    return serializers.DecimalField(source=source, max_digits=14, decimal_places=3, allow_null=allow_null)
 
 
 class SalesDayOutput(serializers.Serializer):
@@ -82,3 +88,45 @@ class TopDishesApi(APIView):
         )
         rows = top_dishes(start=start, end=end, limit=query.validated_data["limit"])
         return Response(TopDishOutput(rows, many=True).data)
+
+
+class VarianceOutput(serializers.Serializer):
+    class Line(serializers.Serializer):
+        produit_sk = serializers.IntegerField(source="product_id")
+        produit = serializers.CharField(source="product")
+        stock_ouverture = _quantity("opening")
+        entrees = _quantity("entries")
+        sorties_ventes = _quantity("sales")
+        autres_sorties = _quantity("other_exits")
+        stock_theorique = _quantity("expected")
+        stock_compte = _quantity("counted", allow_null=True)
+        ecart_quantite = _quantity("variance", allow_null=True)
+        cout_unitaire = serializers.DecimalField(source="unit_cost", max_digits=14, decimal_places=4)
+        ecart_valeur = _money("variance_value", allow_null=True)
+
+    site = serializers.IntegerField()
+    date_debut = serializers.DateField(source="start")
+    date_fin = serializers.DateField(source="end")
+    lignes = Line(source="lines", many=True)
+    total_ecart_valeur = _money("total_value")
+    total_manquant_valeur = _money("shortfall_value")
+
+
+class StockVarianceApi(APIView):
+    """Theoretical against actual stock between the counts of a site on date_debut and on date_fin."""
+
+    required_permission = PermissionCode.METRO_READ
+
+    class Query(serializers.Serializer):
+        site = serializers.IntegerField(required=False, default=None)
+        date_debut = serializers.DateField()
+        date_fin = serializers.DateField()
+
+    @extend_schema(parameters=[Query], responses={200: VarianceOutput})
+    def get(self, request: Request) -> Response:
+        query = self.Query(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        site = site_resolve(site_id=data["site"])
+        report = stock_variance(site=site, start=data["date_debut"], end=data["date_fin"])
+        return Response(VarianceOutput(report).data)

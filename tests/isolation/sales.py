@@ -62,6 +62,10 @@ SALES_SCENARIOS: dict[str, Scenario] = {
     ),
     "api:analytics-sales-restaurant": _SALES,
     "api:sales-coverage": _SALES,
+    "api:stock-variance": Scenario(
+        arrange=_sales,
+        probes=(Probe(path_values=lambda ctx: {}),),
+    ),
     "api:analytics-top-dishes": _SALES,
     "api:dishes": Scenario(
         arrange=_sales, probes=(Probe(), Probe(method="post", body=lambda ctx: {"nom": "le plat de B"}))
