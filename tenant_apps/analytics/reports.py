@@ -15,6 +15,48 @@ from tenant_apps.stock.models import ExitReason, MovementKind, StockDay, StockMo
 Group = tuple[str, str]  # (family, category)
 
 
+class _Totals:
+    """Quantity, value and ruptures per group, kept as positions change (one update per changed position,
+    not a sum over every position per day)."""
+
+    def __init__(self, groups: dict[int, Group]) -> None:
+        self.groups = groups
+        self.position: dict[tuple[int, int], tuple[Decimal, Decimal]] = {}
+        self.sums: dict[Group, list[Any]] = defaultdict(lambda: [Decimal(0), Decimal(0), 0])
+
+    def set(self, product_id: int, site_id: int, quantity: Decimal, value: Decimal) -> Group:
+        group = self.groups.get(product_id, ("", ""))
+        total = self.sums[group]
+        old = self.position.get((product_id, site_id))
+        if old is not None:
+            total[0] -= old[0]
+            total[1] -= old[1]
+            total[2] -= old[0] <= 0
+        total[0] += quantity
+        total[1] += value
+        total[2] += quantity <= 0
+        self.position[(product_id, site_id)] = (quantity, value)
+        return group
+
+    def rows(self, day: date, exits: dict[Group, Decimal]) -> list[dict[str, Any]]:
+        return [
+            {
+                "date": day,
+                "family": family,
+                "category": category,
+                "quantity": quantity,
+                "value": value,
+                "ruptures": ruptures,
+                "rotation": _rotation(exits.get((family, category), Decimal(0)), quantity),
+            }
+            for (family, category), (quantity, value, ruptures) in sorted(self.sums.items())
+        ]
+
+
+def _rotation(gone: Decimal, quantity: Decimal) -> Decimal | None:
+    return (gone / quantity).quantize(Decimal("0.0001")) if quantity > 0 else None
+
+
 def stock_valuation(*, date_from: date, date_to: date) -> list[dict[str, Any]]:
     """Per day with movements in the range, and per family and category: the stock's quantity and value at
     the end of the day (each product and site's last position carried forward), its ruptures (≤ 0), and
@@ -23,12 +65,17 @@ def stock_valuation(*, date_from: date, date_to: date) -> list[dict[str, Any]]:
         p: (f or "Non classé", c or "Non classé")
         for p, f, c in Product.objects.values_list("id", "family_name", "category_name")
     }
-    position: dict[tuple[int, int], tuple[Decimal, Decimal]] = {}
-    earlier = StockDay.objects.filter(date__lt=date_from).order_by("product_id", "site_id", "date")
-    for key_product, key_site, quantity, value in earlier.values_list(
+    totals = _Totals(groups)
+    # Each pair's last day before the period, by one DISTINCT ON over the (product, site, date) index.
+    earlier = (
+        StockDay.objects.filter(date__lt=date_from)
+        .order_by("product_id", "site_id", "-date")
+        .distinct("product_id", "site_id")
+    )
+    for product_id, site_id, quantity, value in earlier.values_list(
         "product_id", "site_id", "quantity", "value"
     ):
-        position[(key_product, key_site)] = (quantity, value)
+        totals.set(product_id, site_id, quantity, value)
     rows: list[dict[str, Any]] = []
     exits: dict[Group, Decimal] = defaultdict(Decimal)
     current: date | None = None
@@ -37,42 +84,13 @@ def stock_valuation(*, date_from: date, date_to: date) -> list[dict[str, Any]]:
         "product_id", "site_id", "date", "quantity", "value", "exits"
     ):
         if current is not None and day != current:
-            rows += _day_rows(current, position, groups, exits)
+            rows += totals.rows(current, exits)
             exits.clear()
         current = day
-        position[(product_id, site_id)] = (quantity, value)
-        exits[groups.get(product_id, ("", ""))] += gone
+        exits[totals.set(product_id, site_id, quantity, value)] += gone
     if current is not None:
-        rows += _day_rows(current, position, groups, exits)
+        rows += totals.rows(current, exits)
     return rows
-
-
-def _day_rows(
-    day: date,
-    position: dict[tuple[int, int], tuple[Decimal, Decimal]],
-    groups: dict[int, Group],
-    exits: dict[Group, Decimal],
-) -> list[dict[str, Any]]:
-    totals: dict[Group, list[Any]] = defaultdict(lambda: [Decimal(0), Decimal(0), 0])
-    for (product_id, _), (quantity, value) in position.items():
-        total = totals[groups.get(product_id, ("", ""))]
-        total[0] += quantity
-        total[1] += value
-        total[2] += quantity <= 0
-    return [
-        {
-            "date": day,
-            "family": family,
-            "category": category,
-            "quantity": quantity,
-            "value": value,
-            "ruptures": ruptures,
-            "rotation": (exits.get((family, category), Decimal(0)) / quantity).quantize(Decimal("0.0001"))
-            if quantity > 0
-            else None,
-        }
-        for (family, category), (quantity, value, ruptures) in sorted(totals.items())
-    ]
 
 
 def movements_recent(
