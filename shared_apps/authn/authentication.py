@@ -86,7 +86,15 @@ class AccessTokenAuthentication(BaseAuthentication):
                 "This organisation requires two-factor authentication: set it up first (/mfa/setup).",
                 code="mfa_setup_required",
             )
-        principal = principal_build(
+        principal = self._principal(tenant=tenant, claims=claims, facts=facts, restricted=restricted)
+        principal_bind(principal)
+        return principal.user, principal
+
+    @staticmethod
+    def _principal(
+        *, tenant: Tenant, claims: AccessClaims, facts: PrincipalFacts, restricted: bool
+    ) -> Principal:
+        return principal_build(
             user=facts.user,
             tenant=tenant,
             membership=facts.membership,
@@ -96,8 +104,6 @@ class AccessTokenAuthentication(BaseAuthentication):
             credential=CredentialKind.TOKEN,
             session_id=claims.session_id,
         )
-        principal_bind(principal)
-        return principal.user, principal
 
     @staticmethod
     def _facts(

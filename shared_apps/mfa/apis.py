@@ -7,6 +7,8 @@ and the member has none yet) may call; AccessTokenAuthentication refuses every o
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -51,7 +53,7 @@ class MfaSetupApi(APIView):
 class MfaEnableApi(APIView):
     allowed_during_mfa_setup = True
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         code = serializers.CharField(max_length=16)
 
     def post(self, request: Request) -> Response:
@@ -66,7 +68,7 @@ class MfaEnableApi(APIView):
 
 
 class MfaDisableApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         code = serializers.CharField(max_length=CODE_MAX)
         password = serializers.CharField(max_length=128, trim_whitespace=False)
 
@@ -80,7 +82,7 @@ class MfaDisableApi(APIView):
 class MfaStatusApi(APIView):
     allowed_during_mfa_setup = True
 
-    class OutputSerializer(serializers.Serializer):
+    class OutputSerializer(serializers.Serializer[Any]):
         enabled = serializers.BooleanField()
         configured = serializers.BooleanField()
         recovery_codes_remaining = serializers.IntegerField()
@@ -91,7 +93,7 @@ class MfaStatusApi(APIView):
         return Response(self.OutputSerializer(mfa_status(user=current_principal().user)).data)
 
 
-class _CodeInput(serializers.Serializer):
+class _CodeInput(serializers.Serializer[Any]):
     code = serializers.CharField(max_length=CODE_MAX)
 
 

@@ -47,4 +47,5 @@ def health_deep(request: HttpRequest) -> JsonResponse:
 def metrics(request: HttpRequest) -> HttpResponse:
     if not _is_internal(request):
         return error_response(403, "permission_denied", "This endpoint is restricted to operators.")
-    return ExportToDjangoView(request)
+    response: HttpResponse = ExportToDjangoView(request)
+    return response

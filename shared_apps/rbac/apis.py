@@ -20,7 +20,7 @@ from .selectors import assignment_list, role_get, role_list
 from .services import role_assign, role_create, role_delete, role_unassign, role_update
 
 
-class RoleOutputSerializer(serializers.Serializer):
+class RoleOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     slug = serializers.CharField()
     name = serializers.CharField()
@@ -33,7 +33,7 @@ class RoleOutputSerializer(serializers.Serializer):
         return [p.code for p in role.permissions.all()]
 
 
-class AssignmentOutputSerializer(serializers.Serializer):
+class AssignmentOutputSerializer(serializers.Serializer[Any]):
     role = RoleOutputSerializer()
     expires_at = serializers.DateTimeField(allow_null=True)
     is_expired = serializers.SerializerMethodField()
@@ -49,7 +49,7 @@ _CODES = serializers.ListField(child=serializers.ChoiceField(choices=PermissionC
 class RoleListApi(APIView):
     required_permission = {"GET": PermissionCode.USERS_READ, "POST": PermissionCode.TENANT_ADMIN}
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         name = serializers.CharField(min_length=2, max_length=100)
         description = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
         permissions = _CODES
@@ -78,7 +78,7 @@ class RoleDetailApi(APIView):
         "DELETE": PermissionCode.TENANT_ADMIN,
     }
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         name = serializers.CharField(min_length=2, max_length=100, required=False)
         description = serializers.CharField(max_length=255, required=False, allow_blank=True)
         permissions = serializers.ListField(
@@ -115,7 +115,7 @@ class RoleDetailApi(APIView):
 class UserRoleListApi(APIView):
     required_permission = {"GET": PermissionCode.USERS_READ, "POST": PermissionCode.USERS_ADMIN}
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         role_id = serializers.IntegerField()
         expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 

@@ -28,6 +28,7 @@ from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
 from .models import Domain, RoutingGeneration, Tenant
+from .selectors import tenant_find_by_slug
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,6 @@ def tenant_for_slug(slug: str) -> Tenant | None:
     found, tenant = _lookup(_by_slug, slug, now)
     if not found:
         epoch = _epoch
-        tenant = Tenant.objects.filter(slug=slug).first()
+        tenant = tenant_find_by_slug(slug=slug)
         _store(_by_slug, slug, tenant, epoch, now)
     return tenant

@@ -1,4 +1,5 @@
-"""What the METRO views share: pagination input, page bodies, and the product's output shape."""
+"""What the METRO views share: input validation and the product's output shape (paging:
+shared_apps.core.pagination)."""
 
 from __future__ import annotations
 
@@ -8,31 +9,12 @@ from rest_framework import serializers
 
 from tenant_apps.catalog.models import Product
 
-from ..selectors import Page
 
-MAX_PER_PAGE = 200
-
-
-class PageInput(serializers.Serializer):
-    page = serializers.IntegerField(min_value=1, max_value=1_000_000, default=1)
-    per_page = serializers.IntegerField(min_value=1, max_value=MAX_PER_PAGE, default=50)
-
-
-def validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+def validated(serializer_class: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
     """The validated input, or a ValidationError (→ 400 with the JSON error body)."""
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
-
-
-def page_body(page: Page, output: type[serializers.Serializer]) -> dict[str, Any]:
-    return {
-        "items": output(page.items, many=True).data,
-        "total": page.total,
-        "page": page.page,
-        "per_page": page.per_page,
-        "pages": page.pages,
-    }
 
 
 def renamed(names: dict[str, str]) -> dict[str, dict[str, str]]:
@@ -76,7 +58,7 @@ PRODUCT_FIELDS = {
 }
 
 
-class ProductOutput(serializers.ModelSerializer):
+class ProductOutput(serializers.ModelSerializer[Any]):
     categorie_id = serializers.IntegerField(source="category_id", allow_null=True)
 
     class Meta:

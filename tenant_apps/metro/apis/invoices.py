@@ -1,16 +1,19 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.core.exceptions import NotFound, ValidationFailed
+from shared_apps.core.pagination import PageInput, page_body
 from shared_apps.rbac.enums import PermissionCode
 
 from ..models import Invoice, InvoiceLine
 from ..selectors import invoice_get, invoice_lines, invoice_list
-from .common import PageInput, page_body, renamed, validated
+from .common import renamed, validated
 
 INVOICE_NAMES = {
     "id": "id",
@@ -66,7 +69,7 @@ class InvoiceListApi(APIView):
         date_debut = serializers.DateField(required=False, default=None)
         date_fin = serializers.DateField(required=False, default=None)
 
-    class OutputSerializer(serializers.ModelSerializer):
+    class OutputSerializer(serializers.ModelSerializer[Any]):
         class Meta:
             model = Invoice
             fields = list(INVOICE_LIST_NAMES)
@@ -86,7 +89,7 @@ class InvoiceListApi(APIView):
 class InvoiceDetailApi(APIView):
     required_permission = PermissionCode.METRO_READ
 
-    class LineSerializer(serializers.ModelSerializer):
+    class LineSerializer(serializers.ModelSerializer[Any]):
         facture_id = serializers.IntegerField(source="invoice_id")
         type_ligne = serializers.CharField(source="kind")
         categorie_id = serializers.IntegerField(source="category_id", allow_null=True)
@@ -106,7 +109,7 @@ class InvoiceDetailApi(APIView):
             ]
             extra_kwargs = renamed(LINE_NAMES)
 
-    class OutputSerializer(serializers.ModelSerializer):
+    class OutputSerializer(serializers.ModelSerializer[Any]):
         facture_referencee_id = serializers.IntegerField(source="referenced_invoice_id", allow_null=True)
 
         class Meta:

@@ -8,12 +8,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.core.exceptions import NotFound, ValidationFailed
+from shared_apps.core.pagination import PageInput, page_body
 from shared_apps.rbac.enums import PermissionCode
 from tenant_apps.catalog.selectors import product_get, product_get_by_ean
 
 from ..selectors import product_list
 from ..selectors.invoices import price_history
-from .common import PRODUCT_FIELDS, PageInput, ProductOutput, page_body, validated
+from .common import PRODUCT_FIELDS, ProductOutput, validated
 
 _EAN = re.compile(r"^\d{8,14}$")
 SORTABLE = ("montant_total", "prix_unitaire_moyen", "quantite_unitaire_totale", "nb_achats", "designation")
