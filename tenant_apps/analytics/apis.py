@@ -23,13 +23,13 @@ def _amount(source: str) -> serializers.DecimalField:
     return serializers.DecimalField(source=source, max_digits=14, decimal_places=3, allow_null=True)
 
 
-def _validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+def _validated(serializer_class: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 
 
-class CatalogItemOutput(serializers.Serializer):
+class CatalogItemOutput(serializers.Serializer[Any]):
     produit_sk = serializers.IntegerField(source="product.pk")
     produit_id = serializers.IntegerField(source="product.pk")
     nom = serializers.CharField(source="product.designation")
@@ -52,7 +52,7 @@ class CatalogItemOutput(serializers.Serializer):
         return item.stock_quantity <= 0
 
 
-class MovementLine(serializers.Serializer):
+class MovementLine(serializers.Serializer[Any]):
     date = serializers.DateField()
     type_mouvement = serializers.CharField(source="kind")
     quantite = serializers.DecimalField(source="quantity", max_digits=14, decimal_places=3)
@@ -79,7 +79,7 @@ class CatalogDetailOutput(CatalogItemOutput):
         return str((selling - bought).quantize(Decimal("0.001")))
 
 
-class SiteInput(serializers.Serializer):
+class SiteInput(serializers.Serializer[Any]):
     site = serializers.IntegerField(required=False, default=None)
 
 
@@ -115,7 +115,7 @@ class CatalogListApi(APIView):
 class CatalogDetailApi(APIView):
     required_permission = {"GET": PermissionCode.METRO_READ, "PATCH": PermissionCode.METRO_WRITE}
 
-    class PatchInput(serializers.Serializer):
+    class PatchInput(serializers.Serializer[Any]):
         prix_vente = serializers.DecimalField(
             max_digits=14, decimal_places=3, min_value=Decimal(0), allow_null=True
         )

@@ -21,7 +21,7 @@ from .reports import movements_recent, products_top, stock_valuation
 MAX_DAYS = 366
 
 
-def _validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+def _validated(serializer_class: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
@@ -34,11 +34,11 @@ def _decimal(source: str, places: int = 3) -> serializers.DecimalField:
 class CategoryTaxonomyApi(APIView):
     required_permission = PermissionCode.ANALYTICS_READ
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         famille = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
         ingredients_only = serializers.BooleanField(required=False, default=False)
 
-    class OutputSerializer(serializers.Serializer):
+    class OutputSerializer(serializers.Serializer[Any]):
         categorie_id = serializers.IntegerField(source="pk")
         code = serializers.CharField()
         nom = serializers.CharField(source="label")
@@ -58,11 +58,11 @@ class CategoryTaxonomyApi(APIView):
 class StockValuationApi(APIView):
     required_permission = PermissionCode.ANALYTICS_READ
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         date_debut = serializers.DateField(required=False, default=None)
         date_fin = serializers.DateField(required=False, default=None)
 
-    class OutputSerializer(serializers.Serializer):
+    class OutputSerializer(serializers.Serializer[Any]):
         date = serializers.DateField()
         famille = serializers.CharField(source="family")
         categorie = serializers.CharField(source="category")
@@ -84,13 +84,13 @@ class StockValuationApi(APIView):
 class StockMovementListApi(APIView):
     required_permission = PermissionCode.ANALYTICS_READ
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         date_debut = serializers.DateField(required=False, default=None)
         date_fin = serializers.DateField(required=False, default=None)
         type_mouvement = serializers.ChoiceField(choices=("", *MovementKind.values), default="")
         limit = serializers.IntegerField(min_value=1, max_value=1000, default=100)
 
-    class OutputSerializer(serializers.Serializer):
+    class OutputSerializer(serializers.Serializer[Any]):
         date = serializers.DateField()
         produit = serializers.CharField(source="product.designation")
         type_mouvement = serializers.CharField(source="kind")
@@ -111,7 +111,7 @@ class StockMovementListApi(APIView):
 class ProductTopApi(APIView):
     required_permission = PermissionCode.ANALYTICS_READ
 
-    class OutputSerializer(serializers.Serializer):
+    class OutputSerializer(serializers.Serializer[Any]):
         produit = serializers.CharField(source="product")
         volume_vendu = _decimal("units")
         ca_total = _decimal("turnover", 2)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -27,7 +29,7 @@ def _quantity(source: str, *, allow_null: bool = False) -> serializers.DecimalFi
     return serializers.DecimalField(source=source, max_digits=14, decimal_places=3, allow_null=allow_null)
 
 
-class SalesDayOutput(serializers.Serializer):
+class SalesDayOutput(serializers.Serializer[Any]):
     date = serializers.DateField()
     canal = serializers.CharField(source="channel")
     nb_plats = serializers.DecimalField(source="quantity", max_digits=14, decimal_places=3)
@@ -55,7 +57,7 @@ class SalesRestaurantApi(APIView):
         return Response(SalesDayOutput(rows, many=True).data)
 
 
-class TopDishOutput(serializers.Serializer):
+class TopDishOutput(serializers.Serializer[Any]):
     plat = serializers.CharField(source="dish__name")
     plat_id = serializers.IntegerField(source="dish_id")
     quantite = serializers.DecimalField(source="quantity", max_digits=14, decimal_places=3)
@@ -72,7 +74,7 @@ class TopDishesApi(APIView):
 
     required_permission = PermissionCode.ANALYTICS_READ
 
-    class Query(serializers.Serializer):
+    class Query(serializers.Serializer[Any]):
         limit = serializers.IntegerField(min_value=1, max_value=200, default=10)
 
     @extend_schema(parameters=[Query, *PERIOD_PARAMETERS], responses={200: TopDishOutput(many=True)})
@@ -90,8 +92,8 @@ class TopDishesApi(APIView):
         return Response(TopDishOutput(rows, many=True).data)
 
 
-class VarianceOutput(serializers.Serializer):
-    class Line(serializers.Serializer):
+class VarianceOutput(serializers.Serializer[Any]):
+    class Line(serializers.Serializer[Any]):
         produit_sk = serializers.IntegerField(source="product_id")
         produit = serializers.CharField(source="product")
         stock_ouverture = _quantity("opening")
@@ -117,7 +119,7 @@ class StockVarianceApi(APIView):
 
     required_permission = PermissionCode.METRO_READ
 
-    class Query(serializers.Serializer):
+    class Query(serializers.Serializer[Any]):
         site = serializers.IntegerField(required=False, default=None)
         date_debut = serializers.DateField()
         date_fin = serializers.DateField()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,7 +21,7 @@ def _price(source: str) -> serializers.DecimalField:
     return serializers.DecimalField(source=source, max_digits=14, decimal_places=3)
 
 
-class PriceAlertOutput(serializers.ModelSerializer):
+class PriceAlertOutput(serializers.ModelSerializer[PriceAlert]):
     produit_sk = serializers.IntegerField(source="product_id")
     produit = serializers.CharField(source="product.designation")
     ancien_prix = _price("old_price")
@@ -38,7 +40,7 @@ class PriceAlertOutput(serializers.ModelSerializer):
 class PriceAlertListApi(APIView):
     required_permission = PermissionCode.METRO_READ
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         vu = serializers.BooleanField(required=False, allow_null=True, default=None)
         limit = serializers.IntegerField(min_value=1, max_value=1000, default=200)
 
@@ -53,7 +55,7 @@ class PriceAlertListApi(APIView):
 class PriceAlertDetailApi(APIView):
     required_permission = PermissionCode.METRO_WRITE
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         vu = serializers.BooleanField()
 
     def patch(self, request: Request, alert_id: int) -> Response:

@@ -24,18 +24,18 @@ from .services import current_time_zone, export_read, sales_import_enqueue, sale
 from .services.uploads import uploads_read
 
 
-class ImportInput(serializers.Serializer):
+class ImportInput(serializers.Serializer[Any]):
     files = serializers.ListField(child=serializers.FileField(), help_text="the export's zip, or its CSVs")
     force = serializers.BooleanField(default=False, help_text="also load orders with a blocking issue")
 
 
-class InvalidOrderOutput(serializers.Serializer):
+class InvalidOrderOutput(serializers.Serializer[Any]):
     id_commande = serializers.CharField()
     date_fermeture = serializers.CharField()
     problemes = serializers.ListField(child=serializers.DictField())
 
 
-class ImportOutput(serializers.Serializer):
+class ImportOutput(serializers.Serializer[Any]):
     success = serializers.BooleanField()
     nb_commandes = serializers.IntegerField()
     nb_commandes_importees = serializers.IntegerField()
@@ -50,14 +50,14 @@ class ImportOutput(serializers.Serializer):
     duree_ms = serializers.IntegerField()
 
 
-class JobAccepted(serializers.Serializer):
+class JobAccepted(serializers.Serializer[Any]):
     job_id = serializers.UUIDField()
     status = serializers.CharField()
     nb_commandes = serializers.IntegerField()
     status_url = serializers.CharField()
 
 
-class JobOutput(serializers.ModelSerializer):
+class JobOutput(serializers.ModelSerializer[SalesImport]):
     job_id = serializers.UUIDField(source="pk")
     nb_commandes = serializers.IntegerField(source="order_count")
     nb_traitees = serializers.IntegerField(source="processed_count")
@@ -129,8 +129,8 @@ class SalesImportJobApi(APIView):
         return Response(JobOutput(job).data)
 
 
-class CoverageOutput(serializers.Serializer):
-    class Missing(serializers.Serializer):
+class CoverageOutput(serializers.Serializer[Any]):
+    class Missing(serializers.Serializer[Any]):
         plat_id = serializers.IntegerField(source="dish_id", allow_null=True)
         plat = serializers.CharField(source="product_name")
         ca_ttc = serializers.DecimalField(max_digits=14, decimal_places=2)

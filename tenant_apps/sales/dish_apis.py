@@ -30,7 +30,7 @@ FIELDS = {
 }
 
 
-def _validated(serializer_class: type[serializers.Serializer], data: Any, **kw: Any) -> dict[str, Any]:
+def _validated(serializer_class: type[serializers.Serializer[Any]], data: Any, **kw: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data, **kw)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
@@ -40,7 +40,7 @@ def _money(**kw: Any) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=12, decimal_places=2, **kw)
 
 
-class DishInput(serializers.Serializer):
+class DishInput(serializers.Serializer[Any]):
     nom = serializers.CharField(max_length=255)
     categorie = serializers.CharField(max_length=128, allow_blank=True, required=False)
     canal = serializers.CharField(max_length=32, required=False)
@@ -51,7 +51,7 @@ class DishInput(serializers.Serializer):
     actif = serializers.BooleanField(required=False)
 
 
-class DishOutput(serializers.Serializer):
+class DishOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField(source="pk")
     nom = serializers.CharField(source="name")
     nom_caisse = serializers.CharField(source="till_name")
@@ -67,7 +67,8 @@ class DishOutput(serializers.Serializer):
     a_recette = serializers.SerializerMethodField()
 
     def _cost(self, dish: Dish) -> DishCost:
-        return self.context["costs"][dish.pk]
+        costs: dict[int, DishCost] = self.context["costs"]
+        return costs[dish.pk]
 
     def get_prix_vente_ht(self, dish: Dish) -> str:
         return str(self._cost(dish).price_ht)
@@ -90,7 +91,7 @@ def _dish_body(dish: Dish) -> dict[str, Any]:
     return dict(DishOutput(dish, context={"costs": dish_costs(dishes=[dish])}).data)
 
 
-class DishPageOutput(serializers.Serializer):
+class DishPageOutput(serializers.Serializer[Any]):
     items = DishOutput(many=True)
     total = serializers.IntegerField()
     page = serializers.IntegerField()
@@ -103,7 +104,7 @@ class DishListApi(APIView):
 
     required_permission = {"GET": PermissionCode.METRO_READ, "POST": PermissionCode.METRO_WRITE}
 
-    class Query(serializers.Serializer):
+    class Query(serializers.Serializer[Any]):
         page = serializers.IntegerField(min_value=1, max_value=1_000_000, default=1)
         per_page = serializers.IntegerField(min_value=1, max_value=MAX_PER_PAGE, default=50)
         q = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
@@ -164,7 +165,7 @@ class DishDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class IngredientInput(serializers.Serializer):
+class IngredientInput(serializers.Serializer[Any]):
     produit_sk = serializers.IntegerField(min_value=1)
     quantite = serializers.DecimalField(max_digits=12, decimal_places=4, min_value=Decimal("0.0001"))
     rendement = serializers.DecimalField(
@@ -173,8 +174,8 @@ class IngredientInput(serializers.Serializer):
     )  # fmt: skip
 
 
-class RecipeOutput(serializers.Serializer):
-    class Line(serializers.Serializer):
+class RecipeOutput(serializers.Serializer[Any]):
+    class Line(serializers.Serializer[Any]):
         produit_sk = serializers.IntegerField()
         produit = serializers.CharField()
         unite = serializers.CharField()

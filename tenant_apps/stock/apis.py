@@ -23,13 +23,13 @@ REASONS["offert"] = ExitReason.OFFERED
 REASON_NAMES = {reason.value: name for name, reason in REASONS.items()}
 
 
-def _validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+def _validated(serializer_class: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 
 
-class SiteOutput(serializers.ModelSerializer):
+class SiteOutput(serializers.ModelSerializer[Site]):
     nom = serializers.CharField(source="name")
     cree_le = serializers.DateTimeField(source="created_at")
 
@@ -38,7 +38,7 @@ class SiteOutput(serializers.ModelSerializer):
         fields = ["id", "nom", "cree_le"]
 
 
-class SiteInput(serializers.Serializer):
+class SiteInput(serializers.Serializer[Any]):
     nom = serializers.CharField(max_length=128)
 
 
@@ -67,8 +67,8 @@ class SiteDetailApi(APIView):
 class CountApi(APIView):
     required_permission = PermissionCode.METRO_WRITE
 
-    class InputSerializer(serializers.Serializer):
-        class LineSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
+        class LineSerializer(serializers.Serializer[Any]):
             produit_sk = serializers.IntegerField(min_value=1)
             quantite = serializers.DecimalField(max_digits=14, decimal_places=3)
 
@@ -76,8 +76,8 @@ class CountApi(APIView):
         date = serializers.DateField()
         lignes = serializers.ListField(child=LineSerializer(), allow_empty=False, max_length=5000)
 
-    class OutputSerializer(serializers.ModelSerializer):
-        class LineOutput(serializers.Serializer):
+    class OutputSerializer(serializers.ModelSerializer[StockCount]):
+        class LineOutput(serializers.Serializer[Any]):
             produit_sk = serializers.IntegerField(source="product_id")
             theorique = serializers.DecimalField(max_digits=14, decimal_places=3, source="expected")
             compte = serializers.DecimalField(max_digits=14, decimal_places=3, source="counted")
@@ -106,7 +106,7 @@ class CountApi(APIView):
         return Response(self.OutputSerializer(count).data, status=status.HTTP_201_CREATED)
 
 
-class MovementOutput(serializers.ModelSerializer):
+class MovementOutput(serializers.ModelSerializer[StockMovement]):
     site = serializers.IntegerField(source="site_id")
     produit_sk = serializers.IntegerField(source="product_id")
     type_mouvement = serializers.CharField(source="kind")
@@ -129,7 +129,7 @@ class MovementApi(APIView):
 
     required_permission = PermissionCode.METRO_WRITE
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         site = serializers.IntegerField(required=False, default=None)
         date = serializers.DateField()
         produit_sk = serializers.IntegerField(min_value=1)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -68,7 +69,7 @@ class ProductByEanApi(APIView):
         return Response(ProductOutput(product).data)
 
 
-class PricePointOutput(serializers.Serializer):
+class PricePointOutput(serializers.Serializer[Any]):
     date = serializers.DateField(source="purchase_date")
     prix_unitaire = serializers.DecimalField(source="unit_price", max_digits=14, decimal_places=3)
     prix_colis = serializers.DecimalField(source="case_price", max_digits=14, decimal_places=3)

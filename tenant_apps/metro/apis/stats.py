@@ -102,7 +102,7 @@ class CustomerListApi(APIView):
 
     required_permission = PermissionCode.METRO_READ
 
-    class OutputSerializer(serializers.Serializer):
+    class OutputSerializer(serializers.Serializer[Any]):
         numero_client = serializers.CharField(source="customer.printed")
         magasin = serializers.CharField(source="customer.store")
         numero = serializers.IntegerField(source="customer.number")
