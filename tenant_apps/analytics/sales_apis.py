@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
@@ -15,6 +16,7 @@ from tenant_apps.sales.selectors import sales_by_day, top_dishes
 from tenant_apps.sales.services import current_time_zone
 from tenant_apps.stock.services import site_resolve
 
+from .dashboard import dashboard
 from .periods import MAX_PERIOD_DAYS, PERIOD_PARAMETERS, period_parse
 from .variance import stock_variance
 
@@ -132,3 +134,37 @@ class StockVarianceApi(APIView):
         site = site_resolve(site_id=data["site"])
         report = stock_variance(site=site, start=data["date_debut"], end=data["date_fin"])
         return Response(VarianceOutput(report).data)
+
+
+class DashboardOutput(serializers.Serializer[Any]):
+    valeur_stock_total = _money("stock_value")
+    nb_produits_rupture = serializers.IntegerField(source="ruptures")
+    rotation_moyenne = serializers.DecimalField(
+        source="rotation", max_digits=12, decimal_places=4, allow_null=True
+    )
+    ca_30j = _money("ca_30d")
+    nb_plats_vendus_30j = _quantity("dishes_sold_30d")
+    marge_brute_30j = _money("gross_margin_30d")
+    food_cost_moyen = serializers.DecimalField(
+        source="food_cost_pct", max_digits=7, decimal_places=1, allow_null=True
+    )
+    depenses_mois = _money("expenses_month", allow_null=True)
+    nb_categories = serializers.IntegerField(source="categories")
+
+
+class DashboardApi(APIView):
+    """The nine figures as of `?date=` (default today): stock at the end of that day, sales over the 30
+    days ending on it (margins and food cost on the HT base)."""
+
+    required_permission = PermissionCode.ANALYTICS_READ
+
+    class Query(serializers.Serializer[Any]):
+        date = serializers.DateField(required=False, default=None)
+
+    @extend_schema(parameters=[Query], responses={200: DashboardOutput})
+    def get(self, request: Request) -> Response:
+        query = self.Query(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        zone = current_time_zone()
+        day = query.validated_data["date"] or datetime.now(zone).date()
+        return Response(DashboardOutput(dashboard(day=day, zone=zone)).data)

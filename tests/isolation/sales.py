@@ -62,6 +62,7 @@ SALES_SCENARIOS: dict[str, Scenario] = {
     ),
     "api:analytics-sales-restaurant": _SALES,
     "api:sales-coverage": _SALES,
+    "api:analytics-dashboard": _SALES,
     "api:stock-variance": Scenario(
         arrange=_sales,
         probes=(Probe(path_values=lambda ctx: {}),),

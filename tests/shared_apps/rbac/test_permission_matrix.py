@@ -125,6 +125,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "api:sales-import-job": {"GET": MANAGER},
     "api:analytics-sales-restaurant": {"GET": RO},
     "api:sales-coverage": {"GET": RO},
+    "api:analytics-dashboard": {"GET": RO},
     "api:stock-variance": {"GET": RO},
     "api:analytics-top-dishes": {"GET": RO},
     "api:dishes": {"GET": RO, "POST": MANAGER},
