@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.core.exceptions import NotFound
+from shared_apps.core.pagination import PageInput, page_body
 from shared_apps.rbac.enums import PermissionCode
 from tenant_apps.catalog.models import Category
 from tenant_apps.catalog.selectors import product_get
@@ -86,9 +87,8 @@ class SiteInput(serializers.Serializer[Any]):
 class CatalogListApi(APIView):
     required_permission = PermissionCode.METRO_READ
 
-    class InputSerializer(SiteInput):
-        page = serializers.IntegerField(min_value=1, max_value=1_000_000, default=1)
-        per_page = serializers.IntegerField(min_value=1, max_value=200, default=50)
+    class InputSerializer(PageInput):
+        site = serializers.IntegerField(required=False, default=None)
         q = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
         famille = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
         categorie_id = serializers.IntegerField(required=False, default=None)
@@ -107,9 +107,7 @@ class CatalogListApi(APIView):
             margin_band=data["marge_filter"],
             site_id=data["site"],
         )
-        items = CatalogItemOutput(page.items, many=True).data
-        body = {"items": items, "total": page.total, "page": page.page, "per_page": page.per_page}
-        return Response({**body, "pages": page.pages})
+        return Response(page_body(page, CatalogItemOutput))
 
 
 class CatalogDetailApi(APIView):

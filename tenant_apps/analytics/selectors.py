@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -24,6 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from shared_apps.core.pagination import Page
 from shared_apps.tenants.models import Tenant
 from tenant_apps.catalog.models import Product
 from tenant_apps.stock.models import ExitReason, MovementKind, StockDay, StockLevel, StockMovement
@@ -52,18 +52,6 @@ class CatalogDetail(CatalogItem):
     sales_30d: Decimal
     trend_stock_pct: Decimal | None
     overstock: bool
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Any]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return math.ceil(self.total / self.per_page) if self.total else 0
 
 
 def _now_at_sites(column: str, site_id: int | None) -> Coalesce:
@@ -97,7 +85,7 @@ def catalog_page(
     stock_status: str = "",
     margin_band: str = "",
     site_id: int | None = None,
-) -> Page:
+) -> Page[CatalogItem]:
     products = catalog_query(site_id=site_id)
     if q:
         products = products.filter(Q(designation__icontains=q) | Q(ean__startswith=q) | Q(brand__icontains=q))
