@@ -82,6 +82,7 @@ TENANT_APPS: list[str] = [
     "tenant_apps.stock",
     "tenant_apps.analytics",
     "tenant_apps.metro",
+    "tenant_apps.sales",
     # The tenant's French site (no tables of its own): templates, static assets, the cookie session.
     "tenant_apps.web",
 ]
@@ -378,6 +379,16 @@ METRO_IMPORT_SYNC_PARSE_SECONDS = env.float("METRO_IMPORT_SYNC_PARSE_SECONDS", d
 # Connections that load a batch's invoices at once (one thread each); one loader connection is bound by
 # PostgreSQL's CPU. Inside an atomic block a batch loads on the caller's connection alone.
 METRO_LOAD_WORKERS = env.int("METRO_LOAD_WORKERS", default=min(2, os.cpu_count() or 1))
+
+# --- Till sales ---
+# POST /ventes/import: one export (its zip, or its CSVs) per request, with the METRO import's per-file and
+# body limits; an export of more than SALES_IMPORT_SYNC_MAX_ORDERS orders is loaded by a background job.
+SALES_IMPORT_MAX_FILES = env.int("SALES_IMPORT_MAX_FILES", default=8)
+SALES_IMPORT_MAX_FILE_BYTES = env.int("SALES_IMPORT_MAX_FILE_BYTES", default=METRO_IMPORT_MAX_FILE_BYTES)
+SALES_IMPORT_MAX_BODY_BYTES = env.int("SALES_IMPORT_MAX_BODY_BYTES", default=METRO_IMPORT_MAX_BODY_BYTES)
+SALES_IMPORT_SYNC_MAX_ORDERS = env.int("SALES_IMPORT_SYNC_MAX_ORDERS", default=2000)
+# The zone of the till's wall-clock times when a tenant's settings name none.
+SALES_DEFAULT_TIME_ZONE = env.str("SALES_DEFAULT_TIME_ZONE", default="Europe/Paris")
 
 # --- MFA ---
 # One budget of code checks per user across every code-checking endpoint, then a lock of the factor.

@@ -11,6 +11,7 @@ from .report_apis import (
     StockMovementListApi,
     StockValuationApi,
 )
+from .sales_apis import DashboardApi, SalesRestaurantApi, StockVarianceApi, TopDishesApi
 
 urlpatterns = [
     path("catalog/products", CatalogListApi.as_view(), name="catalog-products"),
@@ -24,4 +25,8 @@ urlpatterns = [
     path(
         "analytics/classify-products/preview", ClassifyPreviewApi.as_view(), name="analytics-classify-preview"
     ),
+    path("analytics/ventes/restaurant", SalesRestaurantApi.as_view(), name="analytics-sales-restaurant"),
+    path("analytics/dashboard", DashboardApi.as_view(), name="analytics-dashboard"),
+    path("stock/ecarts", StockVarianceApi.as_view(), name="stock-variance"),
+    path("analytics/ventes/top-plats", TopDishesApi.as_view(), name="analytics-top-dishes"),
 ]

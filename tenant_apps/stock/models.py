@@ -48,6 +48,7 @@ class MovementSource(models.TextChoices):
     METRO = "metro", "METRO invoice line"
     COUNT = "count", "stock count"
     MANUAL = "manual", "entered by hand"
+    SALE = "sale", "a till sale through its dish's recipe"
 
 
 class StockMovement(models.Model):

@@ -216,3 +216,8 @@ SCENARIOS.update(ACCESS_SCENARIOS)
 from .oauth import OAUTH_SCENARIOS  # noqa: E402
 
 SCENARIOS.update(OAUTH_SCENARIOS)
+
+# Sales routes (till imports, dishes, sales analytics) too.
+from .sales import SALES_SCENARIOS  # noqa: E402
+
+SCENARIOS.update(SALES_SCENARIOS)

@@ -121,6 +121,16 @@ MATRIX: dict[str, dict[str, str]] = {
     "api:site": {"PATCH": MANAGER},
     "api:stock-counts": {"POST": MANAGER},
     "api:stock-movements": {"POST": MANAGER},
+    "api:sales-import": {"POST": MANAGER},
+    "api:sales-import-job": {"GET": MANAGER},
+    "api:analytics-sales-restaurant": {"GET": RO},
+    "api:sales-coverage": {"GET": RO},
+    "api:analytics-dashboard": {"GET": RO},
+    "api:stock-variance": {"GET": RO},
+    "api:analytics-top-dishes": {"GET": RO},
+    "api:dishes": {"GET": RO, "POST": MANAGER},
+    "api:dish": {"GET": RO, "PATCH": MANAGER, "DELETE": MANAGER},
+    "api:dish-recipe": {"GET": RO, "PUT": MANAGER},
 }
 CALLERS = (*ROLES, "anonymous", "wrong-scope-key")
 # The site's pages (web:*) authenticate by cookie, not by token or key: their own matrix, with signed-in

@@ -25,3 +25,9 @@ def manager_api_a(tenant_a: Tenant) -> Client:
 @pytest.fixture
 def member_api_a(tenant_a: Tenant) -> Client:
     return Client(HTTP_HOST="alpha.testserver", **bearer_for(tenant_a))
+
+
+# The sales side: an importer, readers, the real SumUp export.
+from tests.factories.accounts import no_ratelimit  # noqa: E402, F401
+from tests.factories.sales import admin_b, import_at, reader_a  # noqa: E402, F401
+from tests.sumup_etl.conftest import builder, real_export, real_export_path  # noqa: E402, F401

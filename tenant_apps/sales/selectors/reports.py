@@ -1,0 +1,105 @@
+"""Sales reports over the till's lines."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce, TruncDate
+
+from ..models import Dish, OrderLine, RecipeLine
+from .costs import CENT, dish_costs
+
+# Every till sale is the restaurant's (the one channel a SumUp export describes).
+CHANNEL = "restaurant"
+
+
+def _dish_material_costs(dish_ids: set[int]) -> dict[int, Decimal]:
+    dishes = Dish.objects.filter(pk__in=dish_ids)
+    return {
+        dish_id: cost.material_cost for dish_id, cost in dish_costs(dishes=dishes).items() if cost.has_recipe
+    }
+
+
+def sales_by_day(*, start: datetime, end: datetime, zone: ZoneInfo) -> list[dict[str, Any]]:
+    """Per local day (in `zone`) and channel, the lines of the orders closed in [start, end] (inclusive).
+
+    Amounts are the till's own (TTC and HT as sold, discounts already taken off). `gross_margin` is on the
+    HT base: revenue HT minus the material cost (each dish's recipe at its ingredients' current average
+    cost) of the dishes sold; a dish without a recipe counts no cost (the unlinked-revenue gauge says how
+    much revenue that is).
+    """
+    lines = OrderLine.objects.filter(closed_at__gte=start, closed_at__lte=end)
+    rows: list[dict[str, Any]] = list(
+        lines.annotate(day=TruncDate("closed_at", tzinfo=zone))
+        .values("day", "dish_id")
+        .annotate(quantity=Sum("quantity"), ca_ttc=Sum("ca_ttc"), ca_ht=Sum("ca_ht"))
+        .order_by("day")
+    )
+    costs = _dish_material_costs({row["dish_id"] for row in rows if row["dish_id"] is not None})
+    days: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        if row["day"] not in days:
+            days[row["day"]] = {"date": row["day"], "channel": CHANNEL, "cost": Decimal(0)}
+            days[row["day"]] |= {"quantity": Decimal(0), "ca_ttc": Decimal(0), "ca_ht": Decimal(0)}
+        day = days[row["day"]]
+        day["quantity"] += row["quantity"]
+        day["ca_ttc"] += row["ca_ttc"]
+        day["ca_ht"] += row["ca_ht"]
+        day["cost"] += row["quantity"] * costs.get(row["dish_id"], Decimal(0))
+    for day in days.values():
+        day["gross_margin"] = (day["ca_ht"] - day.pop("cost")).quantize(CENT, ROUND_HALF_UP)
+    return list(days.values())
+
+
+def top_dishes(*, start: datetime, end: datetime, limit: int) -> list[dict[str, Any]]:
+    """The dishes sold in [start, end] with their quantity, revenue, gross margin (HT base, as
+    sales_by_day) and food cost %; ranked by margin (rang_marge) and by quantity (rang_volume)."""
+    rows = list(
+        OrderLine.objects.filter(closed_at__gte=start, closed_at__lte=end, dish__isnull=False)
+        .values("dish_id", "dish__name")
+        .annotate(quantity=Sum("quantity"), ca_ttc=Sum("ca_ttc"), ca_ht=Sum("ca_ht"))
+    )
+    costs = _dish_material_costs({row["dish_id"] for row in rows})
+    for row in rows:
+        cost = row["quantity"] * costs.get(row["dish_id"], Decimal(0))
+        row["gross_margin"] = (row["ca_ht"] - cost).quantize(CENT, ROUND_HALF_UP)
+        known = row["dish_id"] in costs and row["ca_ht"] > 0
+        row["food_cost_pct"] = (
+            (cost / row["ca_ht"] * 100).quantize(Decimal("0.1"), ROUND_HALF_UP) if known else None
+        )
+    for rank, row in enumerate(sorted(rows, key=lambda r: (-r["quantity"], r["dish__name"])), start=1):
+        row["volume_rank"] = rank
+    rows.sort(key=lambda r: (-r["gross_margin"], r["dish__name"]))
+    for rank, row in enumerate(rows, start=1):
+        row["margin_rank"] = rank
+    return rows[:limit]
+
+
+def unlinked_revenue(*, start: datetime, end: datetime, top: int = 20) -> dict[str, Any]:
+    """How much of the revenue (TTC) of the orders closed in [start, end] comes from dishes without a
+    recipe (or lines with no dish): what the theoretical consumption does not cover yet."""
+    lines = OrderLine.objects.filter(closed_at__gte=start, closed_at__lte=end)
+    with_recipe = Exists(RecipeLine.objects.filter(dish_id=OuterRef("dish_id")))
+    totals = lines.aggregate(
+        total=Coalesce(Sum("ca_ttc"), Decimal(0)),
+        linked=Coalesce(Sum("ca_ttc", filter=Q(with_recipe)), Decimal(0)),
+    )
+    unlinked = totals["total"] - totals["linked"]
+    share = (unlinked / totals["total"] * 100).quantize(Decimal("0.1")) if totals["total"] else Decimal(0)
+    missing = (
+        lines.filter(~Q(with_recipe))
+        .values("product_name", "dish_id")
+        .annotate(ca_ttc=Sum("ca_ttc"))
+        .order_by("-ca_ttc", "product_name")[:top]
+    )
+    return {
+        "total": totals["total"],
+        "linked": totals["linked"],
+        "unlinked": unlinked,
+        "unlinked_pct": share,
+        "missing": list(missing),
+    }

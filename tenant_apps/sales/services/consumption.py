@@ -1,0 +1,74 @@
+"""Sales move stock: each sold dish with a recipe takes its ingredients out of its establishment's site.
+
+The exits (SORTIE, reason sale) are written in the order's own chunk transaction, unvalued, dated on the
+local day the order was closed; the stock app's valuation values them once the import has loaded every
+chunk (services.valuation, forward from the earliest unvalued movement), as it does for the METRO loads.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from sumup_etl import Order as TillOrder
+from tenant_apps.stock.models import ExitReason, MovementKind, MovementSource, Site, StockMovement
+
+from ..models import OrderLine, RecipeLine, TillEstablishment
+
+Recipes = dict[int, list[tuple[int, Decimal]]]  # dish id → [(product id, stock quantity per dish sold)]
+
+
+def recipes_load() -> Recipes:
+    recipes: Recipes = defaultdict(list)
+    for dish_id, product_id, quantity, yield_factor in RecipeLine.objects.values_list(
+        "dish_id", "product_id", "quantity", "yield_factor"
+    ):
+        recipes[dish_id].append((product_id, quantity / yield_factor))
+    return dict(recipes)
+
+
+def establishment_sites(*, orders: Iterable[TillOrder]) -> dict[str, int | None]:
+    """{establishment id: site id}: a new establishment gets the tenant's only site, or a new site named
+    after it when there is none; with several sites it waits for the owner to choose (no exits)."""
+    seen = {order.establishment_id[:64]: order.establishment[:128] for order in orders}
+    rows = TillEstablishment.objects.filter(establishment_id__in=seen).values_list(
+        "establishment_id", "site_id"
+    )
+    known: dict[str, int | None] = dict(rows)
+    for establishment_id, name in seen.items():
+        if establishment_id in known:
+            continue
+        sites = list(Site.objects.order_by("id")[:2])
+        site = sites[0] if len(sites) == 1 else None
+        if not sites:
+            site = Site.objects.create(name=(name or establishment_id)[:128])
+        TillEstablishment.objects.get_or_create(
+            establishment_id=establishment_id, defaults={"name": name, "site": site}
+        )
+        known[establishment_id] = site.pk if site else None
+    return known
+
+
+def sale_exits_write(*, lines: Sequence[OrderLine], sites: dict[str, int | None], recipes: Recipes) -> int:
+    """The exits of `lines` (stored, with their order): one movement per line and ingredient."""
+    movements = []
+    for line in lines:
+        site_id = sites.get(line.order.establishment_id)
+        if line.dish_id is None or site_id is None:
+            continue
+        for product_id, per_dish in recipes.get(line.dish_id, ()):
+            movements.append(
+                StockMovement(
+                    site_id=site_id,
+                    product_id=product_id,
+                    date=line.closed_at.date(),  # aware in the tenant's zone: its local day
+                    kind=MovementKind.EXIT,
+                    reason=ExitReason.SALE,
+                    quantity=-(line.quantity * per_dish).quantize(Decimal("0.001")),
+                    source=MovementSource.SALE,
+                    source_ref=f"{line.order.till_id}:{line.position}"[:64],
+                )
+            )
+    StockMovement.objects.bulk_create(movements)
+    return len(movements)

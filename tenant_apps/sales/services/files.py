@@ -1,0 +1,128 @@
+"""From files to a loaded export: parse (a clear per-file error, nothing written), then load; and jobs.
+
+A large upload is parsed in the request (so that a bad file is refused at once) and then stored for a
+background job (django-tasks) that names its tenant's schema, parses it again and loads it; the stored
+files are deleted when the job ends. The job can be run again: the orders already loaded are skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, cast
+from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from shared_apps.core.exceptions import ValidationFailed
+from shared_apps.tenants.models import Tenant
+from sumup_etl import Export, Limits, Source, SumupParseError, read_export
+
+from ..models import ImportSource, ImportStatus, PendingUpload, SalesImport
+from .imports import ImportResult, export_load, sales_import_create
+
+TIME_ZONE_SETTING = "time_zone"
+
+
+class ExportRejected(ValidationFailed):
+    """The files are not a loadable SumUp export; `details` names the file, line and column at fault."""
+
+    status_code = 422
+
+
+def tenant_time_zone(*, tenant: Tenant | None) -> ZoneInfo:
+    """The tenant's local time zone (its `time_zone` setting), Europe/Paris unless set."""
+    name = settings.SALES_DEFAULT_TIME_ZONE
+    if tenant is not None:
+        name = tenant.setting(TIME_ZONE_SETTING) or name
+    try:
+        return ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValidationFailed(f"Unknown time zone {name!r} in the tenant's settings.") from error
+
+
+def current_time_zone() -> ZoneInfo:
+    """The time zone of the tenant whose schema is active (the default on a schema with no tenant)."""
+    tenant = getattr(connection, "tenant", None)
+    if not isinstance(tenant, Tenant):  # schema_context sets a schema, not the tenant's row
+        schema_name = str(cast(Any, connection).schema_name)
+        tenant = Tenant.objects.filter(schema_name=schema_name).first()
+    return tenant_time_zone(tenant=tenant)
+
+
+def limits() -> Limits:
+    return Limits(max_archive_bytes=settings.SALES_IMPORT_MAX_FILE_BYTES)
+
+
+def export_read(*, sources: Sequence[Source]) -> Export:
+    try:
+        return read_export(sources, limits=limits())
+    except SumupParseError as error:
+        raise ExportRejected(
+            f"{error.filename}: {error.message}" if error.filename else error.message,
+            code=error.code,
+            details=error.as_dict(),
+        ) from error
+
+
+def sales_import_files(
+    *,
+    sources: Sequence[Source],
+    source: ImportSource,
+    user_id: UUID | None = None,
+    force: bool = False,
+    export: Export | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_chunk: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Parse (unless given the parsed export) and load into the current tenant."""
+    export = export or export_read(sources=sources)
+    if on_start is not None:
+        on_start(len(export.orders))
+    sales_import = sales_import_create(source=source, user_id=user_id, force=force)
+    return export_load(
+        export=export, sales_import=sales_import, time_zone=current_time_zone(), force=force,
+        on_chunk=on_chunk,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def sales_import_enqueue(
+    *, files: Sequence[tuple[str, bytes]], user_id: UUID | None, force: bool, order_count: int
+) -> SalesImport:
+    """Store the files and schedule their import once this transaction commits."""
+    from ..tasks import sales_import_job  # the task module imports this one
+
+    sales_import = sales_import_create(
+        source=ImportSource.API, user_id=user_id, force=force, order_count=order_count
+    )
+    PendingUpload.objects.bulk_create(
+        PendingUpload(sales_import=sales_import, position=position, file_name=name[:255], content=data)
+        for position, (name, data) in enumerate(files)
+    )
+    schema_name = str(cast(Any, connection).schema_name)
+    import_id = str(sales_import.pk)
+    transaction.on_commit(lambda: sales_import_job.enqueue(schema_name=schema_name, import_id=import_id))
+    return sales_import
+
+
+def sales_import_process(*, import_id: UUID) -> ImportResult | None:
+    """Run a stored import in the current schema; None when there is nothing (left) to do."""
+    sales_import = SalesImport.objects.filter(pk=import_id).first()
+    if sales_import is None or sales_import.status == ImportStatus.DONE:
+        return None
+    pending = list(PendingUpload.objects.filter(sales_import=sales_import))
+    try:
+        export = export_read(sources=[(p.file_name, bytes(p.content)) for p in pending])
+        result = export_load(
+            export=export, sales_import=sales_import, time_zone=current_time_zone(), force=sales_import.force
+        )
+    except ExportRejected as error:
+        SalesImport.objects.filter(pk=sales_import.pk).update(
+            status=ImportStatus.FAILED, finished_at=timezone.now(), result={"erreurs": [error.details]}
+        )
+        return None
+    PendingUpload.objects.filter(sales_import=sales_import).delete()
+    return result

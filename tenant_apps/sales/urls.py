@@ -1,0 +1,15 @@
+"""/api/v1/ventes/… and /api/v1/plats (included by config.urls_tenant under the `api` namespace)."""
+
+from django.urls import path
+
+from .apis import SalesCoverageApi, SalesImportApi, SalesImportJobApi
+from .dish_apis import DishDetailApi, DishListApi, RecipeApi
+
+urlpatterns = [
+    path("ventes/import", SalesImportApi.as_view(), name="sales-import"),
+    path("ventes/import/jobs/<uuid:job_id>", SalesImportJobApi.as_view(), name="sales-import-job"),
+    path("ventes/couverture", SalesCoverageApi.as_view(), name="sales-coverage"),
+    path("plats", DishListApi.as_view(), name="dishes"),
+    path("plats/<int:dish_id>", DishDetailApi.as_view(), name="dish"),
+    path("plats/<int:dish_id>/ingredients", RecipeApi.as_view(), name="dish-recipe"),
+]
