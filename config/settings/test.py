@@ -32,7 +32,7 @@ STATIC_ROOT = None  # nothing is collected here: assets come from the apps (find
 HIBP_API_URL = "http://127.0.0.1:9/range/"
 # Background tasks run at once, in the test's transaction.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-# OAuth (M4): tenant test domains are plain http; the OAuth tests point the providers at a loopback fake.
+# OAuth: tenant test domains are plain http; the OAuth tests point the providers at a loopback fake.
 OAUTH_ALLOW_HTTP_RETURN_URLS = True
 # Each test process learns of tenant changes through its own signals; a periodic check would add a query at
 # random to requests whose queries are counted. The cross-process test runs its own process with a check.
