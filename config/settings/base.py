@@ -386,6 +386,9 @@ OAUTH_PROVIDERS = {
 # Seconds a principal snapshot may be served from Redis; the services invalidate it on every change, so this
 # only bounds a change made outside them (admin, shell). 0 turns the cache off (one query per request).
 AUTHN_PRINCIPAL_CACHE_SECONDS = env.int("AUTHN_PRINCIPAL_CACHE_SECONDS", default=60)
+# Seconds Redis may remember that a session was alive (tenant_apps/sessions/revocation.py): a missing fact is
+# read again from PostgreSQL, so this bounds only a revocation made while Redis could not be reached.
+AUTHN_SESSION_CACHE_SECONDS = env.int("AUTHN_SESSION_CACHE_SECONDS", default=60)
 # Seconds this process may answer those keys from its own copy (shared_apps/core/near_cache.py), which Redis
 # keeps exact by telling of every change; this only bounds a failure not foreseen there. 0 turns it off.
 AUTHN_NEAR_CACHE_SECONDS = env.float("AUTHN_NEAR_CACHE_SECONDS", default=5.0)

@@ -29,3 +29,20 @@ def session_list_for_user(*, user_id: UUID, include_inactive: bool, now: datetim
 def session_get_for_user(*, user_id: UUID, session_id: UUID) -> UserSession | None:
     """The caller's session, or None: another user's session id looks exactly like an unknown one."""
     return UserSession.objects.filter(pk=session_id, user_id=user_id).first()
+
+
+def session_live_until(*, session_id: UUID, user_id: UUID, now: datetime) -> datetime | None:
+    """When the live session ends at the latest (its idle or absolute deadline), or None if it is not live:
+    what Redis may then remember (revocation.mark_alive)."""
+    row = (
+        UserSession.objects.filter(
+            pk=session_id,
+            user_id=user_id,
+            revoked_at__isnull=True,
+            idle_expires_at__gt=now,
+            absolute_expires_at__gt=now,
+        )
+        .values_list("idle_expires_at", "absolute_expires_at")
+        .first()
+    )
+    return None if row is None else min(row)
