@@ -339,6 +339,9 @@ METRO_IMPORT_MAX_BODY_BYTES = env.int("METRO_IMPORT_MAX_BODY_BYTES", default=200
 METRO_IMPORT_SYNC_MAX_FILES = env.int("METRO_IMPORT_SYNC_MAX_FILES", default=10)
 # Connections that load a batch's invoices at once (one thread each); one loader connection is bound by
 # PostgreSQL's CPU. Inside an atomic block a batch loads on the caller's connection alone.
+# Seconds a running METRO batch stays claimed without progress (renewed after each file and chunk): past
+# it, the next import or worker finishes it as interrupted or queues its remaining files again.
+METRO_BATCH_LEASE_SECONDS = env.int("METRO_BATCH_LEASE_SECONDS", default=600)
 METRO_LOAD_WORKERS = env.int("METRO_LOAD_WORKERS", default=min(2, os.cpu_count() or 1))
 
 # --- MFA ---

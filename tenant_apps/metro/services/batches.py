@@ -37,6 +37,7 @@ from metro_etl import (
 from ..models import BatchStatus, DocumentStatus, ImportBatch, ImportSource, Invoice, StagedDocument
 from . import loading, parallel
 from .aggregates import aggregates_refresh, loads_running
+from .leases import batch_lease_renew, batches_recover_stale, lease_until
 from .outcomes import DUPLICATE, ERROR, FROM_LOAD, IMPORTED, UNRECONCILED, BatchResult, FileOutcome
 from .parallel import ConnectionThreads
 
@@ -225,9 +226,11 @@ def batch_import(
     the setting METRO_LOAD_WORKERS; always 1 inside an atomic block, see services.parallel).
     """
     started = time.monotonic()
+    batches_recover_stale()  # what a killed import left behind (services.leases)
     batch = batch or batch_create(source=source, user_id=user_id, file_count=len(files), force=force)
     batch.status, batch.started_at = BatchStatus.RUNNING, batch.started_at or timezone.now()
-    batch.save(update_fields=["status", "started_at"])
+    batch.lease_expires_at = lease_until()
+    batch.save(update_fields=["status", "started_at", "lease_expires_at"])
     result = BatchResult(batch_id=batch.pk)
     try:
         _load_all(
@@ -237,12 +240,14 @@ def batch_import(
         loading.credit_notes_link()
         result.products_refreshed = aggregates_refresh()
     except BaseException:
-        ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED, finished_at=timezone.now())
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=BatchStatus.FAILED, finished_at=timezone.now(), lease_expires_at=None
+        )
         raise
     result.duration_ms = int((time.monotonic() - started) * 1000)
-    batch.status, batch.finished_at = BatchStatus.DONE, timezone.now()
+    batch.status, batch.finished_at, batch.lease_expires_at = BatchStatus.DONE, timezone.now(), None
     batch.product_count, batch.result = result.products_refreshed, result.as_json()
-    batch.save(update_fields=["status", "finished_at", "product_count", "result"])
+    batch.save(update_fields=["status", "finished_at", "lease_expires_at", "product_count", "result"])
     return result
 
 
@@ -263,6 +268,7 @@ def _load_all(
     # before the batch's refresh asks for it exclusively.
     with loads_running(), ConnectionThreads(threads) if threads > 1 else nullcontext() as pool:
         for start in range(0, len(files), PARSE_CHUNK):
+            batch_lease_renew(batch=batch)
             chunk = files[start : start + PARSE_CHUNK]
             for item, outcome in _chunk_import(chunk, batch, force, workers, context, pool):
                 result.outcomes.append(outcome)
@@ -354,5 +360,6 @@ def _progress_save(batch: ImportBatch, outcome: FileOutcome) -> None:
     setattr(batch, attribute, getattr(batch, attribute) + 1)
     if outcome.status == IMPORTED:
         batch.line_count += outcome.line_count
+    batch.lease_expires_at = lease_until()
     with transaction.atomic():
-        batch.save(update_fields=["processed_count", attribute, "line_count"])
+        batch.save(update_fields=["processed_count", attribute, "line_count", "lease_expires_at"])
