@@ -1,6 +1,7 @@
 """Soak: a mix of endpoints at 70 % of the measured maximum for N minutes; errors and worker memory.
 
     .venv/bin/python scripts/bench/soak.py [--minutes 10] [--probe-seconds 15] [--clients 8] [--share 0.7]
+        [--no-recycle]
 
 Starts gunicorn on loopback with the production flags of docker/entrypoint.sh (2 workers x 4 threads,
 --timeout 60, --max-requests 10000 with jitter; config.settings.dev with DEBUG off, LOG_LEVEL=WARNING, the
@@ -14,9 +15,10 @@ The mix, in this proportion: GET /api/v1/info (no authentication) 4, GET /api/v1
 GET /api/v1/metro/products (Bearer, a tenant query) 2. A login is no part of it (Argon2 would be the whole
 measure). It prints errors (any answer but 200, or no answer; goal 0), the sum of the workers' RSS at the
 start and the end of the soak and its change (goal: within 10 %), worker restarts by --max-requests
-(their new processes start small, which lowers the end figure), achieved rate and latency percentiles, and
-the load average at start and end. The load generator runs on the same machine: on 2 cores the maximum is
-the server's and the generator's together.
+(their new processes start small, which lowers the end figure: --no-recycle keeps the same workers, to see
+growth), reconnects (a recycled worker closes its kept-alive connections; the GET is sent again once),
+achieved rate and latency percentiles, and the load average at start and end. The load generator runs on
+the same machine: on 2 cores the maximum is the server's and the generator's together.
 """
 
 from __future__ import annotations
@@ -55,9 +57,14 @@ WEIGHTS = (4, 4, 2)
 class Tally:
     ok: int = 0
     errors: int = 0
+    reconnects: int = 0  # a kept-alive connection closed by the server before our request: sent again once
     statuses: dict[str, int] = field(default_factory=dict)
     latencies: list[float] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def reconnected(self) -> None:
+        with self.lock:
+            self.reconnects += 1
 
     def add(self, status: str, seconds: float) -> None:
         with self.lock:
@@ -70,7 +77,9 @@ class Tally:
 
 
 @contextmanager
-def gunicorn(url: str, redis_url: str, workdir: Path) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+def gunicorn(
+    url: str, redis_url: str, workdir: Path, *, recycle: bool
+) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
     port = free_port()
     environ = {
         **os.environ,
@@ -88,7 +97,8 @@ def gunicorn(url: str, redis_url: str, workdir: Path) -> Iterator[tuple[int, sub
         f"127.0.0.1:{port}",
     ]
     command += ["--workers", "2", "--threads", "4", "--timeout", "60", "--graceful-timeout", "30"]
-    command += ["--max-requests", "10000", "--max-requests-jitter", "1000"]
+    if recycle:
+        command += ["--max-requests", "10000", "--max-requests-jitter", "1000"]
     log = (workdir / "gunicorn.log").open("w")
     server = subprocess.Popen(command, env=environ, cwd=ROOT, stdout=log, stderr=log)
     try:
@@ -145,17 +155,38 @@ def client_loop(port: int, token: str, stop_at: float, interval: float, tally: T
         if authenticated:
             headers["Authorization"] = f"Bearer {token}"
         started = time.monotonic()
-        try:
-            connection.request("GET", path, headers=headers)
-            response = connection.getresponse()
-            response.read()
-            status = str(response.status)
-        except (OSError, httpclient.HTTPException) as error:
-            status = type(error).__name__
-            connection.close()
-            connection = httpclient.HTTPConnection("127.0.0.1", port, timeout=30)
+        status, connection = send(connection, port, path, headers, tally)
         tally.add(status, time.monotonic() - started)
     connection.close()
+
+
+def _once(connection: httpclient.HTTPConnection, path: str, headers: dict[str, str]) -> str:
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    response.read()
+    return str(response.status)
+
+
+def send(
+    connection: httpclient.HTTPConnection, port: int, path: str, headers: dict[str, str], tally: Tally
+) -> tuple[str, httpclient.HTTPConnection]:
+    """One GET; the status, or the error's name. A worker recycled by --max-requests closes its idle
+    kept-alive connections: a GET that finds its connection closed that way is sent once more on a new
+    one (what browsers and proxies do for an idempotent request), and counted as a reconnect."""
+    try:
+        return _once(connection, path, headers), connection
+    except (httpclient.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+        tally.reconnected()
+    except (OSError, httpclient.HTTPException) as error:
+        connection.close()
+        return type(error).__name__, httpclient.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.close()
+    connection = httpclient.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        return _once(connection, path, headers), connection
+    except (OSError, httpclient.HTTPException) as error:
+        connection.close()
+        return type(error).__name__, httpclient.HTTPConnection("127.0.0.1", port, timeout=30)
 
 
 def run(port: int, token: str, clients: int, seconds: float, rate: float) -> tuple[Tally, float]:
@@ -180,6 +211,7 @@ def summary(name: str, tally: Tally, elapsed: float) -> float:
     ms = [value * 1000 for value in tally.latencies] or [0.0]
     print(
         f"{name}: {total} requests in {elapsed:.0f} s = {rate:.0f} req/s; errors {tally.errors} "
+        f"(reconnects after a closed keep-alive connection: {tally.reconnects}) "
         f"{json.dumps(tally.statuses) if tally.statuses else ''}; latency ms p50 {percentile(ms, 0.5):.1f} "
         f"p99 {percentile(ms, 0.99):.1f} max {max(ms):.1f}"
     )
@@ -222,6 +254,11 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--share", type=float, default=0.7, help="share of the maximum to hold")
     parser.add_argument("--database", default=DEFAULT_DATABASE)
+    parser.add_argument(
+        "--no-recycle",
+        action="store_true",
+        help="no --max-requests: the same workers throughout (memory growth)",
+    )
     args = parser.parse_args()
     started = time.monotonic()
     print(f"load average at start {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
@@ -235,7 +272,7 @@ def main() -> int:
         from django.db import connections
 
         connections.close_all()
-        with gunicorn(url, redis_url, workdir) as (port, server):
+        with gunicorn(url, redis_url, workdir, recycle=not args.no_recycle) as (port, server):
             soak(args, port, server)
     finally:
         drop_database(url)
