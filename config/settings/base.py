@@ -378,6 +378,9 @@ METRO_PARSE_WALL_SECONDS = env.float("METRO_PARSE_WALL_SECONDS", default=10.0)
 METRO_IMPORT_SYNC_PARSE_SECONDS = env.float("METRO_IMPORT_SYNC_PARSE_SECONDS", default=30.0)
 # Connections that load a batch's invoices at once (one thread each); one loader connection is bound by
 # PostgreSQL's CPU. Inside an atomic block a batch loads on the caller's connection alone.
+# Seconds a running METRO batch stays claimed without progress (renewed after each file and chunk): past
+# it, the next import or worker finishes it as interrupted or queues its remaining files again.
+METRO_BATCH_LEASE_SECONDS = env.int("METRO_BATCH_LEASE_SECONDS", default=600)
 METRO_LOAD_WORKERS = env.int("METRO_LOAD_WORKERS", default=min(2, os.cpu_count() or 1))
 
 # --- Till sales ---
@@ -435,6 +438,9 @@ OAUTH_PROVIDERS = {
 # Seconds a principal snapshot may be served from Redis; the services invalidate it on every change, so this
 # only bounds a change made outside them (admin, shell). 0 turns the cache off (one query per request).
 AUTHN_PRINCIPAL_CACHE_SECONDS = env.int("AUTHN_PRINCIPAL_CACHE_SECONDS", default=60)
+# Seconds Redis may remember that a session was alive (tenant_apps/sessions/revocation.py): a missing fact is
+# read again from PostgreSQL, so this bounds only a revocation made while Redis could not be reached.
+AUTHN_SESSION_CACHE_SECONDS = env.int("AUTHN_SESSION_CACHE_SECONDS", default=60)
 # Seconds this process may answer those keys from its own copy (shared_apps/core/near_cache.py), which Redis
 # keeps exact by telling of every change; this only bounds a failure not foreseen there. 0 turns it off.
 AUTHN_NEAR_CACHE_SECONDS = env.float("AUTHN_NEAR_CACHE_SECONDS", default=5.0)

@@ -8,7 +8,7 @@
    no sockets), warm-up, then the cases interleaved in rounds with a rotating order:
 
        info       GET /api/v1/info, the trivial tenant-scoped view (no authentication): the baseline
-       me-redis   GET /api/v1/auth/me, Bearer token, REDIS_URL set: liveness = one Redis EXISTS
+       me-redis   GET /api/v1/auth/me, Bearer token, REDIS_URL set: liveness = a cached alive fact
        me-pg      GET /api/v1/auth/me, same token, REDIS_URL empty: liveness read with the session row
 
    The token is a real one, from a real POST /api/v1/auth/login through the same handler. The two /auth/me
@@ -155,9 +155,12 @@ def check(name: str, case: Case) -> int:
     with override_settings(**overrides), CaptureQueriesContext(connection) as queries:
         status, body = call(app, base)
         if name.startswith("me-"):
+            unknown = _any_uuid()
             liveness = principal_cache.lookup(
-                revoked_key=f"authn:revoked:bench:{_any_uuid()}", tenant_id=0, user_id=_any_uuid()
-            ).revoked
+                session_keys=(f"authn:alive:bench:{unknown}", f"authn:session-gen:bench:{unknown}"),
+                tenant_id=0,
+                user_id=_any_uuid(),
+            ).session_alive
             expected = False if overrides["REDIS_URL"] else None
             if liveness is not expected:
                 raise SystemExit(f"{name}: the liveness check answered {liveness!r}, expected {expected!r}")
@@ -286,7 +289,7 @@ def breakdown(token: str, samples: int = 2000, batch: int = 100) -> None:
     from shared_apps.core.redis_client import _client
     from shared_apps.mfa.selectors import user_has_mfa
     from shared_apps.tenants.models import Tenant
-    from tenant_apps.sessions.revocation import revoked_key
+    from tenant_apps.sessions.revocation import alive_key, session_keys
     from tenant_apps.sessions.tokens import access_token_decode
 
     tenant = Tenant.objects.get(slug="bench")
@@ -319,7 +322,7 @@ def breakdown(token: str, samples: int = 2000, batch: int = 100) -> None:
 
     def cached_principal(redis_client: Any) -> Any:
         pipe = redis_client.pipeline(transaction=False)
-        pipe.exists(revoked_key(tenant.schema_name, claims.session_id))
+        pipe.get(alive_key(tenant.schema_name, claims.session_id))
         pipe.get(snapshot_key)
         revoked, raw = pipe.execute()
         return revoked, json.loads(raw)
@@ -332,7 +335,7 @@ def breakdown(token: str, samples: int = 2000, batch: int = 100) -> None:
     steps: dict[str, Any] = {
         "jwt decode (access_token_decode; a token verified before)": lambda: access_token_decode(token),
         "principal_cache.lookup (near cache warm: no round trip)": lambda: principal_cache.lookup(
-            revoked_key=revoked_key(tenant.schema_name, claims.session_id),
+            session_keys=session_keys(tenant.schema_name, claims.session_id),
             tenant_id=tenant.pk,
             user_id=claims.user_id,
         ),

@@ -1,17 +1,17 @@
 """The Redis side of the per-request principal: a short-lived snapshot of what
 shared_apps.authn.principal_read reads for an access token, fetched in the same MGET as the session's
-revocation key, so that a warm authenticated request runs no SQL at all.
+liveness keys, so that a warm authenticated request runs no SQL at all.
 
-A snapshot is keyed by (tenant, user); the session's liveness stays the per-session revocation key
-(tenant_apps.sessions.revocation). It is trusted only while three generation tokens still have the values
-they had when it was built: the user's, the tenant's and a global one. Every service that changes what a
-snapshot holds (the person, a membership, role assignments or a role's permissions, the MFA device, GDPR
-erasure) calls a `forget_*` below, which gives the token a fresh random value, right away and again when
-its transaction commits (the revocation keys' pattern). A generation, rather than deleting the snapshot
-key, also refuses a snapshot that a concurrent request built from the rows as they were before the commit,
-and one token per user covers every tenant at once. Role expiry needs no invalidation: a snapshot keeps
-each assignment's expiry and the reader drops what has run out at the time of its request. The TTL is the
-safety net for a change made outside the services (Django admin, a shell).
+A snapshot is keyed by (tenant, user); the session's liveness is the per-session "alive" fact
+(tenant_apps.sessions.revocation). A snapshot is trusted only while three generation tokens still have
+the values they had when it was built: the user's, the tenant's and a global one. Every service that
+changes what a snapshot holds (the person, a membership, role assignments or a role's permissions, the MFA
+device, GDPR erasure) calls a `forget_*` below, which gives the token a fresh random value, right away and
+again when its transaction commits (as the session liveness keys are). A generation, rather than deleting
+the snapshot key, also refuses a snapshot that a concurrent request built from the rows as they were
+before the commit, and one token per user covers every tenant at once. Role expiry needs no invalidation:
+a snapshot keeps each assignment's expiry and the reader drops what has run out at the time of its
+request. The TTL is the safety net for a change made outside the services (Django admin, a shell).
 
 Without Redis, or when it cannot be reached, the reader asks PostgreSQL as before.
 """
@@ -60,23 +60,27 @@ def _global_generation() -> str:
 
 @dataclass(frozen=True)
 class Lookup:
-    """One MGET's answer. `revoked` is None when Redis is not configured or not reachable (then ask
-    the database, session row included); `snapshot` is a still-valid snapshot or None; `stamp` is the
-    generations read, to store a freshly built snapshot with."""
+    """One MGET's answer. `session_alive` is None when Redis is not configured or not reachable (then ask the
+    database, session row included), True when Redis holds a trusted "alive" fact for the session
+    (tenant_apps.sessions.revocation), False when it does not (then confirm the session in the database:
+    a missing fact never means alive); `session_generation` is the session's generation as read ("" when
+    absent); `snapshot` is a still-valid snapshot or None; `stamp` is the generations read, to store a
+    freshly built snapshot with."""
 
-    revoked: bool | None
+    session_alive: bool | None
+    session_generation: str = ""
     snapshot: dict[str, Any] | None = None
     stamp: tuple[str, ...] = ()
 
 
-def lookup(*, revoked_key: str, tenant_id: Any, user_id: UUID) -> Lookup:
-    """`revoked_key`: the session's revocation key (tenant_apps.sessions.revocation.revoked_key), read in
-    the same round trip."""
+def lookup(*, session_keys: tuple[str, str], tenant_id: Any, user_id: UUID) -> Lookup:
+    """`session_keys`: the session's (alive, generation) keys (tenant_apps.sessions.revocation.session_keys),
+    read in the same round trip."""
     client = redis_client()
     if client is None:
-        return Lookup(revoked=None)
+        return Lookup(session_alive=None)
     keys = (
-        revoked_key,
+        *session_keys,
         _snapshot_key(tenant_id, user_id),
         _user_generation(user_id),
         _tenant_generation(tenant_id),
@@ -88,10 +92,10 @@ def lookup(*, revoked_key: str, tenant_id: Any, user_id: UUID) -> Lookup:
         values = near_cache.read(keys)
         if values is None:
             values = cast(list[bytes | None], client.mget(*keys))
-        revoked, raw, *generations = values
+        alive, session_generation, raw, *generations = values
     except redis.RedisError:
         logger.warning("Redis unreachable for the session check; reading the database")
-        return Lookup(revoked=None)
+        return Lookup(session_alive=None)
     stamp = tuple(value.decode() if value else "" for value in generations)
     snapshot = None
     if raw and ttl_seconds() > 0:
@@ -101,7 +105,12 @@ def lookup(*, revoked_key: str, tenant_id: Any, user_id: UUID) -> Lookup:
             decoded = None
         if isinstance(decoded, dict) and tuple(decoded.get("g") or ()) == stamp:
             snapshot = decoded
-    return Lookup(revoked=revoked is not None, snapshot=snapshot, stamp=stamp)
+    return Lookup(
+        session_alive=bool(alive) and alive == session_generation,
+        session_generation=session_generation.decode() if session_generation else "",
+        snapshot=snapshot,
+        stamp=stamp,
+    )
 
 
 def store(*, tenant_id: Any, user_id: UUID, stamp: tuple[str, ...], snapshot: dict[str, Any]) -> None:

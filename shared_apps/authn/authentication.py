@@ -1,10 +1,12 @@
 """`Authorization: Bearer <access token>`: a valid JWT of this tenant whose session is still alive.
 
 Checks, in order: signature, kid, algorithm, issuer, audience, expiry (sessions.tokens.access_token_decode);
-the token's `tid` is the tenant the request is routed to; the session is not revoked and the user is active
+the token's `tid` is the tenant the request is routed to; the session is alive and the user is active
 (one Redis MGET, which usually brings the principal too: accounts.principal_cache; answered by this
 process's copy of those keys when Redis has told of no change since: core.near_cache; or one query without
-Redis: principal_read). Logout and revocation therefore take effect on the next request. Every failure
+Redis: principal_read). Redis only ever holds the positive fact "alive" (sessions.revocation): when it
+holds none — expired, evicted, flushed — the session row is read, so losing Redis data never revives a
+revoked session. Logout and revocation therefore take effect on the next request. Every failure
 answers the same 401, so the reason is not an oracle. A success builds the `Principal` and binds it to the
 request context.
 """
@@ -26,7 +28,8 @@ from shared_apps.core.exceptions import PermissionDenied
 from shared_apps.rbac.principal import CredentialKind, MfaState, Principal, principal_bind, principal_build
 from shared_apps.tenants.current import request_tenant_or_none
 from shared_apps.tenants.models import Tenant
-from tenant_apps.sessions.revocation import revoked_key
+from tenant_apps.sessions import revocation
+from tenant_apps.sessions.selectors import session_live_until
 from tenant_apps.sessions.tokens import SCOPE_MFA_SETUP, AccessClaims, InvalidToken, access_token_decode
 
 from .principal_read import (
@@ -70,12 +73,14 @@ class AccessTokenAuthentication(BaseAuthentication):
             raise _fail("token of another tenant")
         now = timezone.now()
         cached = principal_cache.lookup(
-            revoked_key=revoked_key(tenant.schema_name, claims.session_id),
+            session_keys=revocation.session_keys(tenant.schema_name, claims.session_id),
             tenant_id=tenant.pk,
             user_id=claims.user_id,
         )
-        if cached.revoked:
-            raise _fail("session revoked")
+        if cached.session_alive is False and not self._session_confirm(
+            tenant=tenant, claims=claims, cached=cached, now=now
+        ):
+            raise _fail("session revoked or expired")
         facts = self._facts(tenant=tenant, claims=claims, cached=cached, now=now)
         if facts is None:
             raise _fail("no live session or inactive user")
@@ -106,12 +111,34 @@ class AccessTokenAuthentication(BaseAuthentication):
         )
 
     @staticmethod
+    def _session_confirm(
+        *, tenant: Tenant, claims: AccessClaims, cached: principal_cache.Lookup, now: datetime
+    ) -> bool:
+        """Redis holds no trusted fact: ask the session row, and let Redis remember a live one under the
+        generation read before that row (sessions.revocation explains why before)."""
+        generation = cached.session_generation or revocation.generation_claim(
+            schema_name=tenant.schema_name, session_id=claims.session_id
+        )
+        until = session_live_until(session_id=claims.session_id, user_id=claims.user_id, now=now)
+        if until is None:
+            return False
+        if generation:
+            revocation.mark_alive(
+                schema_name=tenant.schema_name,
+                session_id=claims.session_id,
+                generation=generation,
+                until=until,
+                now=now,
+            )
+        return True
+
+    @staticmethod
     def _facts(
         *, tenant: Tenant, claims: AccessClaims, cached: principal_cache.Lookup, now: datetime
     ) -> PrincipalFacts | None:
         """From Redis's snapshot when it has a valid one (no SQL at all); else from the database, kept in
-        Redis for the next request when Redis answered for the session."""
-        if cached.revoked is None:  # no Redis answer: the session row is read too
+        Redis for the next request when Redis answered for the session (the session is alive by now)."""
+        if cached.session_alive is None:  # no Redis answer: the session row is read too
             return principal_for_token(
                 tenant=tenant,
                 user_id=claims.user_id,

@@ -3,7 +3,7 @@ kept exact by Redis itself: server-assisted client-side caching (`CLIENT TRACKIN
 
 Why: on a warm request the Redis round trip was the largest cost of authentication (~300 µs of ~500 µs
 beyond an anonymous view, most of it waking two processes on loopback), and the keys rarely change: a
-session is revoked once, generations move only when a member's rights change.
+session's alive fact is renewed once a minute, generations move only when a member's rights change.
 
 Why by hand: redis-py's own client-side cache (`cache_config`) refuses servers older than Redis 7.4 and
 needs RESP3, while these machines and Debian's package run 7.0; the redirect mode used here works from
@@ -30,7 +30,7 @@ How the copy stays exact:
   the copy off.
 
 Cost on the Redis side: its tracking table holds each key a process has read until the key changes; a live
-session's revocation key never does, so the table grows with the sessions seen, up to the server's
+session's generation key rarely does, so the table grows with the sessions seen, up to the server's
 `tracking-table-max-keys` (past it Redis forgets the oldest and tells us, which costs one miss). A server
 that refuses CLIENT TRACKING (older than 6, or a managed one that disables it) leaves the copy off for a
 while (REFUSED_RETRY_SECONDS): requests then read Redis directly, as without this module.

@@ -57,6 +57,9 @@ class ImportBatch(models.Model):
     # Django's cascade collector cannot see this tenant table.
     created_by_id = models.UUIDField(null=True, blank=True, db_index=True)
     status = models.CharField(max_length=8, choices=BatchStatus.choices, default=BatchStatus.PENDING)
+    # While running, the process doing it renews this after each file; a running batch past it was left by a
+    # process that died (services.leases), and is finished or retried by the next import.
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
     # Load documents that do not reconcile too (they are marked "forced").
     force = models.BooleanField(default=False)
     file_count = models.PositiveIntegerField(default=0)

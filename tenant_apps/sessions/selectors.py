@@ -55,3 +55,20 @@ def session_for_web_secret(*, secret: str, now: datetime) -> UserSession | None:
         )
         .first()
     )
+
+
+def session_live_until(*, session_id: UUID, user_id: UUID, now: datetime) -> datetime | None:
+    """When the live session ends at the latest (its idle or absolute deadline), or None if it is not live:
+    what Redis may then remember (revocation.mark_alive)."""
+    row = (
+        UserSession.objects.filter(
+            pk=session_id,
+            user_id=user_id,
+            revoked_at__isnull=True,
+            idle_expires_at__gt=now,
+            absolute_expires_at__gt=now,
+        )
+        .values_list("idle_expires_at", "absolute_expires_at")
+        .first()
+    )
+    return None if row is None else min(row)

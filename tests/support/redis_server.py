@@ -1,6 +1,7 @@
 """A redis-server of the test's own, on a free loopback port, for what must not touch a shared server (a
 FLUSHDB, a restart): `private_redis_server(directory)` yields its base URL (`redis://127.0.0.1:PORT/`, add the
-database number). Skips the test, with the reason, when no redis-server binary is installed."""
+database number); `private_redis(directory)` yields a handle that can also kill it and start it again. Skips
+the test, with the reason, when no redis-server binary is installed."""
 
 from __future__ import annotations
 
@@ -32,51 +33,32 @@ def _answers(url: str) -> bool:
         return False
 
 
-@contextmanager
-def private_redis_server(directory: Path) -> Iterator[str]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("no redis-server binary: this test needs a Redis server of its own")
-    port = _free_port()
-    base = f"redis://127.0.0.1:{port}/"
-    command = [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"]
-    process = subprocess.Popen(
-        [*command, "--dir", str(directory)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        deadline = time.monotonic() + START_SECONDS
-        while not _answers(f"{base}0"):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"redis-server did not start on port {port} (exit code {process.poll()})")
-            time.sleep(0.02)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=START_SECONDS)
-
-
 class PrivateRedis:
-    """A private server that a test can kill (SIGKILL, no persistence: its data is gone) and start again
-    on the same port: `start()`, `kill()`, `start()`."""
+    """A private redis-server that a test may kill and start again, empty, on the same port."""
 
-    def __init__(self, binary: str) -> None:
-        self.binary = binary
+    def __init__(self, binary: str, directory: Path) -> None:
+        self.binary, self.directory = binary, directory
         self.port = _free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.base = f"redis://127.0.0.1:{self.port}/"
+        self.url = f"{self.base}0"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        arguments = ["--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        command = [self.binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly"]
         self.process = subprocess.Popen(
-            [self.binary, *arguments], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            [*command, "no", "--dir", str(self.directory)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + START_SECONDS
-        while not _answers(self.url):
+        while not _answers(f"{self.base}0"):
             if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"redis-server did not start on port {self.port}")
+                code = self.process.poll()
+                raise RuntimeError(f"redis-server did not start on port {self.port} (exit code {code})")
             time.sleep(0.02)
 
     def kill(self) -> None:
+        """SIGKILL: no shutdown, no save; what it held is gone."""
         if self.process is not None:
             self.process.kill()
             self.process.wait(timeout=START_SECONDS)
@@ -86,15 +68,27 @@ class PrivateRedis:
         client = redis.Redis.from_url(self.url, socket_timeout=1, socket_connect_timeout=1)
         return int(cast(int, client.dbsize()))
 
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=START_SECONDS)
+            self.process = None
 
-@pytest.fixture
-def private_redis() -> Iterator[PrivateRedis]:
+
+@contextmanager
+def private_redis(directory: Path) -> Iterator[PrivateRedis]:
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.skip("no redis-server binary: this test needs a Redis server of its own")
-    server = PrivateRedis(binary)
-    server.start()
+    server = PrivateRedis(binary, directory)
     try:
+        server.start()
         yield server
     finally:
-        server.kill()
+        server.stop()
+
+
+@contextmanager
+def private_redis_server(directory: Path) -> Iterator[str]:
+    with private_redis(directory) as server:
+        yield server.base

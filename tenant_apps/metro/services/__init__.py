@@ -3,6 +3,7 @@
 from .aggregates import aggregates_recalculate, aggregates_refresh
 from .batches import SourceFile, batch_create, batch_import, invoice_import_file
 from .jobs import batch_enqueue, batch_process
+from .leases import batches_recover_stale
 from .loading import invoice_load
 from .outcomes import BatchResult, FileOutcome
 from .uploads import UnsupportedFileType, uploads_read
@@ -18,6 +19,7 @@ __all__ = [
     "batch_enqueue",
     "batch_import",
     "batch_process",
+    "batches_recover_stale",
     "invoice_import_file",
     "invoice_load",
     "uploads_read",

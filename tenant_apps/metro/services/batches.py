@@ -39,6 +39,7 @@ from tenant_apps.stock.valuation import stock_valuation_refresh
 from ..models import BatchStatus, DocumentStatus, ImportBatch, ImportSource, Invoice, StagedDocument
 from . import loading, parallel
 from .aggregates import aggregates_refresh, loads_running
+from .leases import batch_lease_renew, batches_recover_stale, lease_until
 from .outcomes import DUPLICATE, ERROR, FROM_LOAD, IMPORTED, UNRECONCILED, BatchResult, FileOutcome
 from .parallel import ConnectionThreads
 from .price_alerts import price_alerts_detect
@@ -233,9 +234,11 @@ def batch_import(
     `parse_budget`: files from outside (uploads) parse each in a sandboxed process within this budget.
     """
     started = time.monotonic()
+    batches_recover_stale()  # what a killed import left behind (services.leases)
     batch = batch or batch_create(source=source, user_id=user_id, file_count=len(files), force=force)
     batch.status, batch.started_at = BatchStatus.RUNNING, batch.started_at or timezone.now()
-    batch.save(update_fields=["status", "started_at"])
+    batch.lease_expires_at = lease_until()
+    batch.save(update_fields=["status", "started_at", "lease_expires_at"])
     result = BatchResult(batch_id=batch.pk)
     try:
         _load_all(
@@ -253,12 +256,14 @@ def batch_import(
         result.products_refreshed = aggregates_refresh()
         stock_valuation_refresh()
     except BaseException:
-        ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED, finished_at=timezone.now())
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=BatchStatus.FAILED, finished_at=timezone.now(), lease_expires_at=None
+        )
         raise
     result.duration_ms = int((time.monotonic() - started) * 1000)
-    batch.status, batch.finished_at = BatchStatus.DONE, timezone.now()
+    batch.status, batch.finished_at, batch.lease_expires_at = BatchStatus.DONE, timezone.now(), None
     batch.product_count, batch.result = result.products_refreshed, result.as_json()
-    batch.save(update_fields=["status", "finished_at", "product_count", "result"])
+    batch.save(update_fields=["status", "finished_at", "lease_expires_at", "product_count", "result"])
     return result
 
 
@@ -279,6 +284,7 @@ def _load_all(
     # before the batch's refresh asks for it exclusively.
     with loads_running(), ConnectionThreads(threads) if threads > 1 else nullcontext() as pool:
         for start in range(0, len(files), PARSE_CHUNK):
+            batch_lease_renew(batch=batch)
             chunk = files[start : start + PARSE_CHUNK]
             for item, outcome in _chunk_import(chunk, batch, force, parse, context, pool):
                 result.outcomes.append(outcome)
@@ -378,5 +384,6 @@ def _progress_save(batch: ImportBatch, outcome: FileOutcome) -> None:
     setattr(batch, attribute, getattr(batch, attribute) + 1)
     if outcome.status == IMPORTED:
         batch.line_count += outcome.line_count
+    batch.lease_expires_at = lease_until()
     with transaction.atomic():
-        batch.save(update_fields=["processed_count", attribute, "line_count"])
+        batch.save(update_fields=["processed_count", attribute, "line_count", "lease_expires_at"])

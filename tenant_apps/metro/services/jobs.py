@@ -3,7 +3,8 @@
 The files wait in `PendingFile` rows of the tenant's schema (never on a shared disk); the task
 (tenant_apps.metro.tasks) runs `batch_process` under that tenant's schema. Each file's row is deleted once
 it is processed, so a worker that dies mid-batch leaves exactly the files still to do, and running the job
-again finishes them (those already loaded would be recognised as duplicates anyway).
+again finishes them (those already loaded would be recognised as duplicates anyway): once the batch's lease
+has run out, the next import or job queues it again (services.leases).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any, cast
 from uuid import UUID
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from ..models import BatchStatus, ImportBatch, ImportSource, PendingFile
 from .batches import SourceFile, batch_create, batch_import
@@ -43,6 +45,9 @@ def batch_process(*, batch_id: UUID) -> BatchResult | None:
     batch = ImportBatch.objects.filter(pk=batch_id).first()
     if batch is None or batch.status == BatchStatus.DONE:
         return None
+    lease = batch.lease_expires_at
+    if batch.status == BatchStatus.RUNNING and lease is not None and lease > timezone.now():
+        return None  # another worker holds it (a job delivered twice)
     pending = list(PendingFile.objects.filter(batch=batch).order_by("position"))
     files = [SourceFile(p.file_name, data=bytes(p.content)) for p in pending]
     ids = {id(source): p.pk for source, p in zip(files, pending, strict=True)}

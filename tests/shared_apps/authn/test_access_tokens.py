@@ -10,6 +10,7 @@ import jwt
 import pytest
 import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from shared_apps.accounts.models import Membership
 from tenant_apps.sessions.tokens import access_token_decode
@@ -72,15 +73,21 @@ def test_logout_takes_effect_on_the_next_request(
     assert _me(client_a, headers).status_code == 401
 
 
-def test_revocation_seen_by_redis_even_when_the_database_row_says_alive(
-    client_a: Client, member_a: Membership
-) -> None:
-    """With Redis configured the per-request check is the Redis key (proved by removing the DB revocation)."""
+def test_the_database_row_decides_once_redis_holds_no_fact(client_a: Client, member_a: Membership) -> None:
+    """Redis only caches "alive": a row revoked behind the services' back (a shell, a restore) is refused as
+    soon as the cached fact is gone, and Redis never overrides the row the other way."""
+    from shared_apps.core.redis_client import redis_client
+    from shared_apps.core.redis_keys import redis_key
     from tenant_apps.sessions.models import UserSession
 
     headers = bearer(login(client_a, member_a.user.email))
-    client_a.post("/api/v1/auth/logout", {}, content_type="application/json", **headers)
-    UserSession.objects.update(revoked_at=None)
+    assert _me(client_a, headers).status_code == 200
+    UserSession.objects.update(revoked_at=timezone.now())
+    client = redis_client()
+    assert client is not None
+    alive = list(client.scan_iter(redis_key("authn:alive:*")))
+    assert alive
+    client.delete(*alive)
     assert _me(client_a, headers).status_code == 401
 
 

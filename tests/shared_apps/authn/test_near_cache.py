@@ -102,7 +102,7 @@ def test_a_flush_of_another_database_is_seen_on_the_next_read(tmp_path: Path) ->
 def test_an_absent_key_that_appears_is_seen_on_the_next_read(
     cache: NearCache, writer: redis.Redis, key: str
 ) -> None:
-    """The revocation case: a live session's key does not exist until the session is revoked."""
+    """A key read while absent is tracked too (a session generation, created on first use)."""
     assert cache.read([key], max_age=AGE) == [None]
     assert cache.read([key], max_age=AGE) == [None]
     writer.set(key, b"1")

@@ -25,7 +25,7 @@ from shared_apps.rbac.enums import ALL_CODES
 from shared_apps.rbac.models import Role
 from shared_apps.rbac.services import role_unassign
 from shared_apps.tenants.models import Tenant
-from tenant_apps.sessions.revocation import revoked_key
+from tenant_apps.sessions.revocation import session_keys
 from tenant_apps.sessions.tokens import access_token_decode
 from tests.factories.access import assign, token_headers
 from tests.factories.accounts import make_member
@@ -130,12 +130,12 @@ def test_a_snapshot_built_before_an_invalidation_is_never_used(tenant_a: Tenant)
     membership = make_member(tenant=tenant_a)
     claims = access_token_decode(token_headers(membership)["HTTP_AUTHORIZATION"].split()[1])
     keys = {
-        "revoked_key": revoked_key(tenant_a.schema_name, claims.session_id),
+        "session_keys": session_keys(tenant_a.schema_name, claims.session_id),
         "tenant_id": tenant_a.pk,
         "user_id": claims.user_id,
     }
     before = principal_cache.lookup(**keys)
-    assert before.revoked is False
+    assert before.session_alive is False  # no fact cached yet: the session row decides
     assert before.snapshot is None
     principal_cache.forget_user(claims.user_id)  # the change commits while the request builds its snapshot
     snapshot = {"layout": "", "user": [], "active": True, "admin": True, "roles": None, "mfa": False}

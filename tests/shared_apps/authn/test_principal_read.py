@@ -43,7 +43,7 @@ def test_me_costs_one_principal_statement_or_none_when_cached(
     assert response.status_code == 200
     assert response.json()["mfa_enabled"] is False
     if liveness == "redis":
-        # The principal came from Redis with the revocation check: no SQL, not even SET search_path.
+        # The principal came from Redis with the session's alive fact: no SQL, not even SET search_path.
         assert queries.captured_queries == []
         return
     # SET search_path, then the principal: the MFA flag came with it (no query of its own).

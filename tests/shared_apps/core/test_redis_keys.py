@@ -33,12 +33,13 @@ def test_the_keys_of_a_failed_login_a_login_a_request_and_a_logout_all_start_wit
         assert failed.status_code == 401
         headers = bearer(login(client_a, email))
         assert client_a.get("/api/v1/auth/me", **headers).status_code == 200
+        keys = [key.decode() for key in redis.Redis.from_url(url).scan_iter()]
         logout = client_a.post("/api/v1/auth/logout", {}, content_type="application/json", **headers)
         assert logout.status_code == 200
-        keys = [key.decode() for key in redis.Redis.from_url(url).scan_iter()]
+        keys += [key.decode() for key in redis.Redis.from_url(url).scan_iter()]
     outside = [key for key in keys if not key.startswith(prefix)]
     assert outside == []
     kinds = {":".join(key.removeprefix(prefix).split(":")[:2]) for key in keys}
-    # Rate limits and the lockout, the cached principal, the revocation: each kind was written.
-    assert {"authn:principal", "authn:revoked"} <= kinds
+    # Rate limits and the lockout, the cached principal, the session's liveness: each kind was written.
+    assert {"authn:principal", "authn:alive", "authn:session-gen"} <= kinds
     assert any(not kind.startswith("authn:") for kind in kinds), kinds

@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from shared_apps.accounts.models import Membership
 from shared_apps.ratelimit.backends import PostgresBackend, RedisBackend, get_backend
 from shared_apps.ratelimit.failover import FailoverBackend
 from tests.factories.accounts import PASSWORD, member_a  # noqa: F401
-from tests.support.redis_server import PrivateRedis, private_redis  # noqa: F401
+from tests.support.redis_server import PrivateRedis, private_redis
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -24,11 +25,17 @@ RETRY_SECONDS = 0.3
 
 
 @pytest.fixture
-def on_private_redis(settings: Any, private_redis: PrivateRedis) -> Iterator[FailoverBackend]:  # noqa: F811
+def redis_server(tmp_path: Path) -> Iterator[PrivateRedis]:
+    with private_redis(tmp_path) as server:
+        yield server
+
+
+@pytest.fixture
+def on_private_redis(settings: Any, redis_server: PrivateRedis) -> Iterator[FailoverBackend]:
     settings.RATELIMIT_ENABLED = True
     settings.RATELIMIT_BACKEND = "redis"
-    settings.RATELIMIT_REDIS_URL = private_redis.url
-    settings.REDIS_URL = private_redis.url  # sessions' revocation keys and cached principals too
+    settings.RATELIMIT_REDIS_URL = redis_server.url
+    settings.REDIS_URL = redis_server.url  # sessions' revocation keys and cached principals too
     settings.RATELIMIT_REDIS_RETRY_SECONDS = RETRY_SECONDS
     settings.REDIS_KEY_PREFIX = f"{settings.REDIS_KEY_PREFIX}outage:{time.monotonic_ns()}:"
     settings.LOCKOUT_CAPTCHA_AFTER = 100
@@ -50,15 +57,15 @@ def test_login_limits_hold_in_postgresql_while_redis_is_down_and_return_to_redis
     client_a: Client,
     member_a: Membership,  # noqa: F811
     settings: Any,
-    private_redis: PrivateRedis,  # noqa: F811
+    redis_server: PrivateRedis,
     on_private_redis: FailoverBackend,
 ) -> None:
     settings.LOGIN_RATE_LIMIT_PER_ACCOUNT = 3
     email = member_a.user.email
     assert _attempt(client_a, email, PASSWORD) == 200
-    assert private_redis.key_count() > 0  # the counters were in Redis
+    assert redis_server.key_count() > 0  # the counters were in Redis
 
-    private_redis.kill()
+    redis_server.kill()
     logged_in = client_a.post(
         "/api/v1/auth/login", {"email": email, "password": PASSWORD}, content_type="application/json"
     )
@@ -68,18 +75,18 @@ def test_login_limits_hold_in_postgresql_while_redis_is_down_and_return_to_redis
     statuses = [_attempt(client_a, email, "wrong password 1") for _ in range(3)]
     assert statuses == [401, 401, 429]  # the 4th attempt in the window: still limited, counted in PostgreSQL
 
-    private_redis.start()  # empty: no persistence
+    redis_server.start()  # empty: no persistence
     time.sleep(RETRY_SECONDS + 0.1)
     assert _attempt(client_a, "someone.else@example.com", "wrong password 1") == 401
     assert on_private_redis.active == "redis"
-    assert private_redis.key_count() > 0  # counting in Redis again
+    assert redis_server.key_count() > 0  # counting in Redis again
 
 
 def test_a_lock_outlives_a_redis_outage_and_a_redis_restart(
     client_a: Client,
     member_a: Membership,  # noqa: F811
     settings: Any,
-    private_redis: PrivateRedis,  # noqa: F811
+    redis_server: PrivateRedis,
     on_private_redis: FailoverBackend,
 ) -> None:
     settings.LOGIN_RATE_LIMIT_PER_ACCOUNT = 100
@@ -88,10 +95,10 @@ def test_a_lock_outlives_a_redis_outage_and_a_redis_restart(
         assert _attempt(client_a, email, "wrong password 1") == 401
     assert _attempt(client_a, email, PASSWORD) == 401  # locked
 
-    private_redis.kill()
+    redis_server.kill()
     assert _attempt(client_a, email, PASSWORD) == 401  # still locked, and no 500
 
-    private_redis.start()
+    redis_server.start()
     time.sleep(RETRY_SECONDS + 0.1)
     assert _attempt(client_a, email, PASSWORD) == 401
     assert on_private_redis.active == "redis"
