@@ -1,7 +1,9 @@
-"""A tenant's site: its API under /api/v1/ (no trailing slash), operator routes and docs."""
+"""A tenant's site: its API under /api/v1/ (a trailing slash is "
+"dropped before routing), operator routes and docs."""
 
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 
+from shared_apps.core.views import not_found
 from shared_apps.tenants.apis import TenantInfoApi
 
 api_v1: list[URLPattern | URLResolver] = [
@@ -21,6 +23,8 @@ urlpatterns = [
     path("", include("config.urls_ops")),
     path("", include("config.urls_docs")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
+    # Any other path under /api/ is the JSON 404, also under DEBUG (whose technical 404 page is HTML).
+    re_path(r"^api/", not_found),
 ]
 
 handler400 = "shared_apps.core.views.bad_request"

@@ -83,6 +83,7 @@ ORIGINAL_BACKEND = "django_prometheus.db.backends.postgresql"
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
 MIDDLEWARE = [
+    "shared_apps.ops.middleware.ApiTrailingSlashMiddleware",
     "shared_apps.tenants.middleware.TenantRoutingMiddleware",
     "shared_apps.ops.middleware.RequestContextMiddleware",
     # Records API-key usage after the response went out (inside the timing, so it sees the final status).
@@ -198,7 +199,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["shared_apps.rbac.permissions.RequiredPermission"],
     "EXCEPTION_HANDLER": "shared_apps.core.exception_handlers.api_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "shared_apps.core.openapi.ContractAutoSchema",
     "UNAUTHENTICATED_USER": None,
 }
 
@@ -211,6 +212,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Request and response shapes apart: a field the server sets is not one a client must send.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVERS": [{"url": "/", "description": "This tenant (by host, or X-Tenant-ID on a shared host)"}],
 }
 
 # Security headers (SecurityMiddleware + ours).

@@ -8,20 +8,20 @@ from .errors import error_response
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return error_response(404, "not_found", "The requested resource was not found.")
+    return error_response(404, "not_found", "La ressource demandée est introuvable.")
 
 
 def server_error(request: HttpRequest) -> JsonResponse:
-    return error_response(500, "server_error", "An internal error occurred.")
+    return error_response(500, "server_error", "Une erreur interne est survenue.")
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return error_response(400, "bad_request", "The request could not be understood.")
+    return error_response(400, "bad_request", "La requête est incompréhensible.")
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return error_response(403, "permission_denied", "You do not have permission to perform this action.")
+    return error_response(403, "permission_denied", "Vous n'avez pas la permission d'effectuer cette action.")
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
-    return error_response(403, "csrf_failed", "CSRF verification failed.")
+    return error_response(403, "csrf_failed", "La vérification CSRF a échoué.")

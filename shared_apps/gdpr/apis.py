@@ -85,7 +85,8 @@ class GdprDeleteApi(APIView):
         return Response(
             {
                 "success": True,
-                "message": "The account and its personal data were erased; audit rows were pseudonymised.",
+                "message": "Le compte et ses données personnelles ont été effacés ; "
+                "le journal d'audit a été pseudonymisé.",
                 "deleted_user_id": str(data.validated_data["user_id"]),
             }
         )
@@ -110,7 +111,7 @@ class GdprAnonymizeApi(APIView):
             reason=data.validated_data["reason"],
         )
         return Response(
-            {"success": True, "message": "The account was anonymised.", "anonymized_user_id": str(user.pk)}
+            {"success": True, "message": "Le compte a été anonymisé.", "anonymized_user_id": str(user.pk)}
         )
 
 

@@ -164,7 +164,7 @@ class _UserActionApi(APIView):
 
 
 class UserVerifyApi(_UserActionApi):
-    message = "User verified."
+    message = "Utilisateur vérifié."
 
     def act(self, request: Request, membership: Membership) -> None:
         member_update(
@@ -189,16 +189,17 @@ class _UserSetActiveApi(_UserActionApi):
 
 class UserActivateApi(_UserSetActiveApi):
     is_active = True
-    message = "User activated."
+    message = "Utilisateur activé."
 
 
 class UserDeactivateApi(_UserSetActiveApi):
     required_permission = PermissionCode.USERS_ADMIN
     is_active = False
-    message = "User deactivated; their sessions were ended."
+    message = "Utilisateur désactivé ; ses sessions ont été fermées."
 
 
 class RegisterApi(APIView):
+    carries_secret = True  # its answer holds a token, key or secret: never cached
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
@@ -211,7 +212,7 @@ class RegisterApi(APIView):
     def post(self, request: Request) -> Response:
         tenant = request_tenant(request)
         if tenant.setting("allow_self_signup") is not True:
-            raise PermissionDenied("Self-registration is not open here.", code="self_signup_disabled")
+            raise PermissionDenied("L'inscription libre n'est pas ouverte ici.", code="self_signup_disabled")
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         enforce(REGISTER_PER_IP, ip_scope(tenant_id=tenant.pk, ip=request_context().ip))

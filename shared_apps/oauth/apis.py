@@ -75,6 +75,7 @@ class AuthorizeApi(APIView):
 
 
 class CallbackApi(APIView):
+    carries_secret = True  # its answer holds a token, key or secret: never cached
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
@@ -112,6 +113,7 @@ def _callback_body(result: CallbackResult) -> dict[str, Any]:
 
 
 class CompleteRegistrationApi(APIView):
+    carries_secret = True  # its answer holds a token, key or secret: never cached
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
@@ -162,7 +164,7 @@ class UnlinkApi(APIView):
             user=current_principal().user,
             provider=data.validated_data["provider"],
         )
-        return Response({"success": True, "message": "The provider was unlinked."})
+        return Response({"success": True, "message": "Le fournisseur a été dissocié."})
 
 
 class LinkApi(APIView):

@@ -56,9 +56,12 @@ def tenant_for_host(host: str) -> Tenant | None:
 
 
 def tenant_for_slug(slug: str) -> Tenant | None:
+    """The tenant named by an X-Tenant-ID header: its slug, or its numeric id as the predecessor's clients
+    send it (a slug starts with a letter, so the two never collide)."""
     entry = _cached(_by_slug, slug)
     if entry is None:
-        tenant = Tenant.objects.filter(slug=slug).first()
+        found = Tenant.objects.filter(pk=int(slug)) if slug.isdigit() else Tenant.objects.filter(slug=slug)
+        tenant = found.first()
         entry = _Entry(tenant=tenant, expires_at=time.monotonic() + _ttl())
         with _lock:
             _by_slug[slug] = entry

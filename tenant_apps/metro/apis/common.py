@@ -10,7 +10,8 @@ from tenant_apps.catalog.models import Product
 
 from ..selectors import Page
 
-MAX_PER_PAGE = 200
+# The predecessor's limit, which its frontend relies on (the catalogue asks for 1000 at once).
+MAX_PER_PAGE = 1000
 
 
 class PageInput(serializers.Serializer):
@@ -19,7 +20,7 @@ class PageInput(serializers.Serializer):
 
 
 def validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
-    """The validated input, or a ValidationError (→ 400 with the JSON error body)."""
+    """The validated input, or a ValidationError (→ 422 with the JSON error body)."""
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)

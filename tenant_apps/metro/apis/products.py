@@ -26,8 +26,9 @@ class ProductListApi(APIView):
         famille = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
         categorie = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
         taux_tva = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, default=None)
-        sort_by = serializers.ChoiceField(choices=SORTABLE, default="designation")
-        sort_order = serializers.ChoiceField(choices=("asc", "desc"), default="asc")
+        # The predecessor's default: the biggest spend first.
+        sort_by = serializers.ChoiceField(choices=SORTABLE, default="montant_total")
+        sort_order = serializers.ChoiceField(choices=("asc", "desc"), default="desc")
 
     def get(self, request: Request) -> Response:
         data = validated(self.InputSerializer, request.query_params)
@@ -50,7 +51,7 @@ class ProductDetailApi(APIView):
     def get(self, request: Request, produit_id: int) -> Response:
         product = product_get(product_id=produit_id)
         if product is None:
-            raise NotFound("No such product.")
+            raise NotFound("Produit introuvable.")
         return Response(ProductOutput(product).data)
 
 
@@ -59,8 +60,8 @@ class ProductByEanApi(APIView):
 
     def get(self, request: Request, ean: str) -> Response:
         if not _EAN.match(ean):
-            raise ValidationFailed("An EAN has 8 to 14 digits.", code="invalid_ean")
+            raise ValidationFailed("Un EAN a de 8 à 14 chiffres.", code="invalid_ean")
         product = product_get_by_ean(ean=ean)
         if product is None:
-            raise NotFound("No such product.")
+            raise NotFound("Produit introuvable.")
         return Response(ProductOutput(product).data)
