@@ -4,12 +4,15 @@ A view is read, not annotated, wherever its shape says enough:
 - `InputSerializer` is the request body of POST/PUT/PATCH (`DeleteSerializer` of DELETE); on GET the
   `FilterSerializer` (or the `InputSerializer`, for views that validate their query with it) gives the
   query parameters;
-- `OutputSerializer` is the 2xx body; a view without one declares `@extend_schema(responses=…)` on the
-  method (or the body is documented as a free-form JSON object);
-- `response_status = {"POST": 201}` names a success status other than 200 (204 answers have no body);
+- `OutputSerializer` is the 2xx body, or its item when the view sets `response_envelope` on GET:
+  `"page"` ({items, total, page, per_page, pages}), `"list"` (a JSON array) or a key such as `"events"`
+  ({events: [...], total}); a view without one declares `@extend_schema(responses=…)` on the method (or
+  the body is documented as a free-form JSON object);
+- `response_status = {"POST": 201}` names a success status other than 200 (a tuple when several; 204
+  answers have no body);
 - every operation lists the error answers it can give, all with the one error body (`ErrorSerializer`):
-  401/403 for authenticated views, 404 when the path names something, 422 when it takes input, 429 on
-  rate-limited views (`rate_limited = True`), 400 for the domain's own refusals.
+  400/401/403/404/429 everywhere (routing, credentials, the domain's refusals, limits), and 409/413/415/
+  422 for writes (422 also for a GET that validates its query).
 New endpoints follow the same conventions; a test fails on any drf-spectacular warning.
 """
 
@@ -20,11 +23,13 @@ from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import build_array_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
-from rest_framework import permissions, serializers
+from rest_framework import serializers
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+PAGE_COUNTS = ("total", "page", "per_page", "pages")
 
 
 class FieldErrorSerializer(serializers.Serializer):
@@ -84,7 +89,7 @@ class ContractAutoSchema(AutoSchema):
         if self.method in BODY_METHODS:
             return self._nested("InputSerializer")
         if self.method == "DELETE":
-            return self._nested("DeleteSerializer")
+            return self._nested("DeleteSerializer") or self._nested("InputSerializer")
         return None
 
     def _query_serializer(self) -> type[serializers.Serializer] | None:
@@ -96,19 +101,32 @@ class ContractAutoSchema(AutoSchema):
         query = self._query_serializer()
         return [*super().get_override_parameters(), *([query] if query else [])]
 
-    def _success_status(self) -> int:
-        return int(getattr(self.view, "response_status", {}).get(self.method, 200))
-
-    def _public(self) -> bool:
-        checks = self.view.get_permissions()
-        return not checks or any(isinstance(check, permissions.AllowAny) for check in checks)
-
     def get_response_serializers(self) -> Any:
         """The success answer (an `@extend_schema(responses=…)` on the method replaces this)."""
-        status = self._success_status()
-        if status == 204:
+        statuses = self._success_statuses()
+        if statuses == (204,):
             return {204: OpenApiResponse(description="Done; no body.")}
-        return {status: self._nested("OutputSerializer") or OpenApiTypes.OBJECT}
+        body = self._success_body()
+        return dict.fromkeys(statuses, body)
+
+    def _success_statuses(self) -> tuple[int, ...]:
+        declared = getattr(self.view, "response_status", {}).get(self.method, 200)
+        return tuple(declared) if isinstance(declared, tuple | list) else (int(declared),)
+
+    def _success_body(self) -> Any:
+        output = self._nested("OutputSerializer")
+        envelope = getattr(self.view, "response_envelope", None)
+        if self.method != "GET" or envelope is None:
+            return output or OpenApiTypes.OBJECT
+        many: Any = output(many=True) if output else serializers.ListField(child=serializers.DictField())
+        name = type(self.view).__name__.removesuffix("Api")
+        if envelope == "list":
+            return many if output else build_array_type({"type": "object", "additionalProperties": {}})
+        if envelope == "page":
+            fields = {"items": many, **{key: serializers.IntegerField() for key in PAGE_COUNTS}}
+        else:
+            fields = {envelope: many, "total": serializers.IntegerField()}
+        return inline_serializer(name=f"{name}Page", fields=fields)
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
@@ -128,17 +146,13 @@ class ContractAutoSchema(AutoSchema):
         return qualname.replace("Api.", "").replace(".", "")
 
     def _error_statuses(self) -> list[int]:
-        codes = [400]
-        if not self._public():
-            codes += [401, 403]
-        if "{" in self.path:
-            codes.append(404)
-        if self.get_request_serializer() is not None or self._query_serializer() is not None:
+        # Any request can meet a routing refusal (400/404), a credential problem or a domain refusal
+        # (401/403: public operations check credentials of their own, e.g. a login) and a limiter (429).
+        codes = [400, 401, 403, 404, 429]
+        if self.method != "GET":
+            codes += [409, 413, 415, 422]
+        elif self._query_serializer() is not None:
             codes.append(422)
-        if self.method in BODY_METHODS or self.get_request_serializer() is not None:
-            codes += [413, 415]
-        if self._public() or getattr(self.view, "rate_limited", False):
-            codes.append(429)
         return codes
 
     def get_operation_id(self) -> str:

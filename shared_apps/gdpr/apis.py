@@ -36,10 +36,11 @@ class ExportFilter(serializers.Serializer):
 
 
 class GdprExportApi(APIView):
+    FilterSerializer = ExportFilter
     """The caller's own data, from every tenant they belong to."""
 
     def get(self, request: Request) -> Response:
-        options = ExportFilter(data=request.query_params)
+        options = self.FilterSerializer(data=request.query_params)
         options.is_valid(raise_exception=True)
         user = current_principal().user
         enforce(EXPORT_PER_USER, str(user.pk))
@@ -49,12 +50,13 @@ class GdprExportApi(APIView):
 
 
 class GdprMemberExportApi(APIView):
+    FilterSerializer = ExportFilter
     """What this tenant holds about one of its members."""
 
     required_permission = PermissionCode.USERS_ADMIN
 
     def get(self, request: Request, user_id: Any) -> Response:
-        options = ExportFilter(data=request.query_params)
+        options = self.FilterSerializer(data=request.query_params)
         options.is_valid(raise_exception=True)
         tenant = request_tenant(request)
         membership = member_get(tenant=tenant, user_id=user_id)

@@ -66,6 +66,7 @@ class MeApi(APIView):
 
 
 class UserListApi(APIView):
+    response_status = {"POST": 201}
     required_permission = {"GET": PermissionCode.USERS_READ, "POST": PermissionCode.USERS_WRITE}
 
     class FilterSerializer(serializers.Serializer):
@@ -102,6 +103,7 @@ class UserListApi(APIView):
 
 
 class UserDetailApi(APIView):
+    response_status = {"DELETE": 204}
     required_permission = {
         "GET": PermissionCode.USERS_READ,
         "PUT": PermissionCode.USERS_WRITE,
@@ -199,6 +201,7 @@ class UserDeactivateApi(_UserSetActiveApi):
 
 
 class RegisterApi(APIView):
+    response_status = {"POST": 201}
     carries_secret = True  # its answer holds a token, key or secret: never cached
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
@@ -224,6 +227,8 @@ class RegisterApi(APIView):
 
 class AuditEventListApi(APIView):
     """The tenant's audit log, newest first (holders of audit:read)."""
+
+    response_envelope = "events"
 
     required_permission = PermissionCode.AUDIT_READ
 

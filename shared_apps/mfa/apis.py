@@ -98,8 +98,10 @@ class _CodeInput(serializers.Serializer):
 
 
 class MfaVerifyApi(APIView):
+    InputSerializer = _CodeInput
+
     def post(self, request: Request) -> Response:
-        data = _CodeInput(data=request.data)
+        data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         valid = mfa_verify(
             user=current_principal().user,
@@ -110,8 +112,10 @@ class MfaVerifyApi(APIView):
 
 
 class MfaRecoveryVerifyApi(APIView):
+    InputSerializer = _CodeInput
+
     def post(self, request: Request) -> Response:
-        data = _CodeInput(data=request.data)
+        data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         valid, remaining = mfa_recovery_verify(
             user=current_principal().user,
@@ -123,9 +127,10 @@ class MfaRecoveryVerifyApi(APIView):
 
 class MfaRecoveryRegenerateApi(APIView):
     carries_secret = True  # its answer holds a token, key or secret: never cached
+    InputSerializer = _CodeInput
 
     def post(self, request: Request) -> Response:
-        data = _CodeInput(data=request.data)
+        data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         codes = mfa_recovery_regenerate(
             user=current_principal().user,

@@ -60,9 +60,10 @@ class ProviderListApi(APIView):
 class AuthorizeApi(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
+    FilterSerializer = StartSerializer
 
     def get(self, request: Request, provider: str) -> Response:
-        data = StartSerializer(data=request.query_params)
+        data = self.FilterSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
         _limit(request)
         url, state = oauth_flow_start(
@@ -113,6 +114,7 @@ def _callback_body(result: CallbackResult) -> dict[str, Any]:
 
 
 class CompleteRegistrationApi(APIView):
+    response_status = {"POST": 201}
     carries_secret = True  # its answer holds a token, key or secret: never cached
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
@@ -168,8 +170,10 @@ class UnlinkApi(APIView):
 
 
 class LinkApi(APIView):
+    FilterSerializer = StartSerializer
+
     def get(self, request: Request, provider: str) -> Response:
-        data = StartSerializer(data=request.query_params)
+        data = self.FilterSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
         url, state = oauth_flow_start(
             tenant=request_tenant(request),

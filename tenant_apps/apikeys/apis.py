@@ -58,6 +58,7 @@ def _context(request: Request) -> dict[str, Any]:
 
 
 class ApiKeyListApi(APIView):
+    response_status = {"POST": 201}
     carries_secret = True  # its answer holds a token, key or secret: never cached
     required_permission = {"GET": None, "POST": PermissionCode.API_KEYS_MANAGE}
 

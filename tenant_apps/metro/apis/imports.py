@@ -34,6 +34,8 @@ JOB_COUNTS = {
 class InvoiceImportApi(APIView):
     """Upload one or many invoice PDFs (multipart field `files`); a large batch becomes a background job."""
 
+    response_status = {"POST": (200, 202)}
+
     required_permission = PermissionCode.METRO_WRITE
     parser_classes = [MultiPartParser]
     # Read by BodySizeLimitMiddleware before the body is: the ceiling for all files of one request.

@@ -62,6 +62,7 @@ LINE_NAMES = {
 
 
 class InvoiceListApi(APIView):
+    response_envelope = "page"
     required_permission = PermissionCode.METRO_READ
 
     class InputSerializer(PageInput):

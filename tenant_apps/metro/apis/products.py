@@ -19,6 +19,8 @@ SORTABLE = ("montant_total", "prix_unitaire_moyen", "quantite_unitaire_totale", 
 
 
 class ProductListApi(APIView):
+    response_envelope = "page"
+    OutputSerializer = ProductOutput
     required_permission = PermissionCode.METRO_READ
 
     class InputSerializer(PageInput):
@@ -46,6 +48,7 @@ class ProductListApi(APIView):
 
 
 class ProductDetailApi(APIView):
+    OutputSerializer = ProductOutput
     required_permission = PermissionCode.METRO_READ
 
     def get(self, request: Request, produit_id: int) -> Response:
@@ -56,6 +59,7 @@ class ProductDetailApi(APIView):
 
 
 class ProductByEanApi(APIView):
+    OutputSerializer = ProductOutput
     required_permission = PermissionCode.METRO_READ
 
     def get(self, request: Request, ean: str) -> Response:

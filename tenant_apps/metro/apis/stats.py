@@ -51,6 +51,7 @@ class VatStatOutput(serializers.Serializer):
 
 
 class SummaryApi(APIView):
+    OutputSerializer = SummaryOutput
     required_permission = PermissionCode.METRO_READ
 
     def get(self, request: Request) -> Response:
@@ -71,6 +72,8 @@ class DashboardApi(APIView):
 
 
 class CategoryStatsApi(APIView):
+    OutputSerializer = CategoryStatOutput
+    response_envelope = "list"
     required_permission = PermissionCode.METRO_READ
 
     def get(self, request: Request) -> Response:
@@ -78,6 +81,8 @@ class CategoryStatsApi(APIView):
 
 
 class VatStatsApi(APIView):
+    OutputSerializer = VatStatOutput
+    response_envelope = "list"
     required_permission = PermissionCode.METRO_READ
 
     def get(self, request: Request) -> Response:
@@ -85,6 +90,7 @@ class VatStatsApi(APIView):
 
 
 class CategoryListApi(APIView):
+    response_envelope = "list"
     required_permission = PermissionCode.METRO_READ
 
     class OutputSerializer(serializers.Serializer):
