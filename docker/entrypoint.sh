@@ -45,12 +45,10 @@ PY
 }
 
 migrate() {
-    echo "entrypoint: migrating the public schema" >&2
-    python manage.py migrate_schemas --shared --noinput
-    echo "entrypoint: bringing the tenant template up to date" >&2
-    python manage.py prepare_tenant_template
-    echo "entrypoint: migrating tenant schemas in parallel" >&2
-    python manage.py migrate_schemas --tenant --executor=multiprocessing --noinput
+    # The public schema, then every tenant schema and the template (see docs/scaling.md); a schema that fails
+    # is reported and stops the start-up, the others are migrated.
+    echo "entrypoint: migrating the public schema and every tenant schema" >&2
+    python manage.py deploy_migrations --no-progress
 }
 
 wait_for_database
@@ -67,12 +65,16 @@ if [[ "${1:-serve}" == "serve" ]]; then
     rm -rf "${PROMETHEUS_MULTIPROC_DIR:?}"
     mkdir -p "${PROMETHEUS_MULTIPROC_DIR}"
     # Request lines are logged by the app itself (with the request id), so no gunicorn access log.
+    # Workers are replaced after a number of requests, with jitter so that they do not all restart at once:
+    # whatever a worker accumulates despite the bounded caches (fragmentation, a leak) cannot grow for ever.
     set -- gunicorn config.wsgi:application \
         --bind "0.0.0.0:${PORT:-8000}" \
         --workers "${GUNICORN_WORKERS:-2}" \
         --threads "${GUNICORN_THREADS:-4}" \
         --timeout "${GUNICORN_TIMEOUT:-60}" \
         --graceful-timeout 30 \
+        --max-requests "${GUNICORN_MAX_REQUESTS:-10000}" \
+        --max-requests-jitter "${GUNICORN_MAX_REQUESTS_JITTER:-1000}" \
         --worker-tmp-dir /dev/shm \
         "$@"
 fi

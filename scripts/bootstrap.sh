@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
+# Usage: scripts/bootstrap.sh
+#
 # Creates .venv with Python 3.11 and installs the project with the pinned versions (requirements.lock).
 # Re-running is cheap: it reinstalls only when pyproject.toml or requirements.lock changed.
+# PYTHON311 names the interpreter when neither python3.11 nor python3 is a 3.11.
 set -euo pipefail
+if [[ "${1:-}" =~ ^(-h|--help)$ ]]; then sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0; fi
 cd "$(dirname "$0")/.."
 
 find_python() {

@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
+# Usage: scripts/demo.sh      (scripts/run.sh calls it; on its own it loads scripts/services.sh's environment)
+#
 # Provisions the demo tenant and its administrator (idempotent) and prints a working login.
-# Expects the environment of scripts/services.sh. DEMO_PASSWORD overrides the generated password.
+# DEMO_PASSWORD overrides the generated password, DEMO_EMAIL the administrator's address.
 set -euo pipefail
+if [[ "${1:-}" =~ ^(-h|--help)$ ]]; then sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0; fi
 cd "$(dirname "$0")/.."
+if [ -z "${DATABASE_URL:-}" ]; then
+  services_env="$(PYTHON=.venv/bin/python scripts/services.sh)"
+  eval "$services_env"
+fi
 manage() { .venv/bin/python manage.py "$@"; }
 email="${DEMO_EMAIL:-owner@demo.localhost}"
 password_file=".run/demo-password"

@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# Finds or starts the services MassaCorp needs and prints, on stdout, the environment that points at them:
-#   eval "$(scripts/services.sh)"
+# Usage: eval "$(scripts/services.sh)"      find or start the services, export DATABASE_URL and REDIS_URL
+#        scripts/services.sh --stop         stop the private PostgreSQL cluster and redis-server it started
+#
+# Finds or starts the services MassaCorp needs and prints, on stdout, the environment that points at them.
 # What it chose goes to stderr. Order (DESIGN §3):
 #   PostgreSQL: $DATABASE_URL; else a private cluster from the local PostgreSQL binaries (fsync off: a dev/test
 #               cluster); else 127.0.0.1:5432 with trust auth; else install PostgreSQL with apt, then a private cluster.
 #   Redis:      $REDIS_URL; else 127.0.0.1:6379 if it answers PING; else a private redis-server if the binary
 #               exists; else none (rate limits and revocation then use PostgreSQL).
+# The private ones keep their data and logs in MASSACORP_STATE_DIR (default: $TMPDIR/massacorp-<uid>), on
+# ports MASSACORP_PG_PORT (54329) and MASSACORP_REDIS_PORT (63799); every checkout of this user shares them.
+# MASSACORP_DB_NAME names the database (default: massacorp). --stop stops them, keeping their data (remove
+# the state directory to drop it); servers it did not start are left alone.
 set -euo pipefail
+if [[ "${1:-}" =~ ^(-h|--help)$ ]]; then sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0; fi
 
 say() { printf 'services: %s\n' "$*" >&2; }
 state_dir="${MASSACORP_STATE_DIR:-${TMPDIR:-/tmp}/massacorp-$(id -u)}"
@@ -101,7 +108,8 @@ choose_redis() {
     mkdir -p "$state_dir/redis"
     if ! redis_ping 127.0.0.1 "$redis_port"; then
       redis-server --daemonize yes --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no \
-        --dir "$state_dir/redis" --logfile "$state_dir/redis/redis.log" >/dev/null
+        --dir "$state_dir/redis" --logfile "$state_dir/redis/redis.log" --pidfile "$state_dir/redis/redis.pid" \
+        >/dev/null
       for _ in $(seq 1 50); do redis_ping 127.0.0.1 "$redis_port" && break; sleep 0.1; done
       say "Redis: started a private redis-server on 127.0.0.1:$redis_port"
     fi
@@ -117,6 +125,39 @@ redis_ping() {
   [[ "$reply" == "+PONG"* ]]
 }
 
+stop_private_cluster() {
+  local bindir datadir="$state_dir/pg"
+  if [ ! -s "$datadir/postmaster.pid" ]; then say "no private PostgreSQL cluster runs in $datadir"; return; fi
+  bindir="$(find_pg_bindir)" || { say "PostgreSQL binaries not found: cannot stop $datadir"; return 1; }
+  as_pg_user "$bindir/pg_ctl" -D "$datadir" -m fast -w -t 30 stop >/dev/null
+  say "stopped the private PostgreSQL cluster in $datadir (its data is kept)"
+}
+
+stop_private_redis() {
+  local pidfile="$state_dir/redis/redis.pid" pid
+  pid="$(cat "$pidfile" 2>/dev/null || true)"
+  # The pid file is ours; a pid reused by another process is not taken for it (its command line must match).
+  if [ -z "$pid" ] || ! grep -q redis-server "/proc/$pid/cmdline" 2>/dev/null; then
+    rm -f "$pidfile"
+    # One started before pid files were written: recognised by its directory, which is ours.
+    if command -v redis-cli >/dev/null 2>&1 &&
+       [ "$(redis-cli -p "$redis_port" CONFIG GET dir 2>/dev/null | sed -n 2p)" = "$state_dir/redis" ]; then
+      redis-cli -p "$redis_port" SHUTDOWN NOSAVE >/dev/null 2>&1 || true
+      say "stopped the private redis-server on 127.0.0.1:$redis_port"; return
+    fi
+    say "no private redis-server of $state_dir runs"; return
+  fi
+  kill "$pid"
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  say "stopped the private redis-server (pid $pid) on 127.0.0.1:$redis_port"
+}
+
+if [ "${1:-}" = "--stop" ]; then
+  stop_private_cluster
+  stop_private_redis
+  exit 0
+fi
+if [ $# -gt 0 ]; then say "unknown argument $1 (see --help)"; exit 2; fi
 choose_postgres
 ensure_database
 choose_redis

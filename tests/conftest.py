@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import redis
+from django.conf import settings
 from django.test import Client
 
 from shared_apps.tenants.db import use_public_schema
@@ -28,6 +31,20 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
         _get_or_create(TENANT_A)
         _get_or_create(TENANT_B)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _redis_keys_of_this_run() -> Iterator[None]:
+    """At the end, remove whatever this process left in Redis: all of it is under its own prefix
+    (config.settings.test), so a shared Redis database does not fill up run after run."""
+    yield
+    if not settings.REDIS_URL:
+        return
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=5)
+    with contextlib.suppress(redis.RedisError), contextlib.closing(client):  # no Redis: nothing to remove
+        keys = list(client.scan_iter(match=f"{settings.REDIS_KEY_PREFIX}*", count=1000))
+        for start in range(0, len(keys), 1000):
+            client.unlink(*keys[start : start + 1000])
 
 
 @pytest.fixture(autouse=True)

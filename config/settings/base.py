@@ -24,7 +24,17 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[".localhost", "localhost", "1
 # Hosts that belong to no tenant: there the X-Tenant-ID header (a tenant slug) selects the tenant, and a
 # request without it reaches the public site (admin, docs) -- or a 400 for the tenant API.
 SHARED_HOSTS = env.list("SHARED_HOSTS", default=[])
-TENANT_ROUTING_CACHE_TTL = env.float("TENANT_ROUTING_CACHE_TTL", default=5.0)
+# The routing cache (shared_apps/tenants/routing.py): entries live long because changes reach every process
+# within TENANT_ROUTING_CHECK_SECONDS (0: only the changing process learns of them, the TTL bounds the rest).
+# The size should cover the hosts one node serves; unknown names get their own, smaller table.
+TENANT_ROUTING_CACHE_TTL = env.float("TENANT_ROUTING_CACHE_TTL", default=300.0)
+TENANT_ROUTING_CHECK_SECONDS = env.float("TENANT_ROUTING_CHECK_SECONDS", default=1.0)
+TENANT_ROUTING_CACHE_SIZE = env.int("TENANT_ROUTING_CACHE_SIZE", default=2048)
+TENANT_ROUTING_NEGATIVE_CACHE_SIZE = env.int("TENANT_ROUTING_NEGATIVE_CACHE_SIZE", default=256)
+TENANT_ROUTING_NEGATIVE_TTL = env.float("TENANT_ROUTING_NEGATIVE_TTL", default=30.0)
+# A PostgreSQL backend keeps catalogue entries for every schema it has queried (37-480 KiB per tenant schema):
+# a connection that has queried more schemas than this is closed at the end of its request (0: never).
+TENANT_CONNECTION_MAX_SCHEMAS = env.int("TENANT_CONNECTION_MAX_SCHEMAS", default=100)
 
 # Signing keys: "kid:secret" pairs; the first signs, all verify (a rotated key keeps working until expiry).
 JWT_SIGNING_KEYS = env.list("JWT_SIGNING_KEYS", default=[f"dev:{DEV_JWT_SIGNING_KEY}"])
@@ -139,11 +149,15 @@ _db["OPTIONS"] = _db_options
 DATABASES = {"default": _db}
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Every key this project keeps in Redis starts with it (rate limits, locks, revocations, cached principals;
+# Django's cache keys hold it too), so that deployments, or test runs, can share one Redis database.
+REDIS_KEY_PREFIX = env.str("REDIS_KEY_PREFIX", default="massacorp:")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            "KEY_PREFIX": REDIS_KEY_PREFIX,
             "KEY_FUNCTION": "django_tenants.cache.make_key",
             "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
         }
@@ -291,7 +305,6 @@ LOGIN_RATE_LIMIT_WINDOW_SECONDS = 60
 RATELIMIT_BACKEND = env.str("RATELIMIT_BACKEND", default="auto")  # auto | redis | postgres
 RATELIMIT_REDIS_URL = env.str("RATELIMIT_REDIS_URL", default=REDIS_URL)
 RATELIMIT_REDIS_TIMEOUT_SECONDS = env.float("RATELIMIT_REDIS_TIMEOUT_SECONDS", default=1.0)
-RATELIMIT_KEY_PREFIX = env.str("RATELIMIT_KEY_PREFIX", default="massacorp:")
 RATELIMIT_ENABLED = env.bool("RATELIMIT_ENABLED", default=True)
 # Brute-force escalation per scope (shared_apps.ratelimit.lockout): CAPTCHA after 3 failures, a delay
 # doubling from 1 s after 5, a 15-minute lock after 10, doubled for each further lock within 24 h.

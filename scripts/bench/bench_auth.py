@@ -319,7 +319,7 @@ def breakdown(token: str, samples: int = 2000, batch: int = 100) -> None:
 
     def cached_principal(redis_client: Any) -> Any:
         pipe = redis_client.pipeline(transaction=False)
-        pipe.exists(f"authn:revoked:{tenant.schema_name}:{claims.session_id}")
+        pipe.exists(revoked_key(tenant.schema_name, claims.session_id))
         pipe.get(snapshot_key)
         revoked, raw = pipe.execute()
         return revoked, json.loads(raw)

@@ -1,6 +1,7 @@
 """Routing benchmark: latency of a trivial tenant-scoped JSON view against the same view without tenancy.
 
     .venv/bin/python scripts/bench/bench_routing.py [--requests 5000] [--profile] [--cross-check]
+        [--tenants 1000]
 
 How, and why this way: two Django settings modules cannot live in one process, but the issue asks for one
 process and one run. So every case is a WSGI handler built from ONE settings module (config.settings.dev
@@ -18,6 +19,11 @@ A warm-up, then the requests of every case interleaved in rounds (the order rota
 drift (CPU frequency, other load) hits all cases alike. The per-request log line is off (to a console it
 would time the console; the level check that skips it stays); the routing cache keeps its real TTL. The
 benchmark creates and drops its own database (massacorp_bench_routing on DATABASE_URL's server), one tenant.
+
+--tenants N: then N more tenants (bench_provisioning.py's bulk fill) and a throughput comparison in the same
+process: requests to one tenant's host against requests spread round-robin over the N tenants' hosts (and
+over their slugs in X-Tenant-ID on the shared host), interleaved in rounds after a warm-up pass over every
+tenant; the routing cache's generation check runs as in production (TENANT_ROUTING_CHECK_SECONDS).
 
 --profile: cProfile of ours-host and plain, and the own time of the tenancy code per request.
 --cross-check: the same comparison again with the baseline in a genuinely plain Django process
@@ -51,6 +57,7 @@ sys.path.insert(0, str(ROOT))
 from scripts.bench.bench_provisioning import (  # noqa: E402 - needs ROOT on sys.path
     database_url,
     drop_database,
+    fill,
     percentile,
     recreate_database,
 )
@@ -60,6 +67,7 @@ TENANT_HOST = "bench.localhost"
 SHARED_HOST = "localhost"
 PATH = "/api/v1/info"
 TARGET_RATIO = 1.25
+TARGET_SPREAD_RATIO = 0.9
 ROUTING = "shared_apps.tenants.middleware.TenantRoutingMiddleware"
 STOCK_ROUTING = "django_tenants.middleware.main.TenantMainMiddleware"
 PLAIN_URLCONF = "scripts.bench.plain_urls"
@@ -241,6 +249,95 @@ def profile(cases: dict[str, tuple[WsgiApp, dict[str, Any]]], requests: int = 30
     print(f"  {sum(own for own, _c, _k in tenancy):6.1f} us own time in tenancy code per request, in all")
 
 
+# --- many tenants ------------------------------------------------------------------------------------------
+
+
+def spread_cases(count: int) -> dict[str, list[dict[str, Any]]]:
+    slugs = [f"fill{i:05d}" for i in range(count)]
+    return {
+        "one tenant": [environ(f"{slugs[0]}.bench.localhost")],
+        f"{count} hosts": [environ(f"{slug}.bench.localhost") for slug in slugs],
+        f"{count} slugs": [environ(SHARED_HOST, HTTP_X_TENANT_ID=slug) for slug in slugs],
+    }
+
+
+def run_spread(
+    app: WsgiApp, cases: dict[str, list[dict[str, Any]]], requests: int, batch: int
+) -> tuple[dict[str, list[int]], float]:
+    """Latencies per case, round-robin over each case's environs; and the cold pass over every tenant."""
+    cold_started = time.perf_counter()
+    for name, bases in cases.items():
+        for base in bases:  # every tenant once: misses, then the cache holds them all
+            _elapsed, body = request_once(app, base)
+            status = _start_response.status  # type: ignore[attr-defined]
+            if not status.startswith("200"):
+                raise SystemExit(f"{name}: expected 200, got {status} {body[:200]!r}")
+    cold = time.perf_counter() - cold_started
+    times: dict[str, list[int]] = {name: [] for name in cases}
+    position = dict.fromkeys(cases, 0)
+    names = list(cases)
+    for round_no in range((requests + batch - 1) // batch):
+        shift = round_no % len(names)
+        for name in names[shift:] + names[:shift]:
+            bases = cases[name]
+            gc.collect()
+            for _ in range(batch):
+                times[name].append(request_once(app, bases[position[name] % len(bases)])[0])
+                position[name] += 1
+    return times, cold
+
+
+def catalogue_memory(count: int) -> None:
+    """What a PostgreSQL backend keeps per tenant schema it has queried: on a fresh connection, every table
+    of `count` schemas read once (LIMIT 0: planning opens each table and its indexes), and the backend's
+    memory contexts before and after. The routing recycling policy (TENANT_CONNECTION_MAX_SCHEMAS) is
+    sized from this figure."""
+    import psycopg
+
+    with psycopg.connect(os.environ["DATABASE_URL"]) as conn:
+        tables = [
+            name
+            for (name,) in conn.execute(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = 'fill00000' AND c.relkind IN ('r', 'p', 'v')"
+            ).fetchall()
+        ]
+        memory = "SELECT sum(total_bytes) FROM pg_backend_memory_contexts"
+        before = int(conn.execute(memory).fetchone()[0])  # type: ignore[index]
+        for i in range(count):
+            for table in tables:
+                conn.execute(f'SELECT * FROM "fill{i:05d}"."{table}" LIMIT 0')  # noqa: S608 - catalogue names
+        after = int(conn.execute(memory).fetchone()[0])  # type: ignore[index]
+    per = (after - before) / count / 1024
+    print(
+        f"backend memory: {before / 2**20:.1f} MiB fresh, {after / 2**20:.1f} MiB after reading the "
+        f"{len(tables)} tables of {count} tenant schemas: {per:.0f} KiB per schema"
+    )
+
+
+def report_spread(times: dict[str, list[int]], cold: float, tenants: int) -> None:
+    from shared_apps.tenants.routing import cache_sizes
+
+    rates = {name: len(values) / (sum(values) / 1e9) for name, values in times.items()}
+    base = rates["one tenant"]
+    base_median = statistics.median(times["one tenant"])
+    print(
+        f"\n{'routing to':<14} {'n':>6} {'req/s':>8} {'median':>9} {'p99':>9} {'x req/s':>8} {'x median':>9}"
+    )
+    for name, values in times.items():
+        median = statistics.median(values)
+        print(
+            f"{name:<14} {len(values):>6} {rates[name]:>8.0f} {median / 1000:>7.0f}us "
+            f"{percentile([float(v) for v in values], 0.99) / 1000:>7.0f}us {rates[name] / base:>8.2f} "
+            f"{base_median / median:>9.2f}"
+        )
+    worst = min(rate / base for name, rate in rates.items() if name != "one tenant")
+    verdict = "met" if worst >= TARGET_SPREAD_RATIO else "MISSED"
+    print(f"cold pass over every tenant (all misses): {cold:.2f} s; cache entries at the end {cache_sizes()}")
+    target = f"round-robin over {tenants} tenants >= {TARGET_SPREAD_RATIO}x one tenant"
+    print(f"target: {target} -> {verdict} ({worst:.2f}x)")
+
+
 # --- cross-check in separate processes ---------------------------------------------------------------------
 
 
@@ -286,6 +383,7 @@ def main() -> int:
     parser.add_argument("--database", default=DEFAULT_DATABASE, help="the benchmark's own database")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--cross-check", action="store_true")
+    parser.add_argument("--tenants", type=int, default=0, help="then round-robin over this many tenants")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--worker", choices=["plain", "ours-host"], help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -307,6 +405,15 @@ def main() -> int:
             profile(cases)
         if args.cross_check:
             cross_check(url, rounds=4, requests=max(args.requests // 4, 500))
+        if args.tenants:
+            filled = time.perf_counter()
+            how = fill(args.tenants, 2)
+            print(f"\nfill: {args.tenants} tenants in {time.perf_counter() - filled:.1f} s ({how})")
+            app = cases["ours-host"][0]
+            times, cold = run_spread(app, spread_cases(args.tenants), args.requests, args.batch)
+            print(f"{args.requests} requests per case, GET {PATH}, interleaved in rounds of {args.batch}")
+            report_spread(times, cold, args.tenants)
+            catalogue_memory(min(args.tenants, 200))
         from django.db import connections
 
         connections.close_all()

@@ -122,12 +122,14 @@ def gunicorn(url: str, redis_url: str, threads: int, workdir: Path) -> Iterator[
         "LOGIN_RATE_LIMIT_PER_ACCOUNT": LIMIT,
         "LOGIN_RATE_LIMIT_PER_IP": LIMIT,
         "LOGIN_RATE_LIMIT_GLOBAL_PER_IP": LIMIT,
-        "RATELIMIT_KEY_PREFIX": KEY_PREFIX,
+        "REDIS_KEY_PREFIX": KEY_PREFIX,
     }
     if not redis_url:
         environ.pop("REDIS_URL")
         environ.pop("RATELIMIT_REDIS_URL", None)
     command = [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "-w", "2"]
+    # Worker recycling as in docker/entrypoint.sh.
+    command += ["--max-requests", "10000", "--max-requests-jitter", "1000"]
     command += ["-b", f"127.0.0.1:{port}"] + (["--threads", str(threads)] if threads > 1 else [])
     log = (workdir / f"gunicorn-{port}.log").open("w")
     server = subprocess.Popen(command, env=environ, cwd=ROOT, stdout=log, stderr=log)
@@ -255,7 +257,6 @@ def redis_cleanup(redis_url: str) -> int:
 
     client = redis.Redis.from_url(redis_url)
     keys = list(client.scan_iter(match=f"{KEY_PREFIX}*", count=1000))
-    keys += list(client.scan_iter(match="authn:revoked:bench:*", count=1000))
     if keys:
         client.delete(*keys)
     return len(keys)

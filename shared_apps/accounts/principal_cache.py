@@ -31,11 +31,11 @@ from django.db import transaction
 
 from shared_apps.core import near_cache
 from shared_apps.core.redis_client import redis_client
+from shared_apps.core.redis_keys import redis_key
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_TTL_SECONDS = 60
-_GLOBAL_GENERATION = "authn:principal:gen:all"
 
 
 def ttl_seconds() -> int:
@@ -43,15 +43,19 @@ def ttl_seconds() -> int:
 
 
 def _snapshot_key(tenant_id: Any, user_id: UUID | str) -> str:
-    return f"authn:principal:{tenant_id}:{user_id}"
+    return redis_key(f"authn:principal:{tenant_id}:{user_id}")
 
 
 def _user_generation(user_id: UUID | str) -> str:
-    return f"authn:principal:gen:user:{user_id}"
+    return redis_key(f"authn:principal:gen:user:{user_id}")
 
 
 def _tenant_generation(tenant_id: Any) -> str:
-    return f"authn:principal:gen:tenant:{tenant_id}"
+    return redis_key(f"authn:principal:gen:tenant:{tenant_id}")
+
+
+def _global_generation() -> str:
+    return redis_key("authn:principal:gen:all")
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,7 @@ def lookup(*, revoked_key: str, tenant_id: Any, user_id: UUID) -> Lookup:
         _snapshot_key(tenant_id, user_id),
         _user_generation(user_id),
         _tenant_generation(tenant_id),
-        _GLOBAL_GENERATION,
+        _global_generation(),
     )
     try:
         # This process's copy when it holds them all (near_cache: no round trip), else one MGET: a
@@ -147,4 +151,4 @@ def forget_tenant(tenant_id: Any) -> None:
 
 def forget_all() -> None:
     """A global role's permissions changed: every snapshot."""
-    _forget([_GLOBAL_GENERATION])
+    _forget([_global_generation()])

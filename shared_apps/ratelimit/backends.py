@@ -283,6 +283,6 @@ def get_backend() -> CounterBackend:
     return _build(
         backend_name(),
         settings.RATELIMIT_REDIS_URL,
-        settings.RATELIMIT_KEY_PREFIX,
+        settings.REDIS_KEY_PREFIX,
         float(settings.RATELIMIT_REDIS_TIMEOUT_SECONDS),
     )

@@ -85,6 +85,7 @@ def enforce(spec: RateLimit, key: str) -> Decision:
 
 
 def ratelimit_clear_all() -> None:
-    """Remove every counter, lock and used CAPTCHA challenge under RATELIMIT_KEY_PREFIX (for tests: the
-    state lives outside the test transaction, in Redis or committed rows)."""
+    """Remove every counter, lock and used CAPTCHA challenge under REDIS_KEY_PREFIX, and in Redis every other
+    key under it too (for tests, each under a prefix of its own: the state lives outside the test
+    transaction, in Redis or committed rows)."""
     get_backend().clear()

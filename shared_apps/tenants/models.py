@@ -76,3 +76,17 @@ class Domain(DomainMixin):
 
     def __str__(self) -> str:
         return self.domain
+
+
+class RoutingGeneration(models.Model):
+    """One row whose value moves, in the same transaction, with every change to a tenant or a domain: the
+    routing caches of other processes compare it to the value they last saw (routing.py)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="routing_generation_single_row")]
+
+    def __str__(self) -> str:
+        return str(self.value)

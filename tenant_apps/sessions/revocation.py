@@ -19,6 +19,7 @@ import redis
 
 from shared_apps.core import near_cache
 from shared_apps.core.redis_client import redis_client
+from shared_apps.core.redis_keys import redis_key
 
 from .tokens import LEEWAY_SECONDS, access_token_lifetime
 
@@ -26,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 
 def revoked_key(schema_name: str, session_id: UUID | str) -> str:
-    return f"authn:revoked:{schema_name}:{session_id}"
+    return redis_key(f"authn:revoked:{schema_name}:{session_id}")
 
 
 def mark_revoked(*, schema_name: str, session_ids: Iterable[UUID | str]) -> None:

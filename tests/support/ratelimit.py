@@ -1,7 +1,7 @@
 """Fixtures for code that counts in the rate-limit backend (limits, lockout, CAPTCHA single use).
 
 The counters live outside the test transaction (in Redis, or committed by the PostgreSQL backend's own
-connection), so each test gets a fresh key prefix and its keys are removed afterwards.
+connection), so each test gets a fresh key prefix (REDIS_KEY_PREFIX) and its keys are removed afterwards.
 
 - `backend`: parametrised over both backends, for real (Redis skipped, with the reason, if no PING);
 - `isolated_ratelimits`: the configured backend, isolated per test (for tests of the features using it).
@@ -33,7 +33,8 @@ def redis_url_for_tests(settings: Any) -> str:
 
 
 def _isolate(settings: Any) -> None:
-    settings.RATELIMIT_KEY_PREFIX = f"test:{uuid.uuid4().hex[:12]}:"
+    # Under the run's own prefix, so that nothing a test leaves behind escapes the run's clean-up.
+    settings.REDIS_KEY_PREFIX = f"{settings.REDIS_KEY_PREFIX}{uuid.uuid4().hex[:12]}:"
     settings.RATELIMIT_ENABLED = True
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from shared_apps.accounts import principal_cache
 from shared_apps.accounts.models import Membership
 from shared_apps.core.redis_client import redis_client
+from shared_apps.core.redis_keys import redis_key
 from shared_apps.members.services import member_update
 from shared_apps.mfa import totp
 from shared_apps.rbac.enums import ALL_CODES
@@ -152,7 +153,7 @@ def test_the_password_hash_is_not_cached(client_a: Client, tenant_a: Tenant) -> 
     assert _warm(client_a, ME, token_headers(membership)) == 200
     client = redis_client()
     assert client is not None
-    cached = cast(bytes, client.get(f"authn:principal:{tenant_a.pk}:{membership.user.pk}"))
+    cached = cast(bytes, client.get(redis_key(f"authn:principal:{tenant_a.pk}:{membership.user.pk}")))
     assert cached is not None
     assert str(membership.user.email).encode() in cached
     assert membership.user.password.encode() not in cached

@@ -154,12 +154,12 @@ def test_rate_limit_spec_rejects_nonsense() -> None:
 
 def test_clear_removes_only_this_prefix(backend: CounterBackend, settings: Any) -> None:
     hit("k", limit=5, window_seconds=60)
-    own_prefix = settings.RATELIMIT_KEY_PREFIX
-    settings.RATELIMIT_KEY_PREFIX = own_prefix + "other:"
+    own_prefix = settings.REDIS_KEY_PREFIX
+    settings.REDIS_KEY_PREFIX = own_prefix + "other:"
     hit("k", limit=5, window_seconds=60)
     ratelimit_clear_all()
     assert peek("k", 60).count == 0
-    settings.RATELIMIT_KEY_PREFIX = own_prefix
+    settings.REDIS_KEY_PREFIX = own_prefix
     assert peek("k", 60).count == 1
 
 
