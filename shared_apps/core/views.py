@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 
 from .errors import error_response
 
 
+# Also the catch-all view of unknown /api/ paths: a POST or DELETE there is a 404, not a CSRF refusal.
+@csrf_exempt
 def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     return error_response(404, "not_found", "La ressource demandée est introuvable.")
 

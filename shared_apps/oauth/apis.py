@@ -17,7 +17,7 @@ from shared_apps.rbac.principal import current_principal
 from shared_apps.tenants.current import request_tenant
 
 from .models import FlowPurpose, OAuthIdentity, Provider
-from .providers import DISPLAY, provider_enabled
+from .providers import DISPLAY, provider_config, provider_enabled
 from .services import (
     CallbackResult,
     oauth_callback,
@@ -63,6 +63,7 @@ class AuthorizeApi(APIView):
     FilterSerializer = StartSerializer
 
     def get(self, request: Request, provider: str) -> Response:
+        provider_config(provider)  # the path first: an unknown or unconfigured provider is a 404
         data = self.FilterSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
         _limit(request)
@@ -173,6 +174,7 @@ class LinkApi(APIView):
     FilterSerializer = StartSerializer
 
     def get(self, request: Request, provider: str) -> Response:
+        provider_config(provider)  # the path first: an unknown or unconfigured provider is a 404
         data = self.FilterSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
         url, state = oauth_flow_start(

@@ -59,3 +59,11 @@ def test_unknown_api_path_on_the_public_host_is_json_404(shared_client: Client, 
         response = shared_client.get("/api/nothing-here")
     assert response.status_code == 404
     assert response.json()["error"] == "NOT_FOUND"
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_unknown_api_path_is_a_404_for_writes_too_not_a_csrf_refusal(client_a: Client, method: str) -> None:
+    csrf_checking = Client(HTTP_HOST="alpha.testserver", enforce_csrf_checks=True)
+    response = getattr(csrf_checking, method)("/api/v1/api-keys/1")
+    assert response.status_code == 404
+    assert response.json()["error"] == "NOT_FOUND"

@@ -287,3 +287,13 @@ def test_the_bounce_refuses_a_bad_state(fake: FakeProvider) -> None:
 
 def test_the_return_url_host_is_the_tenants(client_a: Client, fake: FakeProvider) -> None:
     assert TENANT_A["domain"] in RETURN_A
+
+
+@pytest.mark.parametrize("provider", ["myspace", "google"])
+def test_an_unavailable_provider_is_404_before_the_query_is_read(
+    client_a: Client, settings: Any, provider: str
+) -> None:
+    settings.OAUTH_PROVIDERS = {}  # nothing configured: google is known but not available
+    response = client_a.get(f"/api/v1/oauth/{provider}/authorize")
+    assert response.status_code == 404
+    assert response.json()["error"] == "OAUTH_PROVIDER_UNKNOWN"
