@@ -194,7 +194,7 @@ def _params(
         "customer_number": parsed.customer_number or "",
         "total_net": parsed.total_ht,
         "total_vat": parsed.total_tva,
-        "total_gross": parsed.total_ttc,
+        "total_gross": parsed.printed_total,
         "total_due": parsed.total_a_payer,
         "line_count": len(parsed.lines),
         "reconciliation_status": (
