@@ -18,7 +18,8 @@
 #   RATELIMIT_ENABLED=false scripts/manage.sh runserver 127.0.0.1:8010 --noreload
 # PYTHON names an interpreter with pytest and requests, outside this project's environment (default python3).
 set -euo pipefail
-if [[ "${1:-}" =~ ^(-h|--help)$ ]] || [ $# -lt 2 ]; then sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$0"; exit 2; fi
+if [[ "${1:-}" =~ ^(-h|--help)$ ]]; then sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0; fi
+if [ $# -lt 2 ]; then sed -n '2p' "$0" | sed 's/^# //' >&2; exit 2; fi
 checkout="$(cd "$1" && pwd)"
 base_url="$2"
 tenant="${3:-1}"

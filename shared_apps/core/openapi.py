@@ -4,10 +4,10 @@ A view is read, not annotated, wherever its shape says enough:
 - `InputSerializer` is the request body of POST/PUT/PATCH (`DeleteSerializer` of DELETE); on GET the
   `FilterSerializer` (or the `InputSerializer`, for views that validate their query with it) gives the
   query parameters;
-- `OutputSerializer` is the 2xx body, or its item when the view sets `response_envelope` on GET:
-  `"page"` ({items, total, page, per_page, pages}), `"list"` (a JSON array) or a key such as `"events"`
-  ({events: [...], total}); a view without one declares `@extend_schema(responses=…)` on the method (or
-  the body is documented as a free-form JSON object);
+- `OutputSerializer` is the 2xx body (not of DELETE), or its item when the view sets `response_envelope`
+  on GET: `"page"` ({items, total, page, per_page, pages}), `"list"` (a JSON array) or a key such as
+  `"events"` ({events: [...], total}); a view without one declares `@extend_schema(responses=…)` on
+  the method (or the body is documented as a free-form JSON object);
 - `response_status = {"POST": 201}` names a success status other than 200 (a tuple when several; 204
   answers have no body);
 - every operation lists the error answers it can give, all with the one error body (`ErrorSerializer`):
@@ -116,6 +116,8 @@ class ContractAutoSchema(AutoSchema):
     def _success_body(self) -> Any:
         output = self._nested("OutputSerializer")
         envelope = getattr(self.view, "response_envelope", None)
+        if self.method == "DELETE":
+            return OpenApiTypes.OBJECT  # a deletion answers with its own small report, not the resource
         if self.method != "GET" or envelope is None:
             return output or OpenApiTypes.OBJECT
         many: Any = output(many=True) if output else serializers.ListField(child=serializers.DictField())

@@ -46,6 +46,8 @@ def _me_context(principal: Principal) -> dict[str, Any]:
 
 
 class MeApi(APIView):
+    OutputSerializer = MeOutputSerializer
+
     class InputSerializer(serializers.Serializer):
         first_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
         last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
@@ -66,6 +68,8 @@ class MeApi(APIView):
 
 
 class UserListApi(APIView):
+    OutputSerializer = UserOutputSerializer
+    response_envelope = "users"
     response_status = {"POST": 201}
     required_permission = {"GET": PermissionCode.USERS_READ, "POST": PermissionCode.USERS_WRITE}
 
@@ -103,6 +107,7 @@ class UserListApi(APIView):
 
 
 class UserDetailApi(APIView):
+    OutputSerializer = UserDetailOutputSerializer
     response_status = {"DELETE": 204}
     required_permission = {
         "GET": PermissionCode.USERS_READ,
@@ -201,6 +206,7 @@ class UserDeactivateApi(_UserSetActiveApi):
 
 
 class RegisterApi(APIView):
+    OutputSerializer = UserOutputSerializer
     response_status = {"POST": 201}
     carries_secret = True  # its answer holds a token, key or secret: never cached
     authentication_classes: list[type] = []

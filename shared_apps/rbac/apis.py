@@ -47,6 +47,8 @@ _CODES = serializers.ListField(child=serializers.ChoiceField(choices=PermissionC
 
 
 class RoleListApi(APIView):
+    OutputSerializer = RoleOutputSerializer
+    response_envelope = "roles"
     response_status = {"POST": 201}
     required_permission = {"GET": PermissionCode.USERS_READ, "POST": PermissionCode.TENANT_ADMIN}
 
@@ -73,6 +75,7 @@ class RoleListApi(APIView):
 
 
 class RoleDetailApi(APIView):
+    OutputSerializer = RoleOutputSerializer
     response_status = {"DELETE": 204}
     required_permission = {
         "GET": PermissionCode.USERS_READ,

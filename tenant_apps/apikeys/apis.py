@@ -58,6 +58,8 @@ def _context(request: Request) -> dict[str, Any]:
 
 
 class ApiKeyListApi(APIView):
+    OutputSerializer = ApiKeyOutputSerializer
+    response_envelope = "keys"
     response_status = {"POST": 201}
     carries_secret = True  # its answer holds a token, key or secret: never cached
     required_permission = {"GET": None, "POST": PermissionCode.API_KEYS_MANAGE}
@@ -112,6 +114,7 @@ class ApiKeyListApi(APIView):
 
 
 class ApiKeyDetailApi(APIView):
+    OutputSerializer = ApiKeyOutputSerializer
     required_permission = {"GET": None, "DELETE": PermissionCode.API_KEYS_MANAGE}
 
     def _key(self, request: Request, key_id: Any) -> ApiKey:

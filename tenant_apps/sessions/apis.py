@@ -60,6 +60,8 @@ def _terminated(count: int) -> Response:
 
 
 class SessionListApi(APIView):
+    OutputSerializer = SessionOutputSerializer
+    response_envelope = "sessions"
     required_permission = {"GET": PermissionCode.SESSIONS_READ, "DELETE": PermissionCode.SESSIONS_WRITE}
 
     class FilterSerializer(serializers.Serializer):
@@ -100,6 +102,7 @@ class SessionListApi(APIView):
 
 
 class SessionDetailApi(APIView):
+    OutputSerializer = SessionOutputSerializer
     required_permission = {"GET": PermissionCode.SESSIONS_READ, "DELETE": PermissionCode.SESSIONS_WRITE}
 
     def _get(self, request: Request, session_id: UUID) -> UserSession:
