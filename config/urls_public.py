@@ -10,7 +10,7 @@ urlpatterns = [
     path("", include("config.urls_ops")),
     path("", include("config.urls_docs")),
     path("admin/", admin.site.urls),
-    # OAuth (M4): the single callback host of every tenant's sign-in (OAUTH_CALLBACK_BASE_URL).
+    # OAuth: the single callback host of every tenant's sign-in (OAUTH_CALLBACK_BASE_URL).
     path("oauth/callback/<str:provider>", OAuthBounceView.as_view(), name="oauth-bounce"),
     # Any other path under /api/ is the JSON 404, also under DEBUG (whose technical 404 page is HTML).
     re_path(r"^api/", not_found),

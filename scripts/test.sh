@@ -50,6 +50,7 @@ echo "== ruff"
 .venv/bin/ruff format --check .
 echo "== mypy"
 .venv/bin/mypy .
+.venv/bin/lint-imports --no-cache
 echo "== migrations"
 # Against a scratch database: the check also validates the recorded history, which a dev database may not share.
 check_url="${DATABASE_URL%/*}/massacorp_migrations_check_$$"

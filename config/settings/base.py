@@ -70,7 +70,7 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "django_prometheus",
-    # Background jobs: the queue table lives in the public schema; each task names its tenant (M5).
+    # Background jobs: the queue table lives in the public schema; each task names its tenant.
     "django_tasks",
     "django_tasks_db",
 ]
@@ -273,7 +273,7 @@ LOGGING = {
     },
 }
 
-# --- Identity (M2: accounts, authn, sessions) ---
+# --- Identity: accounts, sign-in (authn), sessions ---
 AUTH_USER_MODEL = "accounts.User"
 # Email uniqueness is the functional index on LOWER(email) (accounts_user_email_ci_unique), which this check
 # cannot see; the manager's get_by_natural_key looks up through that index.
@@ -299,7 +299,7 @@ LOGIN_RATE_LIMIT_PER_IP = env.int("LOGIN_RATE_LIMIT_PER_IP", default=20)
 LOGIN_RATE_LIMIT_GLOBAL_PER_IP = env.int("LOGIN_RATE_LIMIT_GLOBAL_PER_IP", default=60)
 LOGIN_RATE_LIMIT_WINDOW_SECONDS = 60
 
-# --- M2 building blocks: rate limits and lockout, CAPTCHA, password policy ---
+# --- Rate limits and lockout, CAPTCHA, password policy ---
 # Atomic counters (rate limits, lockout, single-use CAPTCHA challenges): "auto" = Redis when a Redis URL is
 # set, else the UNLOGGED PostgreSQL table ratelimit_counter. Never Django's cache (not atomic).
 RATELIMIT_BACKEND = env.str("RATELIMIT_BACKEND", default="auto")  # auto | redis | postgres
@@ -333,7 +333,7 @@ HIBP_TIMEOUT_SECONDS = env.float("HIBP_TIMEOUT_SECONDS", default=1.5)
 # Concurrent Argon2 hashes per process: peak hashing memory = 19 MiB x this.
 PASSWORD_HASH_CONCURRENCY = env.int("PASSWORD_HASH_CONCURRENCY", default=4)
 
-# --- METRO invoices (M5) ---
+# --- METRO invoices ---
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 # POST /metro/import: at most this many PDFs per request, each at most this size; more files than
 # METRO_IMPORT_SYNC_MAX_FILES run as a background job (202 + a status URL) instead of answering at once.
@@ -345,7 +345,7 @@ METRO_IMPORT_SYNC_MAX_FILES = env.int("METRO_IMPORT_SYNC_MAX_FILES", default=10)
 # PostgreSQL's CPU. Inside an atomic block a batch loads on the caller's connection alone.
 METRO_LOAD_WORKERS = env.int("METRO_LOAD_WORKERS", default=min(2, os.cpu_count() or 1))
 
-# --- MFA (M3) ---
+# --- MFA ---
 # One budget of code checks per user across every code-checking endpoint, then a lock of the factor.
 MFA_RATE_LIMIT_PER_USER = env.int("MFA_RATE_LIMIT_PER_USER", default=5)
 MFA_RATE_LIMIT_WINDOW_SECONDS = 60
@@ -355,10 +355,10 @@ MFA_FAILURE_WINDOW_SECONDS = 24 * 3600  # consecutive failures are remembered fo
 # Step-up: sensitive actions need a login (auth_time) this recent, or a fresh code.
 STEP_UP_MAX_AGE_SECONDS = env.int("STEP_UP_MAX_AGE_SECONDS", default=300)
 
-# --- API keys (M4) ---
+# --- API keys ---
 API_KEYS_MAX_PER_USER = env.int("API_KEYS_MAX_PER_USER", default=25)
 
-# --- OAuth sign-in (M4): Google and GitHub, authorization code + PKCE (Authlib's httpx client) ---
+# --- OAuth sign-in: Google and GitHub, authorization code + PKCE (Authlib's httpx client) ---
 # The one redirect URI registered at each provider, for every tenant (served by the public URLconf):
 # <base>/<provider>. It forwards code and state to the return URL the tenant's front started with.
 OAUTH_CALLBACK_BASE_URL = env.str("OAUTH_CALLBACK_BASE_URL", default="http://localhost:8000/oauth/callback")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -15,13 +17,13 @@ class UserCreationForm(AdminUserCreationForm):
         fields = ("email",)
 
 
-class UserEditForm(UserChangeForm):
+class UserEditForm(UserChangeForm[User]):
     class Meta:
         model = User
         fields = "__all__"
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline[Membership, User]):
     model = Membership
     extra = 0
     autocomplete_fields = ("tenant",)
@@ -30,7 +32,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[Any]):  # its type parameter is bound to AbstractUser
     form = UserEditForm
     add_form = UserCreationForm
     ordering = ("email",)
@@ -50,7 +52,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(admin.ModelAdmin[Membership]):
     list_display = ("user", "tenant", "is_active", "is_admin", "created_at")
     list_filter = ("is_active", "is_admin", "tenant")
     search_fields = ("user__email", "tenant__slug")

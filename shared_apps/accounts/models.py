@@ -70,7 +70,7 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="memberships")
     is_active = models.BooleanField(default=True)
-    # Tenant administrator (the predecessor's "superuser"); full roles arrive with M4.
+    # Tenant administrator (the contract's "is_superuser"); finer rights come from roles (shared_apps.rbac).
     is_admin = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

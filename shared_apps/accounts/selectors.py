@@ -6,6 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from shared_apps.core.exceptions import NotFound
+from shared_apps.core.pagination import offset_slice
 from shared_apps.tenants.models import Tenant
 
 from .models import Membership
@@ -14,7 +15,7 @@ from .models import Membership
 def member_list(*, tenant: Tenant, skip: int, limit: int) -> tuple[list[Membership], int]:
     memberships = Membership.objects.filter(tenant=tenant)
     total = memberships.count()
-    page = list(memberships.select_related("user").order_by("user__email")[skip : skip + limit])
+    page = offset_slice(memberships.select_related("user").order_by("user__email"), skip=skip, limit=limit)
     return page, total
 
 

@@ -7,7 +7,7 @@ from .models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     """Read-only: the log is append-only (PostgreSQL refuses changes anyway; the admin offers none)."""
 
     list_display = ("created_at", "event_type", "tenant", "email", "success", "factor", "ip")

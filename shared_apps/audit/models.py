@@ -12,7 +12,7 @@ from django.db import models
 
 
 class EventType(models.TextChoices):
-    # M2 identity events; later milestones add theirs here (a choices change is a state-only migration).
+    # Identity events; new features add theirs here (a choices change is a state-only migration).
     LOGIN_SUCCEEDED = "login_succeeded", "Login succeeded"
     LOGIN_FAILED = "login_failed", "Login failed"
     ACCOUNT_LOCKED = "account_locked", "Account locked"
@@ -28,7 +28,7 @@ class EventType(models.TextChoices):
     USER_DELETED = "user_deleted", "User deleted"
     MEMBERSHIP_CHANGED = "membership_changed", "Membership changed"
     SIGNUP_WITH_TAKEN_EMAIL = "signup_with_taken_email", "Sign-up with an address that has an account"
-    # M3 MFA
+    # Second factor
     MFA_ENABLED = "mfa_enabled", "MFA enabled"
     MFA_DISABLED = "mfa_disabled", "MFA disabled"
     MFA_CODE_FAILED = "mfa_code_failed", "MFA code failed"
@@ -36,7 +36,7 @@ class EventType(models.TextChoices):
     MFA_LOCKED = "mfa_locked", "MFA locked"
     RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
     RECOVERY_CODES_REGENERATED = "recovery_codes_regenerated", "Recovery codes regenerated"
-    # M4 access
+    # Access: roles, API keys, GDPR, OAuth
     ROLE_CHANGED = "role_changed", "Role changed"
     ROLE_ASSIGNED = "role_assigned", "Role assigned"
     ROLE_UNASSIGNED = "role_unassigned", "Role unassigned"

@@ -49,7 +49,7 @@ class LoginApi(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         email = serializers.EmailField(max_length=254)
         password = serializers.CharField(max_length=128, trim_whitespace=False)
         mfa_code = serializers.CharField(max_length=16, required=False, allow_blank=True)
@@ -80,7 +80,7 @@ class LoginApi(APIView):
 class LogoutApi(APIView):
     allowed_during_mfa_setup = True  # a restricted token (the tenant requires MFA) may still log out
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         refresh_token = serializers.CharField(max_length=512, required=False, allow_blank=True)
         session_id = serializers.UUIDField(required=False, allow_null=True)
         all_sessions = serializers.BooleanField(default=False)
@@ -102,7 +102,7 @@ class RefreshApi(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         refresh_token = serializers.CharField(max_length=512)
 
     def post(self, request: Request) -> Response:
@@ -132,7 +132,7 @@ class MeApi(APIView):
 
 
 class ChangePasswordApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         current_password = serializers.CharField(max_length=128, trim_whitespace=False)
         new_password = serializers.CharField(max_length=128, trim_whitespace=False)
         # Step-up: a current TOTP code, when the login is older than STEP_UP_MAX_AGE_SECONDS.
@@ -168,7 +168,7 @@ class LoginMfaApi(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         mfa_session_token = serializers.CharField(max_length=512)
         totp_code = serializers.CharField(max_length=16, required=False, allow_blank=True)
         recovery_code = serializers.CharField(max_length=CODE_MAX, required=False, allow_blank=True)
@@ -195,7 +195,7 @@ class PasswordResetRequestApi(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         email = serializers.EmailField(max_length=254)
 
     def post(self, request: Request) -> Response:
@@ -218,7 +218,7 @@ class PasswordResetConfirmApi(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         token = serializers.CharField(max_length=256)
         new_password = serializers.CharField(max_length=128, trim_whitespace=False)
 

@@ -87,7 +87,15 @@ class AccessTokenAuthentication(BaseAuthentication):
                 "facteurs : configurez-la d'abord (/mfa/setup).",
                 code="mfa_setup_required",
             )
-        principal = principal_build(
+        principal = self._principal(tenant=tenant, claims=claims, facts=facts, restricted=restricted)
+        principal_bind(principal)
+        return principal.user, principal
+
+    @staticmethod
+    def _principal(
+        *, tenant: Tenant, claims: AccessClaims, facts: PrincipalFacts, restricted: bool
+    ) -> Principal:
+        return principal_build(
             user=facts.user,
             tenant=tenant,
             membership=facts.membership,
@@ -97,8 +105,6 @@ class AccessTokenAuthentication(BaseAuthentication):
             credential=CredentialKind.TOKEN,
             session_id=claims.session_id,
         )
-        principal_bind(principal)
-        return principal.user, principal
 
     @staticmethod
     def _facts(

@@ -15,7 +15,7 @@ from shared_apps.audit.models import EventType
 from shared_apps.audit.services import audit_record
 from shared_apps.core.exceptions import ValidationFailed
 from shared_apps.tenants.models import Tenant
-from tenant_apps.sessions.models import RevokeReason
+from tenant_apps.sessions.enums import RevokeReason
 from tenant_apps.sessions.services import sessions_revoke_everywhere
 
 

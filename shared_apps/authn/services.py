@@ -37,8 +37,9 @@ from shared_apps.ratelimit.lockout import LockState, failure_clear, failure_regi
 from shared_apps.ratelimit.services import RateLimit, enforce
 from shared_apps.rbac.principal import Principal
 from shared_apps.tenants.models import Tenant
-from tenant_apps.sessions.models import RevokeReason, UserSession
+from tenant_apps.sessions.enums import RevokeReason
 from tenant_apps.sessions.services import (
+    SessionTokens,
     mfa_challenge_consume,
     mfa_challenge_issue,
     mfa_challenge_peek,
@@ -94,8 +95,9 @@ def _failure(state: LockState | None) -> LoginFailed:
     return LoginFailed(BAD_CREDENTIALS, details=details)
 
 
-def _issue(*, tenant: Tenant, session: UserSession, refresh_token: str, now: datetime) -> TokenPair:
+def _issue(*, tenant: Tenant, started: SessionTokens, now: datetime) -> TokenPair:
     # Decided at every issue (login and refresh), so a refresh cannot shed the MFA set-up restriction.
+    session = started.session
     restricted = mfa_setup_pending(tenant=tenant, user=session.user, auth_methods=session.auth_methods)
     access, expires_in = access_token_encode(
         user_id=session.user_id,
@@ -107,7 +109,7 @@ def _issue(*, tenant: Tenant, session: UserSession, refresh_token: str, now: dat
         scope=SCOPE_MFA_SETUP if restricted else None,
     )
     return TokenPair(
-        access_token=access, refresh_token=refresh_token, expires_in=expires_in, session_id=session.pk
+        access_token=access, refresh_token=started.refresh_token, expires_in=expires_in, session_id=session.pk
     )
 
 
@@ -226,13 +228,13 @@ def login_complete(*, tenant: Tenant, user: User, factor: str) -> TokenPair:
         factor=factor,
         details={"session_id": str(started.session.pk)},
     )
-    return _issue(tenant=tenant, session=started.session, refresh_token=started.refresh_token, now=now)
+    return _issue(tenant=tenant, started=started, now=now)
 
 
 def auth_refresh(*, tenant: Tenant, refresh_token: str) -> TokenPair:
     now = timezone.now()
     rotated = token_refresh(tenant=tenant, refresh_token=refresh_token, now=now)
-    return _issue(tenant=tenant, session=rotated.session, refresh_token=rotated.refresh_token, now=now)
+    return _issue(tenant=tenant, started=rotated, now=now)
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ first key), then drop the old keys. Fernet is AES-128-CBC + HMAC-SHA256 with a r
 plaintext never gives the same ciphertext, and a tampered or foreign token fails to decrypt.
 
 Apps register their encrypted columns (`register_encrypted_field`, from AppConfig.ready) so that the one
-rotation command finds them all (M3: MFA secrets; M4: OAuth provider tokens).
+rotation command finds them all (MFA secrets, OAuth provider tokens).
 """
 
 from __future__ import annotations

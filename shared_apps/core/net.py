@@ -18,11 +18,11 @@ def peer_is_trusted_proxy(request: HttpRequest) -> bool:
 
 def client_ip(request: HttpRequest) -> str:
     """The first untrusted hop, reading X-Forwarded-For from the right, when the peer is a trusted proxy."""
-    peer = request.META.get("REMOTE_ADDR", "")
+    peer = str(request.META.get("REMOTE_ADDR", ""))
     if not _is_trusted_proxy(peer):
         return peer
     forwarded = [
-        hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()
+        hop.strip() for hop in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",") if hop.strip()
     ]
     for hop in reversed(forwarded):
         try:

@@ -32,13 +32,13 @@ BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 PAGE_COUNTS = ("total", "page", "per_page", "pages")
 
 
-class FieldErrorSerializer(serializers.Serializer):
+class FieldErrorSerializer(serializers.Serializer[Any]):
     field = serializers.CharField(help_text="Dotted path of the field (`body` for the request as a whole).")
     message = serializers.CharField()
     type = serializers.CharField(help_text="Stable reason, e.g. `required`, `invalid`, `max_length`.")
 
 
-class ErrorSerializer(serializers.Serializer):
+class ErrorSerializer(serializers.Serializer[Any]):
     """The one error body of every error status."""
 
     error = serializers.CharField(help_text="Stable upper-case code, e.g. `NOT_FOUND`.")
@@ -81,7 +81,7 @@ ERRORS: dict[int, OpenApiResponse] = {
 class ContractAutoSchema(AutoSchema):
     """Reads the conventions above from each view (see the module docstring)."""
 
-    def _nested(self, name: str) -> type[serializers.Serializer] | None:
+    def _nested(self, name: str) -> type[serializers.Serializer[Any]] | None:
         found = getattr(self.view, name, None)
         return found if isinstance(found, type) and issubclass(found, serializers.Serializer) else None
 
@@ -92,7 +92,7 @@ class ContractAutoSchema(AutoSchema):
             return self._nested("DeleteSerializer") or self._nested("InputSerializer")
         return None
 
-    def _query_serializer(self) -> type[serializers.Serializer] | None:
+    def _query_serializer(self) -> type[serializers.Serializer[Any]] | None:
         if self.method != "GET":
             return None
         return self._nested("FilterSerializer") or self._nested("InputSerializer")
@@ -134,12 +134,12 @@ class ContractAutoSchema(AutoSchema):
         responses: dict[str, Any] = super()._get_response_bodies(direction)
         for code in self._error_statuses():
             if str(code) not in responses:
-                responses[str(code)] = self._get_response_for_code(
+                responses[str(code)] = self._get_response_for_code(  # type: ignore[no-untyped-call]
                     ERRORS[code], str(code), direction=direction
                 )
         return responses
 
-    def get_serializer_name(self, serializer: serializers.Serializer, direction: Any) -> str:
+    def get_serializer_name(self, serializer: serializers.Serializer[Any], direction: Any) -> str:
         """A view's nested serializers are named after the view (`LoginApi.InputSerializer` → `LoginInput`),
         so that the many `InputSerializer`s do not collide."""
         qualname = type(serializer).__qualname__
@@ -165,7 +165,7 @@ class ContractAutoSchema(AutoSchema):
         return re.sub(r"[^0-9a-zA-Z_]", "_", "_".join([self.method.lower(), *words]))
 
 
-class AccessTokenScheme(OpenApiAuthenticationExtension):
+class AccessTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     target_class = "shared_apps.authn.authentication.AccessTokenAuthentication"
     name = "bearerAuth"
 
@@ -178,7 +178,7 @@ class AccessTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
-class ApiKeyScheme(OpenApiAuthenticationExtension):
+class ApiKeyScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     """An API key in either header: `Authorization: Api-Key <key>` or `X-API-Key: <key>`."""
 
     target_class = "tenant_apps.apikeys.authentication.ApiKeyAuthentication"

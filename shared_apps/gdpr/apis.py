@@ -31,7 +31,7 @@ def _export_response(body: dict[str, Any], *, download: bool) -> Response:
     return response
 
 
-class ExportFilter(serializers.Serializer):
+class ExportFilter(serializers.Serializer[Any]):
     download = serializers.BooleanField(default=False)
 
 
@@ -67,7 +67,7 @@ class GdprMemberExportApi(APIView):
 class GdprDeleteApi(APIView):
     required_permission = PermissionCode.USERS_ADMIN
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         user_id = serializers.UUIDField()
         reason = serializers.CharField(min_length=3, max_length=500)
         confirm = serializers.BooleanField()
@@ -97,7 +97,7 @@ class GdprDeleteApi(APIView):
 class GdprAnonymizeApi(APIView):
     required_permission = PermissionCode.USERS_ADMIN
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         user_id = serializers.UUIDField()
         reason = serializers.CharField(min_length=3, max_length=500)
 

@@ -21,6 +21,7 @@ from shared_apps.audit.models import EventType
 from shared_apps.audit.selectors import audit_event_list
 from shared_apps.core.context import request_context
 from shared_apps.core.exceptions import PermissionDenied
+from shared_apps.core.pagination import OffsetInput, offset_slice
 from shared_apps.mfa.stepup import require_recent_auth
 from shared_apps.ratelimit.keys import ip_scope
 from shared_apps.ratelimit.services import RateLimit, enforce
@@ -33,7 +34,6 @@ from .serializers import MeOutputSerializer, UserDetailOutputSerializer, UserOut
 from .services import member_remove, member_set_active, member_update
 
 REGISTER_PER_IP = RateLimit(name="register:ip", limit=10, window_seconds=3600)
-MAX_PAGE = 100
 
 
 def _detail(membership: Membership, request: Request) -> dict[str, Any]:
@@ -48,7 +48,7 @@ def _me_context(principal: Principal) -> dict[str, Any]:
 class MeApi(APIView):
     OutputSerializer = MeOutputSerializer
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         first_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
         last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
         phone = serializers.CharField(
@@ -73,11 +73,10 @@ class UserListApi(APIView):
     response_status = {"POST": 201}
     required_permission = {"GET": PermissionCode.USERS_READ, "POST": PermissionCode.USERS_WRITE}
 
-    class FilterSerializer(serializers.Serializer):
-        skip = serializers.IntegerField(min_value=0, default=0)
-        limit = serializers.IntegerField(min_value=1, max_value=MAX_PAGE, default=50)
+    class FilterSerializer(OffsetInput):
+        pass
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         email = serializers.EmailField(max_length=254)
         password = serializers.CharField(max_length=128, trim_whitespace=False)
         first_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
@@ -115,7 +114,7 @@ class UserDetailApi(APIView):
         "DELETE": PermissionCode.USERS_ADMIN,
     }
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         first_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
         last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
         phone = serializers.CharField(max_length=16, required=False, allow_blank=True)
@@ -123,7 +122,7 @@ class UserDetailApi(APIView):
         is_active = serializers.BooleanField(required=False)
         is_verified = serializers.BooleanField(required=False)
         is_superuser = serializers.BooleanField(required=False)
-        # M3 step-up for an e-mail change: a current TOTP code when the login is older than the window.
+        # Step-up for an e-mail change: a current TOTP code when the login is older than the window.
         code = serializers.CharField(max_length=16, required=False, allow_blank=True)
 
     def get(self, request: Request, user_id: Any) -> Response:
@@ -238,15 +237,13 @@ class AuditEventListApi(APIView):
 
     required_permission = PermissionCode.AUDIT_READ
 
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(OffsetInput):
         event_type = serializers.ChoiceField(choices=EventType.choices, required=False)
         user_id = serializers.UUIDField(required=False)
         date_from = serializers.DateTimeField(required=False)
         date_to = serializers.DateTimeField(required=False)
-        skip = serializers.IntegerField(min_value=0, default=0)
-        limit = serializers.IntegerField(min_value=1, max_value=MAX_PAGE, default=50)
 
-    class OutputSerializer(serializers.Serializer):
+    class OutputSerializer(serializers.Serializer[Any]):
         id = serializers.IntegerField()
         created_at = serializers.DateTimeField()
         event_type = serializers.CharField()
@@ -266,5 +263,5 @@ class AuditEventListApi(APIView):
         params = dict(filters.validated_data)
         skip, limit = params.pop("skip"), params.pop("limit")
         events = audit_event_list(tenant=request_tenant(request), **params)
-        page = self.OutputSerializer(events[skip : skip + limit], many=True).data
+        page = self.OutputSerializer(offset_slice(events, skip=skip, limit=limit), many=True).data
         return Response({"events": page, "total": events.count()})

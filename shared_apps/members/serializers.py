@@ -11,7 +11,7 @@ from shared_apps.accounts.models import Membership, User
 from shared_apps.mfa.selectors import user_has_mfa
 
 
-class UserOutputSerializer(serializers.Serializer):
+class UserOutputSerializer(serializers.Serializer[Any]):
     """The short form (register, lists)."""
 
     id = serializers.UUIDField()
@@ -61,7 +61,7 @@ class UserDetailOutputSerializer(UserOutputSerializer):
         return user_has_mfa(user)
 
 
-class MeOutputSerializer(serializers.Serializer):
+class MeOutputSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField()
     email = serializers.EmailField()
     first_name = serializers.CharField()

@@ -20,7 +20,7 @@ from shared_apps.audit.services import audit_record
 from shared_apps.core.exceptions import Conflict, PermissionDenied
 from shared_apps.tenants.models import Tenant
 from tenant_apps.apikeys.services import api_keys_revoke_for_user
-from tenant_apps.sessions.models import RevokeReason
+from tenant_apps.sessions.enums import RevokeReason
 from tenant_apps.sessions.services import sessions_revoke
 
 IDENTITY_FIELDS = ("email", "first_name", "last_name", "phone", "is_verified")
@@ -54,6 +54,23 @@ def member_update(
             "Ce compte appartient aussi à une autre organisation ; seul son titulaire peut le modifier.",
             code="shared_account",
         )
+    changed = _identity_apply(user, data)
+    flags = _flags_apply(membership=membership, actor=actor, data=data)
+    if changed or flags:
+        principal_cache.forget_user(user.pk)
+        audit_record(
+            event_type=EventType.USER_DEACTIVATED
+            if flags.get("is_active") is False
+            else EventType.USER_UPDATED,
+            tenant=tenant,
+            user=user,
+            details={"fields": sorted(set(changed) | set(flags)), "by": str(actor.pk)},
+        )
+    return membership
+
+
+def _identity_apply(user: User, data: dict[str, Any]) -> list[str]:
+    """The person's fields in `data`, saved; the names of those that changed."""
     changed = profile_apply(user, data)
     if "email" in data:
         email = clean_email(data["email"])
@@ -67,27 +84,23 @@ def member_update(
         changed.append("is_verified")
     if changed:
         user.save(update_fields=[*dict.fromkeys(changed), "updated_at"])
+    return changed
+
+
+def _flags_apply(*, membership: Membership, actor: User, data: dict[str, Any]) -> dict[str, bool]:
+    """The membership flags in `data` that change, saved; a deactivation ends the member's sessions and
+    API keys here."""
     flags = {k: bool(data[k]) for k in ("is_active", "is_admin") if k in data}
     flags = {k: v for k, v in flags.items() if getattr(membership, k) != v}
     if flags:
-        _forbid_self(actor, user)
+        _forbid_self(actor, membership.user)
         for key, value in flags.items():
             setattr(membership, key, value)
         membership.save(update_fields=[*flags, "updated_at"])
         if flags.get("is_active") is False:
-            sessions_revoke(user_id=user.pk, reason=RevokeReason.DEACTIVATED)
-            api_keys_revoke_for_user(user_id=user.pk, reason=RevokeReason.DEACTIVATED)
-    if changed or flags:
-        principal_cache.forget_user(user.pk)
-        audit_record(
-            event_type=EventType.USER_DEACTIVATED
-            if flags.get("is_active") is False
-            else EventType.USER_UPDATED,
-            tenant=tenant,
-            user=user,
-            details={"fields": sorted(set(changed) | set(flags)), "by": str(actor.pk)},
-        )
-    return membership
+            sessions_revoke(user_id=membership.user_id, reason=RevokeReason.DEACTIVATED)
+            api_keys_revoke_for_user(user_id=membership.user_id, reason=RevokeReason.DEACTIVATED)
+    return flags
 
 
 def member_set_active(

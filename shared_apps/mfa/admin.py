@@ -8,7 +8,7 @@ from .models import TOTPDevice
 
 
 @admin.register(TOTPDevice)
-class TOTPDeviceAdmin(admin.ModelAdmin):
+class TOTPDeviceAdmin(admin.ModelAdmin[TOTPDevice]):
     list_display = ("user", "confirmed", "created_at", "last_used_at")
     list_filter = ("confirmed",)
     search_fields = ("user__email",)

@@ -7,6 +7,8 @@ and the member has none yet) may call; AccessTokenAuthentication refuses every o
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -53,7 +55,7 @@ class MfaEnableApi(APIView):
     carries_secret = True  # its answer holds a token, key or secret: never cached
     allowed_during_mfa_setup = True
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         code = serializers.CharField(max_length=16)
 
     def post(self, request: Request) -> Response:
@@ -68,7 +70,7 @@ class MfaEnableApi(APIView):
 
 
 class MfaDisableApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         code = serializers.CharField(max_length=CODE_MAX)
         password = serializers.CharField(max_length=128, trim_whitespace=False, required=False)
 
@@ -82,7 +84,7 @@ class MfaDisableApi(APIView):
 class MfaStatusApi(APIView):
     allowed_during_mfa_setup = True
 
-    class OutputSerializer(serializers.Serializer):
+    class OutputSerializer(serializers.Serializer[Any]):
         enabled = serializers.BooleanField()
         configured = serializers.BooleanField()
         recovery_codes_remaining = serializers.IntegerField()
@@ -93,7 +95,7 @@ class MfaStatusApi(APIView):
         return Response(self.OutputSerializer(mfa_status(user=current_principal().user)).data)
 
 
-class _CodeInput(serializers.Serializer):
+class _CodeInput(serializers.Serializer[Any]):
     code = serializers.CharField(max_length=CODE_MAX)
 
 

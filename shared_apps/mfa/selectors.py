@@ -24,7 +24,7 @@ SECOND_FACTORS = frozenset({"totp", "recovery"})
 def user_has_mfa(user: User) -> bool:
     """Whether logging in needs a second factor after the password: a confirmed TOTP device. (A request's
     own caller has it on their principal: `principal.mfa.enabled`.)"""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def mfa_policy(tenant: Tenant) -> str:

@@ -8,7 +8,7 @@ from .models import OAuthIdentity
 
 
 @admin.register(OAuthIdentity)
-class OAuthIdentityAdmin(admin.ModelAdmin):
+class OAuthIdentityAdmin(admin.ModelAdmin[OAuthIdentity]):
     list_display = ("provider", "subject", "user", "email_verified", "created_at", "last_login_at")
     list_filter = ("provider",)
     raw_id_fields = ("user",)

@@ -42,7 +42,7 @@ def _limit(request: Request) -> None:
     enforce(FLOWS_PER_IP, ip_scope(tenant_id=request_tenant(request).pk, ip=request_context().ip))
 
 
-class StartSerializer(serializers.Serializer):
+class StartSerializer(serializers.Serializer[Any]):
     redirect_uri = serializers.URLField(max_length=1000)
 
 
@@ -81,7 +81,7 @@ class CallbackApi(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         code = serializers.CharField(max_length=2048)
         state = serializers.CharField(max_length=2048)
 
@@ -120,7 +120,7 @@ class CompleteRegistrationApi(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         oauth_session_token = serializers.CharField(max_length=4096)
         first_name = serializers.CharField(min_length=2, max_length=100)
         last_name = serializers.CharField(min_length=2, max_length=100)
@@ -156,7 +156,7 @@ class AccountListApi(APIView):
 
 
 class UnlinkApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         provider = serializers.ChoiceField(choices=Provider.choices)
 
     def post(self, request: Request) -> Response:

@@ -47,4 +47,5 @@ def health_deep(request: HttpRequest) -> JsonResponse:
 def metrics(request: HttpRequest) -> HttpResponse:
     if not _is_internal(request):
         return error_response(403, "permission_denied", "Ce point d'accès est réservé aux opérateurs.")
-    return ExportToDjangoView(request)
+    response: HttpResponse = ExportToDjangoView(request)
+    return response

@@ -20,7 +20,7 @@ from .selectors import assignment_list, role_get, role_list
 from .services import role_assign, role_create, role_delete, role_unassign, role_update
 
 
-class RoleOutputSerializer(serializers.Serializer):
+class RoleOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     slug = serializers.CharField()
     name = serializers.CharField()
@@ -33,7 +33,7 @@ class RoleOutputSerializer(serializers.Serializer):
         return [p.code for p in role.permissions.all()]
 
 
-class AssignmentOutputSerializer(serializers.Serializer):
+class AssignmentOutputSerializer(serializers.Serializer[Any]):
     role = RoleOutputSerializer()
     expires_at = serializers.DateTimeField(allow_null=True)
     is_expired = serializers.SerializerMethodField()
@@ -52,7 +52,7 @@ class RoleListApi(APIView):
     response_status = {"POST": 201}
     required_permission = {"GET": PermissionCode.USERS_READ, "POST": PermissionCode.TENANT_ADMIN}
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         name = serializers.CharField(min_length=2, max_length=100)
         description = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
         permissions = _CODES
@@ -83,7 +83,7 @@ class RoleDetailApi(APIView):
         "DELETE": PermissionCode.TENANT_ADMIN,
     }
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         name = serializers.CharField(min_length=2, max_length=100, required=False)
         description = serializers.CharField(max_length=255, required=False, allow_blank=True)
         permissions = serializers.ListField(
@@ -121,7 +121,7 @@ class UserRoleListApi(APIView):
     response_status = {"POST": 201}
     required_permission = {"GET": PermissionCode.USERS_READ, "POST": PermissionCode.USERS_ADMIN}
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         role_id = serializers.IntegerField()
         expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 

@@ -26,7 +26,7 @@ def codes_combine(*, assigned: bool, codes: Iterable[str | None], is_admin: bool
     - the permissions of every assignment that has not expired;
     - the member role when the membership has no live assignment (every member starts as a member, and
       falls back to it when a temporary role runs out);
-    - the admin role when Membership.is_admin is set (M2's flag, kept as the way to make an administrator).
+    - the admin role when Membership.is_admin is set (the flag that makes an administrator).
     """
     held: set[str] = {code for code in codes if code}
     if not assigned:

@@ -3,13 +3,13 @@ from django.contrib import admin
 from .models import Domain, Tenant
 
 
-class DomainInline(admin.TabularInline):
+class DomainInline(admin.TabularInline[Domain, Tenant]):
     model = Domain
     extra = 0
 
 
 @admin.register(Tenant)
-class TenantAdmin(admin.ModelAdmin):
+class TenantAdmin(admin.ModelAdmin[Tenant]):
     list_display = ("slug", "name", "schema_name", "is_active", "created_at")
     list_filter = ("is_active",)
     search_fields = ("slug", "name")
@@ -22,6 +22,6 @@ class TenantAdmin(admin.ModelAdmin):
 
 
 @admin.register(Domain)
-class DomainAdmin(admin.ModelAdmin):
+class DomainAdmin(admin.ModelAdmin[Domain]):
     list_display = ("domain", "tenant", "is_primary")
     search_fields = ("domain", "tenant__slug")

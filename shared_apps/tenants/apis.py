@@ -7,6 +7,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .current import request_tenant
+
 
 @extend_schema(exclude=True)
 class RoutingErrorApi(APIView):
@@ -29,5 +31,5 @@ class TenantInfoApi(APIView):
     permission_classes: list[type] = []
 
     def get(self, request: Request) -> Response:
-        tenant = request._request.tenant  # type: ignore[attr-defined]
+        tenant = request_tenant(request)
         return Response({"tenant": {"slug": tenant.slug, "name": tenant.name}, "api_version": "v1"})

@@ -6,4 +6,4 @@ class TenantsConfig(AppConfig):
     label = "tenants"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (routing-cache invalidation)
+        from . import checks, signals  # noqa: F401  (the foreign-key check; routing-cache invalidation)

@@ -28,6 +28,7 @@ from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
 from .models import Domain, RoutingGeneration, Tenant
+from .selectors import tenant_find_by_slug
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ def tenant_for_slug(slug: str) -> Tenant | None:
     if not found:
         epoch = _epoch
         tenant = (
-            Tenant.objects.filter(pk=int(slug)) if slug.isdigit() else Tenant.objects.filter(slug=slug)
-        ).first()
+            Tenant.objects.filter(pk=int(slug)).first() if slug.isdigit() else tenant_find_by_slug(slug=slug)
+        )
         _store(_by_slug, slug, tenant, epoch, now)
     return tenant

@@ -10,11 +10,12 @@ from django.db.models import CASCADE, ProtectedError
 from django.utils import timezone
 from django_tenants.utils import schema_exists
 
-from shared_apps.core.exceptions import Conflict, NotFound, ValidationFailed
+from shared_apps.core.exceptions import Conflict, ValidationFailed
 
 from . import template
 from .db import use_public_schema
 from .models import Domain, Tenant, schema_name_for, slug_problem
+from .selectors import tenant_find_by_slug, tenant_get_by_slug
 
 # RFC 1123 host names, lowercase, with at least one label; ports are not part of a domain.
 _DOMAIN_RE = re.compile(
@@ -40,7 +41,7 @@ def tenant_create(*, slug: str, name: str, domain: str, settings: dict[str, Any]
     # Bring the template to the latest migration first: a copy of a stale template would lack tables.
     template.ensure_template_current()
     with transaction.atomic():
-        existing = Tenant.objects.filter(slug=slug).first()
+        existing = tenant_find_by_slug(slug=slug)
         if existing is not None:
             detail = " (it belonged to a deleted tenant)" if existing.deleted_at else ""
             raise Conflict(f"a tenant with slug {slug!r} already exists{detail}", code="duplicate_slug")
@@ -62,9 +63,7 @@ def tenant_delete(*, slug: str) -> None:
     protects its rows): then it stays as an inactive tombstone with `deleted_at`, and its slug stays taken.
     """
     with transaction.atomic():
-        tenant = Tenant.objects.select_for_update().filter(slug=slug, deleted_at__isnull=True).first()
-        if tenant is None:
-            raise NotFound(f"no tenant with slug {slug!r}", code="tenant_not_found")
+        tenant = tenant_get_by_slug(slug=slug, live_only=True, lock=True)
         use_public_schema()
         with connection.cursor() as cursor:
             cursor.execute(f'DROP SCHEMA IF EXISTS "{tenant.schema_name}" CASCADE')
@@ -86,9 +85,7 @@ def _delete_cascading_dependants(tenant: Tenant) -> None:
 
 
 def tenant_set_active(*, slug: str, is_active: bool) -> Tenant:
-    tenant = Tenant.objects.filter(slug=slug).first()
-    if tenant is None:
-        raise NotFound(f"no tenant with slug {slug!r}", code="tenant_not_found")
+    tenant = tenant_get_by_slug(slug=slug)
     tenant.is_active = is_active
     tenant.save(update_fields=["is_active"])
     return tenant

@@ -7,7 +7,8 @@ Here the template is first brought to the latest migration, then dumped once (sc
 INSERTs) with pg_dump; each new tenant replays that script under its own name in one transaction. The
 script is cached per process and rebuilt whenever the template's applied migrations change. Where pg_dump is
 missing or cannot read the server (a major-version mismatch), the stock clone of the up-to-date template is
-used instead: slower, still correct.
+used instead: slower, still correct. On a Citus coordinator the script is replayed one statement at a time
+and the schema then distributed to a worker (citus.py); the template itself stays a plain coordinator schema.
 """
 
 from __future__ import annotations
@@ -19,15 +20,17 @@ import re
 import shutil
 import subprocess
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_context, schema_exists
 
+from . import citus
 from .db import use_public_schema
 
 logger = logging.getLogger(__name__)
@@ -41,6 +44,13 @@ _lock = threading.Lock()
 class TemplateScript:
     state: str  # a digest of the template's applied migrations
     sql: str  # statements with the placeholder schema name
+    # The same script split into its top-level statements, made on first use (Citus only).
+    _statements: list[str] = field(default_factory=list, compare=False)
+
+    def statements(self) -> list[str]:
+        if not self._statements:
+            self._statements.extend(citus.split_statements(self.sql))
+        return self._statements
 
 
 _cached: TemplateScript | None = None
@@ -99,8 +109,7 @@ def ensure_template_current(*, verbosity: int = 0) -> bool:
             cursor.execute("SELECT pg_advisory_lock(%s)", [_TEMPLATE_LOCK_KEY])
         try:
             if not schema_exists(template_schema()):
-                with connection.cursor() as cursor:
-                    cursor.execute(f'CREATE SCHEMA "{template_schema()}"')
+                citus.local_schema_create(template_schema())
             call_command(
                 "migrate_schemas",
                 tenant=True,
@@ -182,11 +191,21 @@ def template_script() -> TemplateScript | None:
 def copy_template_into(schema_name: str) -> None:
     """Create `schema_name` as a copy of the current template, inside the caller's transaction."""
     script = template_script()
+    sharded = citus.citus_active()
+    if script is None and sharded:
+        # The stock clone would leave the tables on the coordinator under a schema Citus counts as sharded.
+        raise ImproperlyConfigured("provisioning on Citus needs a pg_dump that can read the server")
     if script is None:
         CloneSchema().clone_schema(template_schema(), schema_name, "DATA", set_connection=True)
         return
+    quoted = f'"{schema_name}"'
+    if sharded:
+        citus.sharded_schema_create(
+            schema_name, [statement.replace(_PLACEHOLDER, quoted) for statement in script.statements()]
+        )
+        return
     with connection.cursor() as cursor:
-        cursor.execute(script.sql.replace(_PLACEHOLDER, f'"{schema_name}"'))
+        cursor.execute(script.sql.replace(_PLACEHOLDER, quoted))
 
 
 def forget_cached_script() -> None:

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shared_apps.core.pagination import OffsetInput, offset_slice
 from shared_apps.mfa.stepup import require_recent_auth
 from shared_apps.rbac.enums import API_KEY_SCOPES, SCOPE_ALL, PermissionCode
 from shared_apps.rbac.permissions import has_permission
@@ -21,12 +22,11 @@ from .models import ApiKey
 from .selectors import api_key_active_count, api_key_get, api_key_list
 from .services import api_key_create, api_key_revoke
 
-MAX_PAGE = 100
 SCOPE_CHOICES = sorted(API_KEY_SCOPES | {SCOPE_ALL})
 DEFAULT_SCOPES = sorted(s for s in API_KEY_SCOPES if s.endswith(":read"))
 
 
-class ApiKeyOutputSerializer(serializers.Serializer):
+class ApiKeyOutputSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField()
     name = serializers.CharField()
     tenant_id = serializers.SerializerMethodField()
@@ -64,12 +64,10 @@ class ApiKeyListApi(APIView):
     carries_secret = True  # its answer holds a token, key or secret: never cached
     required_permission = {"GET": None, "POST": PermissionCode.API_KEYS_MANAGE}
 
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(OffsetInput):
         include_revoked = serializers.BooleanField(default=False)
-        skip = serializers.IntegerField(min_value=0, default=0)
-        limit = serializers.IntegerField(min_value=1, max_value=MAX_PAGE, default=50)
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         name = serializers.CharField(min_length=1, max_length=255)
         expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
         scopes = serializers.ListField(
@@ -89,7 +87,8 @@ class ApiKeyListApi(APIView):
             now=now,
         )
         skip, limit = page.validated_data["skip"], page.validated_data["limit"]
-        body = ApiKeyOutputSerializer(keys[skip : skip + limit], many=True, context=_context(request)).data
+        page_keys = offset_slice(keys, skip=skip, limit=limit)
+        body = ApiKeyOutputSerializer(page_keys, many=True, context=_context(request)).data
         return Response(
             {"keys": body, "total": keys.count(), "active_count": api_key_active_count(keys, now=now)}
         )

@@ -16,12 +16,13 @@ from shared_apps.rbac.enums import PermissionCode
 from shared_apps.rbac.principal import current_principal
 from shared_apps.tenants.current import request_tenant
 
-from .models import RevokeReason, UserSession
+from .enums import RevokeReason
+from .models import UserSession
 from .selectors import session_get_for_user, session_list_for_user
 from .services import sessions_revoke
 
 
-class SessionOutputSerializer(serializers.Serializer):
+class SessionOutputSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField()
     user_id = serializers.UUIDField()
     tenant_id = serializers.SerializerMethodField()
@@ -43,7 +44,7 @@ class SessionOutputSerializer(serializers.Serializer):
         return session.is_alive(self.context["now"])
 
     def get_is_current(self, session: UserSession) -> bool:
-        return session.pk == self.context["current"]
+        return bool(session.pk == self.context["current"])
 
 
 def _context(request: Request) -> dict[str, Any]:
@@ -64,10 +65,10 @@ class SessionListApi(APIView):
     response_envelope = "sessions"
     required_permission = {"GET": PermissionCode.SESSIONS_READ, "DELETE": PermissionCode.SESSIONS_WRITE}
 
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(serializers.Serializer[Any]):
         include_inactive = serializers.BooleanField(default=False)
 
-    class DeleteSerializer(serializers.Serializer):
+    class DeleteSerializer(serializers.Serializer[Any]):
         session_ids = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=100)
         terminate_all = serializers.BooleanField(default=False)
 

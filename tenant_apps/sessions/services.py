@@ -23,7 +23,8 @@ from shared_apps.core.exceptions import NotAuthenticated
 from shared_apps.tenants.models import Tenant
 
 from . import revocation
-from .models import MfaChallenge, RefreshToken, RevokeReason, UserSession
+from .enums import RevokeReason
+from .models import MfaChallenge, RefreshToken, UserSession
 from .tokens import opaque_secret, secret_digest
 from .useragent import parse_user_agent
 

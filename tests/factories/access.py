@@ -1,4 +1,4 @@
-"""Helpers for roles, tokens and API keys (M4)."""
+"""Helpers for roles, tokens and API keys."""
 
 from __future__ import annotations
 

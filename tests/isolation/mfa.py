@@ -1,4 +1,4 @@
-"""Isolation scenarios for the MFA routes (M3).
+"""Isolation scenarios for the MFA routes.
 
 The MFA device is the person's, global (public schema); what isolates it is the token: one minted at
 tenant A is refused at tenant B even when its holder is also a member of B. A person who belongs to both

@@ -95,22 +95,22 @@ TENANTLESS: dict[str, str] = {
     "docs": "static docs page",
 }
 
-# Identity routes (M2) keep their scenarios in their own module.
+# Identity routes keep their scenarios in their own module.
 from .identity import IDENTITY_SCENARIOS  # noqa: E402
 
 SCENARIOS.update(IDENTITY_SCENARIOS)
 
-# MFA routes (M3) keep their scenarios in their own module.
+# MFA routes keep their scenarios in their own module.
 from .mfa import MFA_SCENARIOS  # noqa: E402
 
 SCENARIOS.update(MFA_SCENARIOS)
 
-# Access routes (M4: roles, API keys, GDPR) keep their scenarios in their own module.
+# Access routes (roles, API keys, GDPR) keep their scenarios in their own module.
 from .access import ACCESS_SCENARIOS  # noqa: E402
 
 SCENARIOS.update(ACCESS_SCENARIOS)
 
-# OAuth routes (M4) too.
+# OAuth routes too.
 from .oauth import OAUTH_SCENARIOS  # noqa: E402
 
 SCENARIOS.update(OAUTH_SCENARIOS)

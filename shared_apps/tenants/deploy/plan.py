@@ -49,7 +49,8 @@ class TenantPlan:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def migration(self, key: MigrationKey) -> Migration:
-        return self.loader.graph.nodes[key]
+        found: Migration = self.loader.graph.nodes[key]
+        return found
 
     def missing(self, recorded: set[MigrationKey]) -> tuple[MigrationKey, ...]:
         """What a schema that recorded `recorded` still needs, in order. A squashed migration counts as

@@ -1,4 +1,5 @@
-"""What the METRO views share: pagination input, page bodies, and the product's output shape."""
+"""What the METRO views share: input validation and the product's output shape (paging:
+shared_apps.core.pagination)."""
 
 from __future__ import annotations
 
@@ -6,34 +7,22 @@ from typing import Any
 
 from rest_framework import serializers
 
+from shared_apps.core.pagination import PER_PAGE_DEFAULT, PageInput
 from tenant_apps.catalog.models import Product
 
-from ..selectors import Page
-
-# The predecessor's limit, which its frontend relies on (the catalogue asks for 1000 at once).
-MAX_PER_PAGE = 1000
+# The predecessor's cap on the METRO lists, which its frontend relies on (the catalogue asks for 1000).
+METRO_PER_PAGE_MAX = 1000
 
 
-class PageInput(serializers.Serializer):
-    page = serializers.IntegerField(min_value=1, max_value=1_000_000, default=1)
-    per_page = serializers.IntegerField(min_value=1, max_value=MAX_PER_PAGE, default=50)
+class MetroPageInput(PageInput):
+    per_page = serializers.IntegerField(min_value=1, max_value=METRO_PER_PAGE_MAX, default=PER_PAGE_DEFAULT)
 
 
-def validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+def validated(serializer_class: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
     """The validated input, or a ValidationError (→ 422 with the JSON error body)."""
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
-
-
-def page_body(page: Page, output: type[serializers.Serializer]) -> dict[str, Any]:
-    return {
-        "items": output(page.items, many=True).data,
-        "total": page.total,
-        "page": page.page,
-        "per_page": page.per_page,
-        "pages": page.pages,
-    }
 
 
 def renamed(names: dict[str, str]) -> dict[str, dict[str, str]]:
@@ -77,7 +66,7 @@ PRODUCT_FIELDS = {
 }
 
 
-class ProductOutput(serializers.ModelSerializer):
+class ProductOutput(serializers.ModelSerializer[Any]):
     categorie_id = serializers.IntegerField(source="category_id", allow_null=True)
 
     class Meta:

@@ -41,7 +41,7 @@ class InvoiceImportApi(APIView):
     # Read by BodySizeLimitMiddleware before the body is: the ceiling for all files of one request.
     max_body_bytes = settings.METRO_IMPORT_MAX_BODY_BYTES
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         force = serializers.BooleanField(default=False)
 
     def post(self, request: Request) -> Response:
@@ -72,7 +72,7 @@ class InvoiceImportApi(APIView):
 class ImportJobApi(APIView):
     required_permission = PermissionCode.METRO_WRITE
 
-    class OutputSerializer(serializers.ModelSerializer):
+    class OutputSerializer(serializers.ModelSerializer[Any]):
         job_id = serializers.CharField(source="pk")
         progression_pct = serializers.SerializerMethodField()
         result = serializers.SerializerMethodField()

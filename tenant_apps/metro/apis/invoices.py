@@ -8,11 +8,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.core.exceptions import NotFound
+from shared_apps.core.pagination import page_body
 from shared_apps.rbac.enums import PermissionCode
 
 from ..models import Invoice, InvoiceLine
 from ..selectors import invoice_get, invoice_lines, invoice_list
-from .common import PageInput, page_body, renamed, validated
+from .common import MetroPageInput, renamed, validated
 
 INVOICE_NAMES = {
     "id": "id",
@@ -65,7 +66,7 @@ class InvoiceListApi(APIView):
     response_envelope = "page"
     required_permission = PermissionCode.METRO_READ
 
-    class InputSerializer(PageInput):
+    class InputSerializer(MetroPageInput):
         date_debut = serializers.DateField(required=False, default=None)
         date_fin = serializers.DateField(required=False, default=None)
 
@@ -77,7 +78,7 @@ class InvoiceListApi(APIView):
                 )
             return attrs
 
-    class OutputSerializer(serializers.ModelSerializer):
+    class OutputSerializer(serializers.ModelSerializer[Any]):
         class Meta:
             model = Invoice
             fields = list(INVOICE_LIST_NAMES)
@@ -95,7 +96,7 @@ class InvoiceListApi(APIView):
 class InvoiceDetailApi(APIView):
     required_permission = PermissionCode.METRO_READ
 
-    class LineSerializer(serializers.ModelSerializer):
+    class LineSerializer(serializers.ModelSerializer[Any]):
         facture_id = serializers.IntegerField(source="invoice_id")
         type_ligne = serializers.CharField(source="kind")
         categorie_id = serializers.IntegerField(source="category_id", allow_null=True)
@@ -115,7 +116,7 @@ class InvoiceDetailApi(APIView):
             ]
             extra_kwargs = renamed(LINE_NAMES)
 
-    class OutputSerializer(serializers.ModelSerializer):
+    class OutputSerializer(serializers.ModelSerializer[Any]):
         facture_referencee_id = serializers.IntegerField(source="referenced_invoice_id", allow_null=True)
 
         class Meta:

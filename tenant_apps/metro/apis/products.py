@@ -8,11 +8,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.core.exceptions import NotFound, ValidationFailed
+from shared_apps.core.pagination import page_body
 from shared_apps.rbac.enums import PermissionCode
 from tenant_apps.catalog.selectors import product_get, product_get_by_ean
 
 from ..selectors import product_list
-from .common import PRODUCT_FIELDS, PageInput, ProductOutput, page_body, validated
+from .common import PRODUCT_FIELDS, MetroPageInput, ProductOutput, validated
 
 _EAN = re.compile(r"^\d{8,14}$")
 SORTABLE = ("montant_total", "prix_unitaire_moyen", "quantite_unitaire_totale", "nb_achats", "designation")
@@ -23,7 +24,7 @@ class ProductListApi(APIView):
     OutputSerializer = ProductOutput
     required_permission = PermissionCode.METRO_READ
 
-    class InputSerializer(PageInput):
+    class InputSerializer(MetroPageInput):
         q = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
         famille = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
         categorie = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,7 +14,7 @@ from ..selectors import dashboard, summary
 from .common import ProductOutput
 
 
-class SummaryOutput(serializers.Serializer):
+class SummaryOutput(serializers.Serializer[Any]):
     nb_factures = serializers.IntegerField(source="invoice_count")
     nb_produits = serializers.IntegerField(source="product_count")
     nb_lignes = serializers.IntegerField(source="line_count")
@@ -23,7 +25,7 @@ class SummaryOutput(serializers.Serializer):
     date_derniere_facture = serializers.DateField(allow_null=True, source="last_invoice_date")
 
 
-class CategoryStatOutput(serializers.Serializer):
+class CategoryStatOutput(serializers.Serializer[Any]):
     categorie = serializers.CharField(source="category_label")
     nb_produits = serializers.IntegerField(source="product_count")
     quantite_totale = serializers.DecimalField(
@@ -38,7 +40,7 @@ class CategoryStatOutput(serializers.Serializer):
     pct_ca = serializers.DecimalField(max_digits=6, decimal_places=2, source="share_pct")
 
 
-class VatStatOutput(serializers.Serializer):
+class VatStatOutput(serializers.Serializer[Any]):
     taux_tva = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True, source="vat_rate")
     nb_produits = serializers.IntegerField(source="product_count")
     montant_ht = serializers.DecimalField(
@@ -61,7 +63,7 @@ class SummaryApi(APIView):
 class DashboardApi(APIView):
     required_permission = PermissionCode.METRO_READ
 
-    class OutputSerializer(serializers.Serializer):
+    class OutputSerializer(serializers.Serializer[Any]):
         summary = SummaryOutput()
         categories = CategoryStatOutput(many=True)
         tva_breakdown = VatStatOutput(many=True, source="vat_rates")
@@ -93,7 +95,7 @@ class CategoryListApi(APIView):
     response_envelope = "list"
     required_permission = PermissionCode.METRO_READ
 
-    class OutputSerializer(serializers.Serializer):
+    class OutputSerializer(serializers.Serializer[Any]):
         categorie = serializers.CharField(source="category_label")
         count = serializers.IntegerField()
 

@@ -2,11 +2,10 @@
 
 from .invoices import invoice_get, invoice_lines, invoice_list
 from .jobs import batch_get
-from .products import Page, product_list
+from .products import product_list
 from .stats import dashboard, summary
 
 __all__ = [
-    "Page",
     "batch_get",
     "dashboard",
     "invoice_get",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db.models import F, QuerySet
 
+from shared_apps.core.pagination import Page, paginate
+
 from ..models import Invoice, InvoiceLine
-from .products import Page, paginate
 
 # The columns of the invoice listing: what the selector loads is exactly what the API shows.
 INVOICE_LIST_FIELDS = (
@@ -27,7 +29,7 @@ INVOICE_LIST_FIELDS = (
 
 def invoice_list(
     *, page: int, per_page: int, date_from: date | None = None, date_to: date | None = None
-) -> Page:
+) -> Page[Any]:
     invoices = Invoice.objects.only(*INVOICE_LIST_FIELDS)
     if date_from is not None:
         invoices = invoices.filter(invoice_date__gte=date_from)

@@ -1,9 +1,10 @@
 """Writes of the METRO app: import files and batches, background jobs, aggregates."""
 
 from .aggregates import aggregates_recalculate, aggregates_refresh
-from .batches import BatchResult, FileOutcome, SourceFile, batch_create, batch_import, invoice_import_file
+from .batches import SourceFile, batch_create, batch_import, invoice_import_file
 from .jobs import batch_enqueue, batch_process
 from .loading import invoice_load
+from .outcomes import BatchResult, FileOutcome
 from .uploads import UnsupportedFileType, uploads_read
 
 __all__ = [

@@ -15,7 +15,8 @@ from uuid import UUID
 from django.db import connection, transaction
 
 from ..models import BatchStatus, ImportBatch, ImportSource, PendingFile
-from .batches import BatchResult, FileOutcome, SourceFile, batch_create, batch_import
+from .batches import SourceFile, batch_create, batch_import
+from .outcomes import BatchResult, FileOutcome
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""Per-endpoint cross-tenant checks for the M2 routes: what exists at tenant A is invisible at tenant B.
+"""Per-endpoint cross-tenant checks for the identity routes: what exists at tenant A is invisible at tenant B.
 
 A person who is a member of both tenants logs in at each; whatever they create or own at A (sessions,
 members, audit rows, reset tokens) must not be reachable with B's token or at B's host.

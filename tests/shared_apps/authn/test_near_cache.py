@@ -3,6 +3,7 @@ has told of a change — whatever the change, and whichever of its two connectio
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -144,7 +145,7 @@ def test_a_forked_process_does_not_use_its_parents_connections(
     writer.set(key, b"v1")
     cache.read([key], max_age=AGE)
     parent_ids = cache.client_ids
-    monkeypatch.setattr(near_cache.os, "getpid", lambda: -1)
+    monkeypatch.setattr(os, "getpid", lambda: -1)  # as after a fork
     assert cache.read([key], max_age=AGE) == [b"v1"]
     assert cache.misses == 2  # the copy was dropped with the connections
     assert cache.client_ids not in (None, parent_ids)

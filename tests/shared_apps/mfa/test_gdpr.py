@@ -1,4 +1,4 @@
-"""The pair GDPR (M4) calls: export tells everything but secrets; delete removes every MFA row."""
+"""The pair GDPR calls: export tells everything but secrets; delete removes every MFA row."""
 
 from __future__ import annotations
 

@@ -34,6 +34,7 @@ from tenant_apps.metro.models import (
     PurchaseFact,
     StagedDocument,
 )
+from tenant_apps.metro.services.outcomes import FileOutcome
 from tests.factories.metro import _cached_parse, import_samples, in_schema, sample_paths
 from tests.tenant_apps.metro.test_load import CREDIT_NOTE, ORIGINAL, WorkerDied, state
 
@@ -110,9 +111,7 @@ def _wait_for_blocked_backends(count: int) -> None:
     raise AssertionError(f"{count} loads never waited at once")
 
 
-def _import_file(
-    tenant: Tenant, batch: ImportBatch, name: str, data: bytes
-) -> Callable[[], batches.FileOutcome]:
+def _import_file(tenant: Tenant, batch: ImportBatch, name: str, data: bytes) -> Callable[[], FileOutcome]:
     parsed = _cached_parse(sample_paths(name)[0])
     return lambda: batches.invoice_import_file(
         path_or_bytes=data, filename=f"{name}.pdf", batch=batch, parsed=parsed
@@ -284,7 +283,7 @@ def _two_invoices_sharing_a_product() -> tuple[Path, Path, str]:
     raise AssertionError("no two sample invoices share a product")
 
 
-def _load(batch: ImportBatch, path: Path) -> batches.FileOutcome:
+def _load(batch: ImportBatch, path: Path) -> FileOutcome:
     return batches.invoice_import_file(
         path_or_bytes=path.read_bytes(), filename=path.name, batch=batch, parsed=_cached_parse(path)
     )

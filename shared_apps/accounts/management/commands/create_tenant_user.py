@@ -8,8 +8,8 @@ from django.core.management.base import CommandParser
 from shared_apps.accounts.models import User
 from shared_apps.accounts.services import member_create, membership_grant
 from shared_apps.core.commands import ServiceCommand
-from shared_apps.core.exceptions import NotFound, ValidationFailed
-from shared_apps.tenants.models import Tenant
+from shared_apps.core.exceptions import ValidationFailed
+from shared_apps.tenants.selectors import tenant_get_by_slug
 
 
 class Command(ServiceCommand):
@@ -30,9 +30,7 @@ class Command(ServiceCommand):
         parser.add_argument("--verified", action="store_true", help="mark the email as verified")
 
     def run(self, *args: Any, **options: Any) -> None:
-        tenant = Tenant.objects.filter(slug=options["tenant"]).first()
-        if tenant is None:
-            raise NotFound(f"no tenant with slug {options['tenant']!r}", code="tenant_not_found")
+        tenant = tenant_get_by_slug(slug=options["tenant"])
         existing = User.objects.filter(email__lower=options["email"].strip().lower()).first()
         if existing is not None:
             membership_grant(tenant=tenant, user=existing, is_admin=options["admin"])

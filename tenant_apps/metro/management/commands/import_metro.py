@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from shared_apps.core.commands import ServiceCommand
 from shared_apps.core.exceptions import NotFound, ValidationFailed
-from shared_apps.tenants.models import Tenant
+from shared_apps.tenants.selectors import tenant_find_by_slug
 
 from ...models import ImportSource
 from ...services import BatchResult, FileOutcome, SourceFile, batch_import
@@ -42,7 +42,7 @@ class Command(ServiceCommand):
         parser.add_argument("--workers", type=int, default=None, help="parser processes (default: all cores)")
 
     def run(self, *args: Any, **options: Any) -> None:
-        tenant = Tenant.objects.filter(slug=options["tenant"]).first()
+        tenant = tenant_find_by_slug(slug=options["tenant"])
         if tenant is None:
             raise NotFound(f"unknown tenant: {options['tenant']}", code="unknown_tenant")
         if options["workers"] is not None and options["workers"] < 1:
