@@ -1,8 +1,9 @@
-"""A tenant's host: its API under /api/v1/ (no trailing slash), operator routes, docs, and the French site
-at the root."""
+"""A tenant's host: its API under /api/v1/ (a trailing slash is dropped before routing), operator routes,
+docs, and the French site at the root."""
 
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 
+from shared_apps.core.views import not_found
 from shared_apps.tenants.apis import TenantInfoApi
 
 api_v1: list[URLPattern | URLResolver] = [
@@ -26,6 +27,8 @@ urlpatterns = [
     path("", include("config.urls_ops")),
     path("", include("config.urls_docs")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
+    # Any other path under /api/ is the JSON 404, also under DEBUG (whose technical 404 page is HTML).
+    re_path(r"^api/", not_found),
     path("", include("tenant_apps.web.urls")),
 ]
 

@@ -181,6 +181,12 @@ class ParsedInvoice:
     filename: str | None = None
 
     @property
+    def printed_total(self) -> Decimal | None:
+        """The total the document prints: the totals row's TTC, else its "Total à payer" (empty invoices,
+        down-payment documents and any other document printed without a VAT table), sign as printed."""
+        return self.total_ttc if self.total_ttc is not None else self.total_a_payer
+
+    @property
     def is_empty(self) -> bool:
         """An invoice with no lines at all (``Total H.T. : 0,00`` and no VAT table)."""
         return not (self.lines or self.cotis_lines or self.discount_lines or self.down_payment_lines)

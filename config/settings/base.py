@@ -100,6 +100,7 @@ DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 MIDDLEWARE = [
     # First, so that every request is logged with its id, a routing failure (database down) included.
     "shared_apps.ops.middleware.RequestContextMiddleware",
+    "shared_apps.ops.middleware.ApiTrailingSlashMiddleware",
     "shared_apps.tenants.middleware.TenantRoutingMiddleware",
     # Records API-key usage after the response went out (inside the timing, so it sees the final status).
     "tenant_apps.apikeys.usage.ApiKeyUsageMiddleware",
@@ -223,7 +224,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["shared_apps.rbac.permissions.RequiredPermission"],
     "EXCEPTION_HANDLER": "shared_apps.core.exception_handlers.api_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "shared_apps.core.openapi.ContractAutoSchema",
     "UNAUTHENTICATED_USER": None,
 }
 
@@ -236,6 +237,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Request and response shapes apart: a field the server sets is not one a client must send.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVERS": [{"url": "/", "description": "This tenant (by host, or X-Tenant-ID on a shared host)"}],
 }
 
 # Security headers (SecurityMiddleware + ours).

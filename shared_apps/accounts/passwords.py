@@ -45,12 +45,12 @@ HIBP_RESPONSE_MAX_BYTES = 1024 * 1024
 HIBP_USER_AGENT = "MassaCorp-password-policy"
 
 PROBLEM_MESSAGES = {
-    "too_short": f"The password must have at least {PASSWORD_MIN_LENGTH} characters.",
-    "too_long": f"The password must have at most {PASSWORD_MAX_LENGTH} characters.",
-    "common": "This password is too common.",
-    "contains_email": "The password must not contain your e-mail address.",
-    "contains_tenant_name": "The password must not contain the organisation's name.",
-    "breached": "This password appears in a known data breach; choose another one.",
+    "too_short": f"Le mot de passe doit comporter au moins {PASSWORD_MIN_LENGTH} caractères.",
+    "too_long": f"Le mot de passe doit comporter au plus {PASSWORD_MAX_LENGTH} caractères.",
+    "common": "Ce mot de passe est trop courant.",
+    "contains_email": "Le mot de passe ne doit pas contenir votre adresse e-mail.",
+    "contains_tenant_name": "Le mot de passe ne doit pas contenir le nom de l'organisation.",
+    "breached": "Ce mot de passe figure dans une fuite de données connue ; choisissez-en un autre.",
 }
 
 

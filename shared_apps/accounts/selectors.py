@@ -23,5 +23,5 @@ def member_get(*, tenant: Tenant, user_id: UUID | Any) -> Membership:
     """The membership of `user_id` at `tenant`; a person who is not a member here is a 404 like any other."""
     membership = Membership.objects.select_related("user").filter(tenant=tenant, user_id=user_id).first()
     if membership is None:
-        raise NotFound("No such user.", code="user_not_found")
+        raise NotFound("Utilisateur introuvable.", code="user_not_found")
     return membership

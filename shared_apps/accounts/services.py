@@ -56,7 +56,7 @@ def clean_email(email: str) -> str:
     try:
         validate_email(email)
     except ValidationError as error:
-        raise ValidationFailed("Enter a valid email address.", code="invalid_email") from error
+        raise ValidationFailed("Saisissez une adresse e-mail valide.", code="invalid_email") from error
     return email
 
 
@@ -88,7 +88,7 @@ def _create_user(
 ) -> User:
     email = clean_email(email)
     if User.objects.filter(email__lower=email).exists():
-        raise Conflict("An account with this email already exists.", code="email_taken")
+        raise Conflict("Un compte existe déjà avec cette adresse e-mail.", code="email_taken")
     user = User(
         email=email,
         first_name=first_name.strip(),
@@ -104,7 +104,7 @@ def _create_user(
         with transaction.atomic():
             user.save()
     except IntegrityError as error:  # a concurrent insert of the same address
-        raise Conflict("An account with this email already exists.", code="email_taken") from error
+        raise Conflict("Un compte existe déjà avec cette adresse e-mail.", code="email_taken") from error
     return user
 
 

@@ -10,7 +10,7 @@ def validate_e164(value: str) -> None:
     """An empty value or a valid international number written in E.164 (`+` and up to 15 digits)."""
     if not value:
         return
-    message = "Enter a phone number in E.164 format, e.g. +33612345678."
+    message = "Saisissez un numéro au format E.164, par exemple +33612345678."
     if not value.startswith("+") or not value[1:].isdigit() or len(value) > 16:
         raise ValidationError(message, code="invalid_phone")
     try:

@@ -45,11 +45,12 @@ def _tokens(pair: TokenPair) -> dict[str, Any]:
 
 
 class LoginApi(APIView):
+    carries_secret = True  # its answer holds a token, key or secret: never cached
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
     class InputSerializer(serializers.Serializer[Any]):
-        email = serializers.CharField(max_length=254)
+        email = serializers.EmailField(max_length=254)
         password = serializers.CharField(max_length=128, trim_whitespace=False)
         mfa_code = serializers.CharField(max_length=16, required=False, allow_blank=True)
         captcha_token = serializers.CharField(max_length=2048, required=False, allow_blank=True)
@@ -69,7 +70,7 @@ class LoginApi(APIView):
                 mfa_required=True,
                 mfa_session_token=result.mfa_session_token,
                 expires_in=result.mfa_expires_in,
-                message="A second factor is required.",
+                message="Un second facteur est requis.",
             )
         else:
             body.update(_tokens(result.tokens))
@@ -93,10 +94,11 @@ class LogoutApi(APIView):
             session_id=data.validated_data.get("session_id"),
             all_sessions=data.validated_data["all_sessions"],
         )
-        return Response({"success": True, "message": f"{count} session(s) ended."})
+        return Response({"success": True, "message": f"{count} session(s) fermée(s)."})
 
 
 class RefreshApi(APIView):
+    carries_secret = True  # its answer holds a token, key or secret: never cached
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
@@ -149,7 +151,9 @@ class ChangePasswordApi(APIView):
             new_password=data.validated_data["new_password"],
             session_id=principal.session_id,
         )
-        return Response({"success": True, "message": "Password changed; your other sessions were ended."})
+        return Response(
+            {"success": True, "message": "Mot de passe modifié ; vos autres sessions ont été fermées."}
+        )
 
 
 class VerifyTokenApi(APIView):
@@ -160,6 +164,7 @@ class VerifyTokenApi(APIView):
 
 
 class LoginMfaApi(APIView):
+    carries_secret = True  # its answer holds a token, key or secret: never cached
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
@@ -170,7 +175,7 @@ class LoginMfaApi(APIView):
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             if bool(attrs.get("totp_code")) == bool(attrs.get("recovery_code")):
-                raise serializers.ValidationError("Send exactly one of totp_code and recovery_code.")
+                raise serializers.ValidationError("Envoyez soit totp_code, soit recovery_code, pas les deux.")
             return attrs
 
     def post(self, request: Request) -> Response:
@@ -191,7 +196,7 @@ class PasswordResetRequestApi(APIView):
     permission_classes = [AllowAny]
 
     class InputSerializer(serializers.Serializer[Any]):
-        email = serializers.CharField(max_length=254)
+        email = serializers.EmailField(max_length=254)
 
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
@@ -201,7 +206,11 @@ class PasswordResetRequestApi(APIView):
         enforce(RESET_PER_ACCOUNT, account_scope(tenant_id=tenant.pk, account=email))
         password_reset_request(tenant=tenant, email=email)
         return Response(
-            {"success": True, "message": "If an account exists for this address, a reset link is on its way."}
+            {
+                "success": True,
+                "message": "Si un compte existe pour cette adresse, un lien "
+                "de réinitialisation est en route.",
+            }
         )
 
 
@@ -217,7 +226,9 @@ class PasswordResetConfirmApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         password_reset_confirm(tenant=request_tenant(request), **data.validated_data)
-        return Response({"success": True, "message": "Password changed; every session was ended."})
+        return Response(
+            {"success": True, "message": "Mot de passe modifié ; toutes les sessions ont été fermées."}
+        )
 
 
 class PasswordResetValidateApi(APIView):

@@ -41,7 +41,7 @@ from .principal_read import (
 
 logger = logging.getLogger(__name__)
 
-FAILURE_MESSAGE = "Invalid or expired access token."
+FAILURE_MESSAGE = "Jeton d'accès invalide ou expiré."
 
 
 def _fail(reason: str) -> AuthenticationFailed:
@@ -88,7 +88,8 @@ class AccessTokenAuthentication(BaseAuthentication):
         if restricted and not _open_during_mfa_setup(request):
             # The one place the tenant's MFA policy is enforced for every view.
             raise PermissionDenied(
-                "This organisation requires two-factor authentication: set it up first (/mfa/setup).",
+                "Cette organisation exige l'authentification à deux "
+                "facteurs : configurez-la d'abord (/mfa/setup).",
                 code="mfa_setup_required",
             )
         principal = self._principal(tenant=tenant, claims=claims, facts=facts, restricted=restricted)

@@ -26,7 +26,7 @@ from .passwords import password_set_by_reset
 
 logger = logging.getLogger(__name__)
 
-INVALID_TOKEN = "This reset link is invalid or has expired."  # noqa: S105 - a message
+INVALID_TOKEN = "Ce lien de réinitialisation est invalide ou a expiré."  # noqa: S105 - a message
 
 
 def _lifetime() -> timedelta:
@@ -36,7 +36,7 @@ def _lifetime() -> timedelta:
 def reset_link(*, tenant: Tenant, token: str) -> str:
     domain = tenant_primary_domain(tenant=tenant)
     if not domain:
-        raise ValidationFailed("This tenant has no primary domain.", code="no_primary_domain")
+        raise ValidationFailed("Cette organisation n'a pas de domaine principal.", code="no_primary_domain")
     return str(settings.PASSWORD_RESET_URL).format(domain=domain, token=token)
 
 

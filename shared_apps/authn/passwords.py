@@ -30,7 +30,7 @@ def password_change(
 ) -> int:
     """Change one's own password; every other session, at every tenant, ends. Returns how many ended."""
     if not user_check_password(user=user, password=current_password):
-        raise ValidationFailed("The current password is incorrect.", code="invalid_current_password")
+        raise ValidationFailed("Le mot de passe actuel est incorrect.", code="invalid_current_password")
     user_password_set(user=user, password=new_password, tenant=tenant)
     user.save(update_fields=["password", "password_changed_at", "updated_at"])
     principal_cache.forget_user(user.pk)

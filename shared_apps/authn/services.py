@@ -52,7 +52,7 @@ from tenant_apps.sessions.tokens import SCOPE_MFA_SETUP, access_token_encode
 
 logger = logging.getLogger(__name__)
 
-BAD_CREDENTIALS = "Invalid email or password."
+BAD_CREDENTIALS = "E-mail ou mot de passe invalide."
 
 
 class LoginFailed(NotAuthenticated):
@@ -249,7 +249,7 @@ def auth_logout(
         if refresh_token:
             target = session_id_for_refresh_token(user_id=user.pk, refresh_token=refresh_token)
             if target is None:
-                raise NotFound("No such session.", code="session_not_found")
+                raise NotFound("Session introuvable.", code="session_not_found")
         targets = [] if target is None else [target]
         count = sessions_revoke(user_id=user.pk, reason=RevokeReason.LOGOUT, session_ids=targets)
     audit_record(
@@ -273,7 +273,7 @@ def auth_login_mfa(*, tenant: Tenant, mfa_session_token: str, code: str, kind: C
     if check.locked:
         raise mfa_locked(check.retry_after)
     if not check.ok:
-        raise MfaLoginFailed("The code is not valid.")
+        raise MfaLoginFailed("Le code n'est pas valide.")
     with transaction.atomic():
         if mfa_challenge_consume(token=mfa_session_token) is None:
             raise invalid

@@ -1,4 +1,9 @@
-"""Builds the single JSON error body `{"error": {"code", "message", "details"}}` for every error path."""
+"""Builds the single JSON error body of the contract for every error path:
+`{"error": "<CODE>", "message": "…", "details": {…}, "request_id": "…"}` (details, request_id if any).
+
+Codes are raised in lower case throughout the code base and rendered in upper case, as the predecessor's
+clients read them. Messages are French, the language of the product.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +14,21 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 
+from .context import request_context
+
 # What the database driver raises while PostgreSQL restarts, fails over or refuses connections: a
 # temporary condition (503, retry), not a bug (500). psycopg's own: the rate limiter's direct connection.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, psycopg.OperationalError, psycopg.InterfaceError)
 
 
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "details": details or {}}}
+    body: dict[str, Any] = {"error": code.upper(), "message": message}
+    if details:
+        body["details"] = details
+    request_id = request_context().request_id
+    if request_id:
+        body["request_id"] = request_id
+    return body
 
 
 def error_response(

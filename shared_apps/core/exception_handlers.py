@@ -1,4 +1,8 @@
-"""Maps domain errors, DRF errors and Django's own to the single JSON error body (one place, one shape)."""
+"""Maps domain errors, DRF errors and Django's own to the single JSON error body (one place, one shape).
+
+A body or query that fails a serializer is a 422 `VALIDATION_ERROR` whose `details.errors` lists
+`{field, message, type}` per failure (the predecessor's shape); every other status keeps its meaning.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import (
@@ -24,6 +29,10 @@ from .errors import (
 from .exceptions import ApplicationError
 
 logger = logging.getLogger("massacorp.errors")
+
+VALIDATION_STATUS = 422
+VALIDATION_MESSAGE = "La requête est invalide."
+SERVER_ERROR_MESSAGE = "Une erreur interne est survenue."
 
 _DRF_CODES = {
     drf.ParseError: "malformed_request",
@@ -44,6 +53,29 @@ def _drf_code(exc: drf.APIException) -> str:
         if isinstance(exc, cls):
             return code
     return str(exc.default_code)
+
+
+def validation_errors(detail: Any, prefix: str = "") -> list[dict[str, str]]:
+    """DRF's nested error detail as a flat list of `{field, message, type}`, fields as dotted paths."""
+    if isinstance(detail, dict):
+        errors: list[dict[str, str]] = []
+        for key, value in detail.items():
+            name = "" if key == api_settings.NON_FIELD_ERRORS_KEY else str(key)
+            path = ".".join(part for part in (prefix, name) if part)
+            errors.extend(validation_errors(value, path))
+        return errors
+    if isinstance(detail, list):
+        if all(not isinstance(item, dict | list) for item in detail):
+            return [_one_error(item, prefix) for item in detail]
+        errors = []
+        for index, item in enumerate(detail):
+            errors.extend(validation_errors(item, f"{prefix}.{index}" if prefix else str(index)))
+        return errors
+    return [_one_error(detail, prefix)]
+
+
+def _one_error(item: Any, field: str) -> dict[str, str]:
+    return {"field": field or "body", "message": str(item), "type": str(getattr(item, "code", "invalid"))}
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -67,7 +99,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, SuspiciousOperation):
         return Response(error_body("bad_request", "The request could not be understood."), status=400)
     if isinstance(exc, RequestDataTooBig):
-        return Response(error_body("payload_too_large", "The request body is too large."), status=413)
+        return Response(
+            error_body("payload_too_large", "Le corps de la requête est trop volumineux."), status=413
+        )
     if isinstance(exc, DjangoValidationError):
         exc = drf.ValidationError(detail=exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     elif isinstance(exc, Http404):
@@ -79,15 +113,14 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if drf_response is None or not isinstance(exc, drf.APIException):
         # Unexpected: log the traceback, answer without internals.
         logger.exception("Unhandled error in API view", exc_info=exc)
-        return Response(error_body("server_error", "An internal error occurred."), status=500)
+        return Response(error_body("server_error", SERVER_ERROR_MESSAGE), status=500)
     response = drf_response
     if isinstance(exc, drf.ValidationError):
-        message = "The request is invalid."
-        details: dict[str, Any] = (
-            {"fields": response.data} if isinstance(response.data, dict) else {"errors": response.data}
+        response.status_code = VALIDATION_STATUS
+        response.data = error_body(
+            "validation_error", VALIDATION_MESSAGE, {"errors": validation_errors(response.data)}
         )
-    else:
-        message = str(exc.detail) if not isinstance(exc.detail, dict | list) else "The request failed."
-        details = {}
-    response.data = error_body(_drf_code(exc), message, details)
+        return response
+    message = str(exc.detail) if not isinstance(exc.detail, dict | list) else "La requête a échoué."
+    response.data = error_body(_drf_code(exc), message)
     return response

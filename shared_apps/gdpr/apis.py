@@ -36,10 +36,11 @@ class ExportFilter(serializers.Serializer[Any]):
 
 
 class GdprExportApi(APIView):
+    FilterSerializer = ExportFilter
     """The caller's own data, from every tenant they belong to."""
 
     def get(self, request: Request) -> Response:
-        options = ExportFilter(data=request.query_params)
+        options = self.FilterSerializer(data=request.query_params)
         options.is_valid(raise_exception=True)
         user = current_principal().user
         enforce(EXPORT_PER_USER, str(user.pk))
@@ -49,12 +50,13 @@ class GdprExportApi(APIView):
 
 
 class GdprMemberExportApi(APIView):
+    FilterSerializer = ExportFilter
     """What this tenant holds about one of its members."""
 
     required_permission = PermissionCode.USERS_ADMIN
 
     def get(self, request: Request, user_id: Any) -> Response:
-        options = ExportFilter(data=request.query_params)
+        options = self.FilterSerializer(data=request.query_params)
         options.is_valid(raise_exception=True)
         tenant = request_tenant(request)
         membership = member_get(tenant=tenant, user_id=user_id)
@@ -85,7 +87,8 @@ class GdprDeleteApi(APIView):
         return Response(
             {
                 "success": True,
-                "message": "The account and its personal data were erased; audit rows were pseudonymised.",
+                "message": "Le compte et ses données personnelles ont été effacés ; "
+                "le journal d'audit a été pseudonymisé.",
                 "deleted_user_id": str(data.validated_data["user_id"]),
             }
         )
@@ -110,7 +113,7 @@ class GdprAnonymizeApi(APIView):
             reason=data.validated_data["reason"],
         )
         return Response(
-            {"success": True, "message": "The account was anonymised.", "anonymized_user_id": str(user.pk)}
+            {"success": True, "message": "Le compte a été anonymisé.", "anonymized_user_id": str(user.pk)}
         )
 
 

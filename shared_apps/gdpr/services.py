@@ -38,7 +38,7 @@ ANONYMOUS_DOMAIN = "anonymized.invalid"
 def _guard(*, tenant: Tenant, user: User, actor: User) -> None:
     if user.pk == actor.pk:
         raise PermissionDenied(
-            "You cannot erase or anonymise your own account here.", code="cannot_modify_self"
+            "Vous ne pouvez pas effacer ni anonymiser votre propre compte ici.", code="cannot_modify_self"
         )
     if is_platform_staff(actor):
         return
@@ -53,7 +53,8 @@ def _guard(*, tenant: Tenant, user: User, actor: User) -> None:
         )
         if PermissionCode.USERS_ADMIN not in codes:
             raise PermissionDenied(
-                "This account also belongs to another organisation; its administrators must agree.",
+                "Ce compte appartient aussi à une autre organisation ; ses "
+                "administrateurs doivent donner leur accord.",
                 code="shared_account",
             )
 
@@ -73,7 +74,9 @@ def _pseudonym() -> str:
 def gdpr_delete(*, tenant: Tenant, user: User, actor: User, reason: str, confirm: bool) -> str:
     """Erase the person everywhere; returns the pseudonym their audit rows now carry."""
     if confirm is not True:
-        raise ValidationFailed("Erasure is irreversible: send confirm=true.", code="confirmation_required")
+        raise ValidationFailed(
+            "L'effacement est irréversible : envoyez confirm=true.", code="confirmation_required"
+        )
     _guard(tenant=tenant, user=user, actor=actor)
     for schema_name in _every_tenant_schema():
         with schema_context(schema_name):

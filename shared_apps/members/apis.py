@@ -46,6 +46,8 @@ def _me_context(principal: Principal) -> dict[str, Any]:
 
 
 class MeApi(APIView):
+    OutputSerializer = MeOutputSerializer
+
     class InputSerializer(serializers.Serializer[Any]):
         first_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
         last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
@@ -66,6 +68,9 @@ class MeApi(APIView):
 
 
 class UserListApi(APIView):
+    OutputSerializer = UserOutputSerializer
+    response_envelope = "users"
+    response_status = {"POST": 201}
     required_permission = {"GET": PermissionCode.USERS_READ, "POST": PermissionCode.USERS_WRITE}
 
     class FilterSerializer(OffsetInput):
@@ -101,6 +106,8 @@ class UserListApi(APIView):
 
 
 class UserDetailApi(APIView):
+    OutputSerializer = UserDetailOutputSerializer
+    response_status = {"DELETE": 204}
     required_permission = {
         "GET": PermissionCode.USERS_READ,
         "PUT": PermissionCode.USERS_WRITE,
@@ -163,7 +170,7 @@ class _UserActionApi(APIView):
 
 
 class UserVerifyApi(_UserActionApi):
-    message = "User verified."
+    message = "Utilisateur vérifié."
 
     def act(self, request: Request, membership: Membership) -> None:
         member_update(
@@ -188,16 +195,19 @@ class _UserSetActiveApi(_UserActionApi):
 
 class UserActivateApi(_UserSetActiveApi):
     is_active = True
-    message = "User activated."
+    message = "Utilisateur activé."
 
 
 class UserDeactivateApi(_UserSetActiveApi):
     required_permission = PermissionCode.USERS_ADMIN
     is_active = False
-    message = "User deactivated; their sessions were ended."
+    message = "Utilisateur désactivé ; ses sessions ont été fermées."
 
 
 class RegisterApi(APIView):
+    OutputSerializer = UserOutputSerializer
+    response_status = {"POST": 201}
+    carries_secret = True  # its answer holds a token, key or secret: never cached
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
@@ -210,7 +220,7 @@ class RegisterApi(APIView):
     def post(self, request: Request) -> Response:
         tenant = request_tenant(request)
         if tenant.setting("allow_self_signup") is not True:
-            raise PermissionDenied("Self-registration is not open here.", code="self_signup_disabled")
+            raise PermissionDenied("L'inscription libre n'est pas ouverte ici.", code="self_signup_disabled")
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         enforce(REGISTER_PER_IP, ip_scope(tenant_id=tenant.pk, ip=request_context().ip))
@@ -222,6 +232,8 @@ class RegisterApi(APIView):
 
 class AuditEventListApi(APIView):
     """The tenant's audit log, newest first (holders of audit:read)."""
+
+    response_envelope = "events"
 
     required_permission = PermissionCode.AUDIT_READ
 

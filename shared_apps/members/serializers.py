@@ -45,8 +45,8 @@ class UserDetailOutputSerializer(UserOutputSerializer):
 
     phone = serializers.CharField()
     is_superuser = serializers.SerializerMethodField()
-    last_login_at = serializers.DateTimeField()
-    password_changed_at = serializers.DateTimeField()
+    last_login_at = serializers.DateTimeField(allow_null=True)
+    password_changed_at = serializers.DateTimeField(allow_null=True)
     has_password = serializers.SerializerMethodField()
     has_mfa = serializers.SerializerMethodField()
 
@@ -73,7 +73,7 @@ class MeOutputSerializer(serializers.Serializer[Any]):
     tenant_id = serializers.SerializerMethodField()
     tenant_name = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
-    last_login_at = serializers.DateTimeField()
+    last_login_at = serializers.DateTimeField(allow_null=True)
 
     def get_has_mfa(self, user: User) -> bool:
         known = self.context.get("has_mfa")  # the caller's own, known from their principal

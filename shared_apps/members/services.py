@@ -33,7 +33,8 @@ def _only_member_of(user: User, tenant: Tenant) -> bool:
 def _forbid_self(actor: User, user: User) -> None:
     if actor.pk == user.pk:
         raise PermissionDenied(
-            "Administrators cannot change their own rights or status here.", code="cannot_modify_self"
+            "Un administrateur ne peut pas modifier ici ses propres droits ni son statut.",
+            code="cannot_modify_self",
         )
 
 
@@ -50,7 +51,7 @@ def member_update(
     identity = [f for f in IDENTITY_FIELDS if f in data]
     if identity and not _only_member_of(user, tenant):
         raise PermissionDenied(
-            "This account also belongs to another organisation; only its owner can change it.",
+            "Ce compte appartient aussi à une autre organisation ; seul son titulaire peut le modifier.",
             code="shared_account",
         )
     changed = _identity_apply(user, data)
@@ -75,7 +76,7 @@ def _identity_apply(user: User, data: dict[str, Any]) -> list[str]:
         email = clean_email(data["email"])
         if email != user.email:
             if User.objects.filter(email__lower=email).exclude(pk=user.pk).exists():
-                raise Conflict("An account with this email already exists.", code="email_taken")
+                raise Conflict("Un compte existe déjà avec cette adresse e-mail.", code="email_taken")
             user.email, user.is_verified = email, False
             changed += ["email", "is_verified"]
     if "is_verified" in data and bool(data["is_verified"]) != user.is_verified:

@@ -32,6 +32,7 @@ CODE_MAX = 64  # a recovery code with separators is 27 characters; room for stra
 
 
 class MfaSetupApi(APIView):
+    carries_secret = True  # its answer holds a token, key or secret: never cached
     allowed_during_mfa_setup = True
 
     def post(self, request: Request) -> Response:
@@ -42,7 +43,7 @@ class MfaSetupApi(APIView):
         return Response(
             {
                 "success": True,
-                "message": "Scan the QR code, then confirm with a code at /mfa/enable.",
+                "message": "Scannez le QR code, puis confirmez avec un code sur /mfa/enable.",
                 "secret": result.secret,
                 "provisioning_uri": result.provisioning_uri,
                 "qr_code_svg": result.qr_code_svg,
@@ -51,6 +52,7 @@ class MfaSetupApi(APIView):
 
 
 class MfaEnableApi(APIView):
+    carries_secret = True  # its answer holds a token, key or secret: never cached
     allowed_during_mfa_setup = True
 
     class InputSerializer(serializers.Serializer[Any]):
@@ -70,13 +72,13 @@ class MfaEnableApi(APIView):
 class MfaDisableApi(APIView):
     class InputSerializer(serializers.Serializer[Any]):
         code = serializers.CharField(max_length=CODE_MAX)
-        password = serializers.CharField(max_length=128, trim_whitespace=False)
+        password = serializers.CharField(max_length=128, trim_whitespace=False, required=False)
 
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         mfa_disable(user=current_principal().user, tenant=request_tenant(request), **data.validated_data)
-        return Response({"enabled": False, "message": "Two-factor authentication is off."})
+        return Response({"enabled": False, "message": "L'authentification à deux facteurs est désactivée."})
 
 
 class MfaStatusApi(APIView):
@@ -98,8 +100,10 @@ class _CodeInput(serializers.Serializer[Any]):
 
 
 class MfaVerifyApi(APIView):
+    InputSerializer = _CodeInput
+
     def post(self, request: Request) -> Response:
-        data = _CodeInput(data=request.data)
+        data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         valid = mfa_verify(
             user=current_principal().user,
@@ -110,8 +114,10 @@ class MfaVerifyApi(APIView):
 
 
 class MfaRecoveryVerifyApi(APIView):
+    InputSerializer = _CodeInput
+
     def post(self, request: Request) -> Response:
-        data = _CodeInput(data=request.data)
+        data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         valid, remaining = mfa_recovery_verify(
             user=current_principal().user,
@@ -122,8 +128,11 @@ class MfaRecoveryVerifyApi(APIView):
 
 
 class MfaRecoveryRegenerateApi(APIView):
+    carries_secret = True  # its answer holds a token, key or secret: never cached
+    InputSerializer = _CodeInput
+
     def post(self, request: Request) -> Response:
-        data = _CodeInput(data=request.data)
+        data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         codes = mfa_recovery_regenerate(
             user=current_principal().user,

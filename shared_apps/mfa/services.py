@@ -114,7 +114,8 @@ def _scope(user: User) -> str:
 
 def mfa_locked(retry_after: int) -> MfaLocked:
     return MfaLocked(
-        "Too many wrong codes: the second factor is locked for now; log in again later.",
+        "Trop de codes erronés : le second facteur est verrouillé "
+        "pour le moment ; reconnectez-vous plus tard.",
         retry_after=max(1, retry_after),
     )
 
@@ -234,7 +235,7 @@ def _require(check: CodeCheck) -> None:
     if check.locked:
         raise mfa_locked(check.retry_after)
     if not check.ok:
-        raise InvalidMfaCode("The code is not valid.")
+        raise InvalidMfaCode("Le code n'est pas valide.")
 
 
 def _recovery_codes_replace(*, user: User) -> list[str]:
@@ -251,7 +252,9 @@ def mfa_setup(*, user: User, tenant: Tenant) -> SetupResult:
     device = TOTPDevice.objects.select_for_update().filter(user=user).first()
     if device is not None and device.confirmed:
         raise Conflict(
-            "MFA is already enabled; disable it first to set up a new device.", code="mfa_already_enabled"
+            "La double authentification est déjà activée ; "
+            "désactivez-la avant de configurer un nouvel appareil.",
+            code="mfa_already_enabled",
         )
     device = device or TOTPDevice(user=user, name="Authenticator app", confirmed=False)
     secret = totp.secret_new()
@@ -260,7 +263,9 @@ def mfa_setup(*, user: User, tenant: Tenant) -> SetupResult:
     try:
         device.save()
     except IntegrityError as error:  # a concurrent first set-up of the same person won the race
-        raise Conflict("MFA set-up is already in progress; try again.", code="conflict") from error
+        raise Conflict(
+            "Une configuration de la double authentification est déjà en cours ; réessayez.", code="conflict"
+        ) from error
     uri = totp.provisioning_uri(secret_b32=secret, issuer=tenant.name, account=user.email)
     return SetupResult(secret=secret, provisioning_uri=uri, qr_code_svg=totp.qr_svg(uri))
 
@@ -268,9 +273,11 @@ def mfa_setup(*, user: User, tenant: Tenant) -> SetupResult:
 def mfa_enable(*, user: User, tenant: Tenant, code: str) -> list[str]:
     """Confirm the device set up with a first code; the recovery codes, shown this once."""
     if user_has_mfa(user):
-        raise Conflict("MFA is already enabled.", code="mfa_already_enabled")
+        raise Conflict("La double authentification est déjà activée.", code="mfa_already_enabled")
     if not TOTPDevice.objects.filter(user=user, confirmed=False).exists():
-        raise Conflict("Set up MFA first (POST /mfa/setup).", code="mfa_not_configured")
+        raise Conflict(
+            "Configurez d'abord la double authentification (POST /mfa/setup).", code="mfa_not_configured"
+        )
     _require(mfa_code_check(user=user, code=code, kind="totp", tenant=tenant, confirmed=False))
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().get(user=user)
@@ -282,19 +289,22 @@ def mfa_enable(*, user: User, tenant: Tenant, code: str) -> list[str]:
     return codes
 
 
-def mfa_disable(*, user: User, tenant: Tenant, code: str, password: str) -> None:
-    """Needs the password and a current code (TOTP or recovery): the fresh code is the step-up."""
+def mfa_disable(*, user: User, tenant: Tenant, code: str, password: str | None = None) -> None:
+    """Needs a current code: a TOTP code is itself the step-up; with the password too, a recovery code
+    will also do (the device may be lost)."""
     if not user_has_mfa(user):
-        raise Conflict("MFA is not enabled.", code="mfa_not_enabled")
+        raise Conflict("La double authentification n'est pas activée.", code="mfa_not_enabled")
     if mfa_required_by_any_tenant(user=user):
         raise PermissionDenied(
-            "An organisation you belong to requires MFA: it cannot be switched off.",
+            "Une organisation dont vous êtes membre exige la double "
+            "authentification : elle ne peut pas être désactivée.",
             code="mfa_required_by_policy",
         )
     mfa_attempt_guard(user=user)
-    if not user_check_password(user=user, password=password):
-        raise ValidationFailed("The password is incorrect.", code="invalid_password")
-    _require(mfa_code_check(user=user, code=code, kind="auto", tenant=tenant, guard=False))
+    if password is not None and not user_check_password(user=user, password=password):
+        raise ValidationFailed("Le mot de passe est incorrect.", code="invalid_password")
+    kind: Literal["totp", "auto"] = "totp" if password is None else "auto"
+    _require(mfa_code_check(user=user, code=code, kind=kind, tenant=tenant, guard=False))
     with transaction.atomic():
         _mfa_remove(user=user)
         audit_record(event_type=EventType.MFA_DISABLED, tenant=tenant, user=user)
@@ -302,7 +312,7 @@ def mfa_disable(*, user: User, tenant: Tenant, code: str, password: str) -> None
 
 def mfa_verify(*, user: User, tenant: Tenant, code: str) -> bool:
     if not user_has_mfa(user):
-        raise Conflict("MFA is not enabled.", code="mfa_not_enabled")
+        raise Conflict("La double authentification n'est pas activée.", code="mfa_not_enabled")
     check = mfa_code_check(user=user, code=code, kind="totp", tenant=tenant)
     if check.locked:
         raise mfa_locked(check.retry_after)
@@ -312,7 +322,7 @@ def mfa_verify(*, user: User, tenant: Tenant, code: str) -> bool:
 def mfa_recovery_verify(*, user: User, tenant: Tenant, code: str) -> tuple[bool, int]:
     """Use up one recovery code; (valid, codes remaining)."""
     if not user_has_mfa(user):
-        raise Conflict("MFA is not enabled.", code="mfa_not_enabled")
+        raise Conflict("La double authentification n'est pas activée.", code="mfa_not_enabled")
     check = mfa_code_check(user=user, code=code, kind="recovery", tenant=tenant)
     if check.locked:
         raise mfa_locked(check.retry_after)
@@ -322,7 +332,7 @@ def mfa_recovery_verify(*, user: User, tenant: Tenant, code: str) -> tuple[bool,
 def mfa_recovery_regenerate(*, user: User, tenant: Tenant, code: str) -> list[str]:
     """A new set of recovery codes for a current code (the fresh code is the step-up)."""
     if not user_has_mfa(user):
-        raise Conflict("MFA is not enabled.", code="mfa_not_enabled")
+        raise Conflict("La double authentification n'est pas activée.", code="mfa_not_enabled")
     _require(mfa_code_check(user=user, code=code, kind="auto", tenant=tenant))
     with transaction.atomic():
         codes = _recovery_codes_replace(user=user)

@@ -35,7 +35,9 @@ def require_recent_auth(principal: Principal, *, code: str | None) -> None:
     max_age = step_up_max_age()
     if principal.auth_time is None:
         # A credential that carries no sign-in time (an API key) cannot step up.
-        raise StepUpRequired("This action needs a signed-in user.", details={"max_age_seconds": max_age})
+        raise StepUpRequired(
+            "Cette action demande un utilisateur connecté.", details={"max_age_seconds": max_age}
+        )
     if (timezone.now() - principal.auth_time).total_seconds() <= max_age:
         return
     has_mfa = principal.mfa.enabled
@@ -45,10 +47,11 @@ def require_recent_auth(principal: Principal, *, code: str | None) -> None:
             return
         if check.locked:
             raise MfaLocked(
-                "Too many wrong codes: the second factor is locked for now.", retry_after=check.retry_after
+                "Trop de codes erronés : le second facteur est verrouillé pour le moment.",
+                retry_after=check.retry_after,
             )
     raise StepUpRequired(
-        "This action needs a recent sign-in: log in again"
-        + (" or send a current authenticator code in `code`." if has_mfa else "."),
+        "Cette action demande une connexion récente : reconnectez-vous"
+        + (" ou envoyez un code actuel de l'application d'authentification dans `code`." if has_mfa else "."),
         details={"max_age_seconds": max_age, "code_accepted": has_mfa},
     )

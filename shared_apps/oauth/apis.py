@@ -17,7 +17,7 @@ from shared_apps.rbac.principal import current_principal
 from shared_apps.tenants.current import request_tenant
 
 from .models import FlowPurpose, OAuthIdentity, Provider
-from .providers import DISPLAY, provider_enabled
+from .providers import DISPLAY, provider_config, provider_enabled
 from .services import (
     CallbackResult,
     oauth_callback,
@@ -60,9 +60,11 @@ class ProviderListApi(APIView):
 class AuthorizeApi(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
+    FilterSerializer = StartSerializer
 
     def get(self, request: Request, provider: str) -> Response:
-        data = StartSerializer(data=request.query_params)
+        provider_config(provider)  # the path first: an unknown or unconfigured provider is a 404
+        data = self.FilterSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
         _limit(request)
         url, state = oauth_flow_start(
@@ -75,6 +77,7 @@ class AuthorizeApi(APIView):
 
 
 class CallbackApi(APIView):
+    carries_secret = True  # its answer holds a token, key or secret: never cached
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
@@ -112,6 +115,8 @@ def _callback_body(result: CallbackResult) -> dict[str, Any]:
 
 
 class CompleteRegistrationApi(APIView):
+    response_status = {"POST": 201}
+    carries_secret = True  # its answer holds a token, key or secret: never cached
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
@@ -162,12 +167,15 @@ class UnlinkApi(APIView):
             user=current_principal().user,
             provider=data.validated_data["provider"],
         )
-        return Response({"success": True, "message": "The provider was unlinked."})
+        return Response({"success": True, "message": "Le fournisseur a été dissocié."})
 
 
 class LinkApi(APIView):
+    FilterSerializer = StartSerializer
+
     def get(self, request: Request, provider: str) -> Response:
-        data = StartSerializer(data=request.query_params)
+        provider_config(provider)  # the path first: an unknown or unconfigured provider is a 404
+        data = self.FilterSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
         url, state = oauth_flow_start(
             tenant=request_tenant(request),

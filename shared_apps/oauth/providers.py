@@ -47,7 +47,7 @@ class Profile:
 def provider_config(provider: str) -> dict[str, Any]:
     config = settings.OAUTH_PROVIDERS.get(provider)
     if provider not in Provider.values or not config or not config.get("client_id"):
-        raise NotFound("This sign-in provider is not available.", code="oauth_provider_unknown")
+        raise NotFound("Ce fournisseur de connexion n'est pas disponible.", code="oauth_provider_unknown")
     return dict(config)
 
 
@@ -93,10 +93,12 @@ def profile_fetch(*, provider: str, code: str, code_verifier: str) -> Profile:
             return _oidc(info)
     except (OAuth2Error, OAuthError) as error:  # invalid_grant: a used, foreign or forged code
         raise ApplicationError(
-            "The provider refused the sign-in; start again.", code="oauth_code_rejected"
+            "Le fournisseur a refusé la connexion ; recommencez.", code="oauth_code_rejected"
         ) from error
     except (httpx2.HTTPError, OSError, ValueError, KeyError) as error:  # network, bad JSON, no subject
-        raise ProviderUnavailable("The sign-in provider could not be reached or answered oddly.") from error
+        raise ProviderUnavailable(
+            "Le fournisseur de connexion est injoignable ou a répondu de façon inattendue."
+        ) from error
 
 
 def _json(response: httpx2.Response) -> Any:

@@ -68,11 +68,11 @@ def _return_url_checked(*, tenant: Tenant, url: str) -> str:
         or parts.password
     ):
         raise ValidationFailed(
-            "redirect_uri must be an https URL of this organisation.", code="invalid_redirect_uri"
+            "redirect_uri doit être une URL https de cette organisation.", code="invalid_redirect_uri"
         )
     if not Domain.objects.filter(tenant=tenant, domain__iexact=parts.hostname).exists():
         raise ValidationFailed(
-            "redirect_uri is not on a domain of this organisation.", code="invalid_redirect_uri"
+            "redirect_uri n'est pas sur un domaine de cette organisation.", code="invalid_redirect_uri"
         )
     return url
 
@@ -106,9 +106,9 @@ def state_read(state: str) -> dict[str, str]:
     try:
         data = signing.loads(state, salt=STATE_SALT, max_age=int(settings.OAUTH_STATE_MAX_AGE_SECONDS))
     except signing.BadSignature as error:  # SignatureExpired is a BadSignature
-        raise InvalidState("The sign-in request is invalid or has expired; start again.") from error
+        raise InvalidState("La demande de connexion est invalide ou a expiré ; recommencez.") from error
     if not isinstance(data, dict) or not {"n", "t", "p"} <= set(data):
-        raise InvalidState("The sign-in request is invalid; start again.")
+        raise InvalidState("La demande de connexion est invalide ; recommencez.")
     return data
 
 
@@ -117,7 +117,7 @@ def flow_pending(*, state: str, provider: str) -> OAuthFlow:
     data = state_read(state)
     flow = OAuthFlow.objects.filter(nonce=data["n"], provider=provider, used_at__isnull=True).first()
     if flow is None or data["p"] != provider or flow.expires_at <= timezone.now():
-        raise InvalidState("The sign-in request is invalid or was used already; start again.")
+        raise InvalidState("La demande de connexion est invalide ou a déjà servi ; recommencez.")
     return flow
 
 
@@ -125,14 +125,16 @@ def flow_pending(*, state: str, provider: str) -> OAuthFlow:
 def _flow_consume(*, tenant: Tenant, provider: str, state: str) -> OAuthFlow:
     data = state_read(state)
     if data["t"] != tenant.slug:
-        raise InvalidState("This sign-in was started at another organisation.", code="oauth_tenant_mismatch")
+        raise InvalidState(
+            "Cette connexion a été commencée dans une autre organisation.", code="oauth_tenant_mismatch"
+        )
     flow = OAuthFlow.objects.select_for_update().filter(nonce=data["n"], tenant=tenant).first()
     if flow is None or flow.provider != provider or data["p"] != provider:
-        raise InvalidState("The sign-in request is invalid; start again.")
+        raise InvalidState("La demande de connexion est invalide ; recommencez.")
     if flow.used_at is not None:
-        raise InvalidState("This sign-in request was used already; start again.", code="oauth_state_used")
+        raise InvalidState("Cette demande de connexion a déjà servi ; recommencez.", code="oauth_state_used")
     if flow.expires_at <= timezone.now():
-        raise InvalidState("The sign-in request has expired; start again.")
+        raise InvalidState("La demande de connexion a expiré ; recommencez.")
     flow.used_at = timezone.now()
     flow.save(update_fields=["used_at"])
     return flow
@@ -166,17 +168,17 @@ def _sign_in(*, tenant: Tenant, provider: str, profile: Profile) -> CallbackResu
         # the squatter's), and learn from the answer whether the address has an account here.
         if not (profile.email and profile.email_verified):
             raise ValidationFailed(
-                "The provider has not confirmed this e-mail address: confirm it there, or sign up with a "
-                "password.",
+                "Le fournisseur n'a pas confirmé cette adresse e-mail : confirmez-la chez lui, ou "
+                "inscrivez-vous avec un mot de passe.",
                 code="oauth_email_unverified",
             )
         if User.objects.filter(email__lower=profile.email.lower()).exists():
             raise Conflict(
-                "An account with this e-mail exists: sign in with it, then link this provider.",
+                "Un compte existe avec cette adresse e-mail : connectez-vous avec, puis liez ce fournisseur.",
                 code="oauth_account_exists",
             )
         if tenant.setting("allow_self_signup") is not True:
-            raise PermissionDenied("Self-registration is not open here.", code="self_signup_disabled")
+            raise PermissionDenied("L'inscription libre n'est pas ouverte ici.", code="self_signup_disabled")
         token = signing.dumps(
             {"t": tenant.slug, "p": provider, **profile.__dict__}, salt=REGISTRATION_SALT, compress=True
         )
@@ -200,7 +202,9 @@ def _link_by_verified_email(*, tenant: Tenant, provider: str, profile: Profile) 
 def _login(*, tenant: Tenant, identity: OAuthIdentity, profile: Profile) -> CallbackResult:
     user = identity.user
     if not user.is_active or not Membership.objects.filter(user=user, tenant=tenant, is_active=True).exists():
-        raise PermissionDenied("This account cannot sign in to this organisation.", code="not_a_member")
+        raise PermissionDenied(
+            "Ce compte ne peut pas se connecter à cette organisation.", code="not_a_member"
+        )
     OAuthIdentity.objects.filter(pk=identity.pk).update(last_login_at=timezone.now())
     if user_has_mfa(user):
         context = request_context()
@@ -216,7 +220,7 @@ def _identity_link(*, user: User, provider: str, profile: Profile, tenant: Tenan
         OAuthIdentity.objects.filter(provider=provider, subject=profile.subject).exclude(user=user).exists()
     )
     if taken:
-        raise Conflict("This provider account is linked to another account.", code="oauth_identity_taken")
+        raise Conflict("Ce compte du fournisseur est lié à un autre compte.", code="oauth_identity_taken")
     try:
         with transaction.atomic():
             identity, _ = OAuthIdentity.objects.update_or_create(
@@ -232,7 +236,7 @@ def _identity_link(*, user: User, provider: str, profile: Profile, tenant: Tenan
             )
     except IntegrityError as error:
         raise Conflict(
-            "This provider account is linked to another account.", code="oauth_identity_taken"
+            "Ce compte du fournisseur est lié à un autre compte.", code="oauth_identity_taken"
         ) from error
     audit_record(
         event_type=EVENT_LINKED,
@@ -249,18 +253,18 @@ def oauth_complete_registration(*, tenant: Tenant, token: str, first_name: str, 
     try:
         data = signing.loads(token, salt=REGISTRATION_SALT, max_age=int(settings.OAUTH_STATE_MAX_AGE_SECONDS))
     except signing.BadSignature as error:
-        raise InvalidState("The registration request is invalid or has expired; start again.") from error
+        raise InvalidState("La demande d'inscription est invalide ou a expiré ; recommencez.") from error
     if data.get("t") != tenant.slug:
         raise InvalidState(
-            "This registration was started at another organisation.", code="oauth_tenant_mismatch"
+            "Cette inscription a été commencée dans une autre organisation.", code="oauth_tenant_mismatch"
         )
     if tenant.setting("allow_self_signup") is not True:
-        raise PermissionDenied("Self-registration is not open here.", code="self_signup_disabled")
+        raise PermissionDenied("L'inscription libre n'est pas ouverte ici.", code="self_signup_disabled")
     if not data.get("email"):
-        raise ValidationFailed("The provider gave no e-mail address.", code="oauth_email_missing")
+        raise ValidationFailed("Le fournisseur n'a donné aucune adresse e-mail.", code="oauth_email_missing")
     if data.get("email_verified") is not True:  # _sign_in issues none for one; a token of an older release
         raise ValidationFailed(
-            "The provider has not confirmed this e-mail address.", code="oauth_email_unverified"
+            "Le fournisseur n'a pas confirmé cette adresse e-mail.", code="oauth_email_unverified"
         )
     profile = Profile(**{k: data[k] for k in ("subject", "email", "email_verified", "name", "avatar_url")})
     membership = member_create(
@@ -279,11 +283,12 @@ def oauth_complete_registration(*, tenant: Tenant, token: str, first_name: str, 
 def oauth_unlink(*, tenant: Tenant, user: User, provider: str) -> None:
     identity = OAuthIdentity.objects.select_for_update().filter(user=user, provider=provider).first()
     if identity is None:
-        raise ValidationFailed("No such linked account.", code="oauth_not_linked")
+        raise ValidationFailed("Aucun compte lié de ce type.", code="oauth_not_linked")
     others = OAuthIdentity.objects.filter(user=user).exclude(pk=identity.pk).exists()
     if not user.has_usable_password() and not others:
         raise Conflict(
-            "This is your only way to sign in: set a password or link another provider first.",
+            "C'est votre seul moyen de connexion : définissez d'abord un "
+            "mot de passe ou liez un autre fournisseur.",
             code="oauth_last_sign_in_method",
         )
     identity.delete()

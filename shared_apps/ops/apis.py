@@ -38,7 +38,7 @@ def ready(request: HttpRequest) -> JsonResponse:
 
 def health_deep(request: HttpRequest) -> JsonResponse:
     if not _is_internal(request):
-        return error_response(403, "permission_denied", "This endpoint is restricted to operators.")
+        return error_response(403, "permission_denied", "Ce point d'accès est réservé aux opérateurs.")
     results = checks.run_probes(checks.readiness_probes())
     ok = all(result["ok"] for result in results.values())
     return JsonResponse(
@@ -48,6 +48,6 @@ def health_deep(request: HttpRequest) -> JsonResponse:
 
 def metrics(request: HttpRequest) -> HttpResponse:
     if not _is_internal(request):
-        return error_response(403, "permission_denied", "This endpoint is restricted to operators.")
+        return error_response(403, "permission_denied", "Ce point d'accès est réservé aux opérateurs.")
     response: HttpResponse = ExportToDjangoView(request)
     return response

@@ -27,6 +27,7 @@ PERMISSIONS_POLICY = (
     "payment=(), usb=()"
 )
 DOCS_PATH_PREFIX = "/api/docs"
+API_PATH_PREFIX = "/api/"
 ADMIN_PATH_PREFIX = "/admin/"
 # Django's admin posts forms to itself and sets inline style attributes.
 ADMIN_CSP = (
@@ -119,14 +120,37 @@ class BodySizeLimitMiddleware:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return error_response(400, "bad_request", "Content-Length is not a number.")
+            return error_response(400, "bad_request", "L'en-tête Content-Length n'est pas un nombre.")
         view_class = getattr(view_func, "cls", None) or getattr(view_func, "view_class", None)
         limit = getattr(view_class, "max_body_bytes", settings.MAX_REQUEST_BODY_BYTES)
         if length > limit:
             return error_response(
-                413, "payload_too_large", "The request body is too large.", {"max_bytes": limit}
+                413, "payload_too_large", "Le corps de la requête est trop volumineux.", {"max_bytes": limit}
             )
         return None
+
+
+class ApiTrailingSlashMiddleware:
+    """`/api/…/` answers as `/api/…`: the trailing slash is dropped before URL resolution, for every method
+    and without a redirect (which would lose a POST body). Runs first, so routing sees the canonical path."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path_info
+        if path.startswith(API_PATH_PREFIX) and len(path) > len(API_PATH_PREFIX) and path.endswith("/"):
+            request.path_info = path.rstrip("/") or "/"
+            request.path = request.path[: len(request.path) - len(path)] + request.path_info
+        return self.get_response(request)
+
+
+def _carries_secret(request: HttpRequest) -> bool:
+    """Whether the view that answered declares that its responses carry a token, key or secret."""
+    match = getattr(request, "resolver_match", None)
+    view = getattr(match, "func", None)
+    view_class = getattr(view, "cls", None) or getattr(view, "view_class", None)
+    return bool(getattr(view_class, "carries_secret", False))
 
 
 def _is_authenticated_request(request: HttpRequest) -> bool:
@@ -173,6 +197,7 @@ class SecurityHeadersMiddleware:
             response["Content-Security-Policy"] = API_CSP
         response["Permissions-Policy"] = PERMISSIONS_POLICY
         response["Cross-Origin-Resource-Policy"] = "same-origin"
-        if _is_authenticated_request(request):
+        if _is_authenticated_request(request) or _carries_secret(request):
             response["Cache-Control"] = "no-store"
+            response["Pragma"] = "no-cache"
         return response

@@ -80,7 +80,7 @@ def enforce(spec: RateLimit, key: str) -> Decision:
         return Decision(allowed=True, count=0, retry_after=0)
     decision = hit(f"{spec.name}:{key}", limit=spec.limit, window_seconds=spec.window_seconds)
     if not decision.allowed:
-        raise RateLimited("Too many requests. Try again later.", retry_after=decision.retry_after)
+        raise RateLimited("Trop de requêtes. Réessayez plus tard.", retry_after=decision.retry_after)
     return decision
 
 

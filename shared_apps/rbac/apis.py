@@ -47,6 +47,9 @@ _CODES = serializers.ListField(child=serializers.ChoiceField(choices=PermissionC
 
 
 class RoleListApi(APIView):
+    OutputSerializer = RoleOutputSerializer
+    response_envelope = "roles"
+    response_status = {"POST": 201}
     required_permission = {"GET": PermissionCode.USERS_READ, "POST": PermissionCode.TENANT_ADMIN}
 
     class InputSerializer(serializers.Serializer[Any]):
@@ -72,6 +75,8 @@ class RoleListApi(APIView):
 
 
 class RoleDetailApi(APIView):
+    OutputSerializer = RoleOutputSerializer
+    response_status = {"DELETE": 204}
     required_permission = {
         "GET": PermissionCode.USERS_READ,
         "PUT": PermissionCode.TENANT_ADMIN,
@@ -113,6 +118,7 @@ class RoleDetailApi(APIView):
 
 
 class UserRoleListApi(APIView):
+    response_status = {"POST": 201}
     required_permission = {"GET": PermissionCode.USERS_READ, "POST": PermissionCode.USERS_ADMIN}
 
     class InputSerializer(serializers.Serializer[Any]):
@@ -147,6 +153,7 @@ class UserRoleListApi(APIView):
 
 
 class UserRoleDetailApi(APIView):
+    response_status = {"DELETE": 204}
     required_permission = PermissionCode.USERS_ADMIN
 
     def delete(self, request: Request, user_id: Any, role_id: int) -> Response:

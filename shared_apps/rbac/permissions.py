@@ -25,7 +25,7 @@ from shared_apps.core.exceptions import PermissionDenied
 
 from .principal import CredentialKind, Principal, current_principal_or_none
 
-NOT_A_MEMBER = "You are not a member of this tenant."
+NOT_A_MEMBER = "Vous n'êtes pas membre de cette organisation."
 NO_API_KEYS = "API keys cannot call this endpoint."
 
 
@@ -36,7 +36,7 @@ def has_permission(principal: Principal, code: str) -> bool:
 def require_permission(principal: Principal, code: str) -> None:
     """For a view whose need depends on the input (e.g. promoting a member needs users:admin)."""
     if not has_permission(principal, code):
-        raise PermissionDenied(f"This requires the {code} permission.", code="permission_denied")
+        raise PermissionDenied(f"Cette action requiert la permission {code}.", code="permission_denied")
 
 
 def access_refusal(principal: Principal | None, required: str | None) -> str | None:
@@ -47,7 +47,7 @@ def access_refusal(principal: Principal | None, required: str | None) -> str | N
     if required is None:
         return NO_API_KEYS if principal.credential == CredentialKind.API_KEY else None
     if not has_permission(principal, required):
-        return f"This requires the {required} permission."
+        return f"Cette action requiert la permission {required}."
     return None
 
 
@@ -105,7 +105,7 @@ def permission_required(code: str | None = None) -> Callable[[ViewFunction], Vie
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             principal = current_principal_or_none()
             if principal is None:
-                return error_response(401, "not_authenticated", "Authentication is required.")
+                return error_response(401, "not_authenticated", "L'authentification est requise.")
             refusal = access_refusal(principal, code)
             if refusal is not None:
                 return error_response(403, "permission_denied", refusal)

@@ -132,5 +132,5 @@ def current_principal() -> Principal:
     """The authenticated caller of the current request or job; 401 when there is none."""
     principal = current_principal_or_none()
     if principal is None:
-        raise NotAuthenticated("Authentication is required.")
+        raise NotAuthenticated("L'authentification est requise.")
     return principal

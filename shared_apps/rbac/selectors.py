@@ -81,7 +81,7 @@ def role_get(*, tenant: Tenant, role_id: Any) -> Role:
     """A global role or one of this tenant's; another tenant's role is a 404 like an unknown one."""
     role = role_list(tenant=tenant).filter(pk=role_id).first()
     if role is None:
-        raise NotFound("No such role.", code="role_not_found")
+        raise NotFound("Rôle introuvable.", code="role_not_found")
     return role
 
 

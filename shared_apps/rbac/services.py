@@ -33,12 +33,12 @@ def _permissions(codes: Iterable[str], *, actor_codes: frozenset[str]) -> list[P
     unknown = sorted(set(wanted) - {p.code for p in found})
     if unknown:
         raise ValidationFailed(
-            "Unknown permission codes.", code="unknown_permission", details={"codes": unknown}
+            "Codes de permission inconnus.", code="unknown_permission", details={"codes": unknown}
         )
     beyond = sorted(set(wanted) - actor_codes)
     if beyond:
         raise PermissionDenied(
-            "A role cannot hold permissions you do not hold.",
+            "Un rôle ne peut pas détenir de permissions que vous n'avez pas.",
             code="permission_escalation",
             details={"codes": beyond},
         )
@@ -47,7 +47,7 @@ def _permissions(codes: Iterable[str], *, actor_codes: frozenset[str]) -> list[P
 
 def _editable(role: Role, tenant: Tenant) -> None:
     if role.is_system or role.tenant_id != tenant.pk:
-        raise PermissionDenied("System roles cannot be changed.", code="system_role")
+        raise PermissionDenied("Les rôles système ne peuvent pas être modifiés.", code="system_role")
 
 
 @transaction.atomic
@@ -62,15 +62,17 @@ def role_create(
 ) -> Role:
     slug = slugify(name)[:64]
     if not slug:
-        raise ValidationFailed("The role needs a name made of letters or digits.", code="invalid_role_name")
+        raise ValidationFailed(
+            "Le rôle doit avoir un nom fait de lettres ou de chiffres.", code="invalid_role_name"
+        )
     if slug in SystemRole.values or Role.objects.filter(tenant=tenant, slug=slug).exists():
-        raise Conflict("A role with this name exists already.", code="role_exists")
+        raise Conflict("Un rôle de ce nom existe déjà.", code="role_exists")
     perms = _permissions(permissions, actor_codes=actor_codes)
     try:
         with transaction.atomic():
             role = Role.objects.create(tenant=tenant, slug=slug, name=name.strip(), description=description)
     except IntegrityError as error:
-        raise Conflict("A role with this name exists already.", code="role_exists") from error
+        raise Conflict("Un rôle de ce nom existe déjà.", code="role_exists") from error
     role.permissions.set(perms)
     _audit(
         tenant,
@@ -129,13 +131,13 @@ def _guard_assignment(
     now: datetime,
 ) -> None:
     if role.tenant_id not in (None, tenant.pk):
-        raise NotFound("No such role.", code="role_not_found")
+        raise NotFound("Rôle introuvable.", code="role_not_found")
     if membership.user_id == actor.pk:
-        raise PermissionDenied("You cannot change your own roles.", code="cannot_modify_self")
+        raise PermissionDenied("Vous ne pouvez pas modifier vos propres rôles.", code="cannot_modify_self")
     beyond = sorted({p.code for p in role.permissions.all()} - actor_codes)
     if beyond:
         raise PermissionDenied(
-            "You cannot grant or withdraw a role with permissions you do not hold.",
+            "Vous ne pouvez pas attribuer ou retirer un rôle aux permissions que vous n'avez pas.",
             code="permission_escalation",
             details={"codes": beyond},
         )
@@ -144,7 +146,9 @@ def _guard_assignment(
         and role.is_system
         and not holds_role(user_id=actor.pk, tenant_id=tenant.pk, slug=SystemRole.OWNER, now=now)
     ):
-        raise PermissionDenied("Only an owner can grant or withdraw the owner role.", code="owner_only")
+        raise PermissionDenied(
+            "Seul un propriétaire peut attribuer ou retirer le rôle de propriétaire.", code="owner_only"
+        )
 
 
 @transaction.atomic
@@ -162,7 +166,7 @@ def role_assign(
         tenant=tenant, membership=membership, role=role, actor=actor, actor_codes=actor_codes, now=now
     )
     if expires_at is not None and expires_at <= now:
-        raise ValidationFailed("expires_at must be in the future.", code="invalid_expiry")
+        raise ValidationFailed("expires_at doit être dans le futur.", code="invalid_expiry")
     assignment, _ = RoleAssignment.objects.update_or_create(
         membership=membership, role=role, defaults={"expires_at": expires_at, "granted_by": actor}
     )
@@ -196,7 +200,7 @@ def role_unassign(
     )
     deleted, _ = RoleAssignment.objects.filter(membership=membership, role=role).delete()
     if not deleted:
-        raise NotFound("This member does not hold this role.", code="assignment_not_found")
+        raise NotFound("Ce membre n'a pas ce rôle.", code="assignment_not_found")
     principal_cache.forget_user(membership.user_id)
     audit_record(
         event_type=EVENT_ROLE_UNASSIGNED,

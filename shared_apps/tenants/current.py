@@ -20,5 +20,5 @@ def request_tenant(request: HttpRequest | Request) -> Tenant:
     and braces)."""
     tenant = request_tenant_or_none(request)
     if tenant is None:
-        raise NotFound("No such tenant.", code="tenant_not_found")
+        raise NotFound("Organisation introuvable.", code="tenant_not_found")
     return tenant

@@ -1,8 +1,9 @@
 """Routes every request to a tenant schema (or to the public site) before anything touches the database.
 
-Rules: a tenant host selects its tenant; on a shared host the X-Tenant-ID header (a slug) selects it; a
-header that disagrees with a tenant host is a 400, an unknown or inactive tenant a 404, a tenant API call on
-a shared host without a tenant a 400. There is never a fallback to the public schema for a tenant request.
+Rules: a tenant host selects its tenant; on a shared host the X-Tenant-ID header (a slug or the numeric
+id) selects it; a header that disagrees with a tenant host is a 400, an unknown or inactive tenant a 404,
+a tenant API call on a shared host without a tenant a 400. There is never a fallback to the public schema
+for a tenant request.
 
 A routing failure does not answer here: it points the request at a URLconf whose only view raises the
 error, so that the rest of the middleware chain (request id, timing, security headers, logging) and the one
@@ -57,14 +58,15 @@ class TenantRoutingMiddleware:
             return
         host, _port = split_domain_port(request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", ""))
         if not host:
-            raise ValidationFailed("The request has no valid Host header.", code="invalid_host")
+            raise ValidationFailed("La requête n'a pas d'en-tête Host valide.", code="invalid_host")
         header = request.META.get(TENANT_HEADER, "").strip().lower()
         if host in self.shared_hosts:
             if header:
                 tenant = tenant_for_slug(header)
             elif _is_tenant_api(request.path_info):
                 raise ValidationFailed(
-                    "This host serves several tenants: name one in the X-Tenant-ID header.",
+                    "Cette adresse sert plusieurs organisations : "
+                    "désignez-en une dans l'en-tête X-Tenant-ID.",
                     code="tenant_required",
                 )
             else:
@@ -73,13 +75,14 @@ class TenantRoutingMiddleware:
         else:
             tenant = tenant_for_host(host)
             if tenant is None:
-                raise NotFound("No tenant is served at this host.", code="tenant_not_found")
-            if header and header != tenant.slug:
+                raise NotFound("Aucune organisation n'est servie à cette adresse.", code="tenant_not_found")
+            if header and header not in (tenant.slug, str(tenant.pk)):
                 raise ValidationFailed(
-                    "The X-Tenant-ID header names another tenant than this host.", code="tenant_mismatch"
+                    "L'en-tête X-Tenant-ID désigne une autre organisation que cette adresse.",
+                    code="tenant_mismatch",
                 )
         if tenant is None or not tenant.is_active:
-            raise NotFound("No such tenant.", code="tenant_not_found")
+            raise NotFound("Organisation introuvable.", code="tenant_not_found")
         use_tenant_schema(tenant)
         request.tenant = tenant  # type: ignore[attr-defined]
         request.urlconf = self.tenant_urlconf  # type: ignore[attr-defined]

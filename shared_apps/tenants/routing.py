@@ -146,11 +146,15 @@ def tenant_for_host(host: str) -> Tenant | None:
 
 
 def tenant_for_slug(slug: str) -> Tenant | None:
+    """The tenant named by an X-Tenant-ID header: its slug, or its numeric id as the predecessor's clients
+    send it (a slug starts with a letter, so the two never collide)."""
     now = time.monotonic()
     _check_generation(now)
     found, tenant = _lookup(_by_slug, slug, now)
     if not found:
         epoch = _epoch
-        tenant = tenant_find_by_slug(slug=slug)
+        tenant = (
+            Tenant.objects.filter(pk=int(slug)).first() if slug.isdigit() else tenant_find_by_slug(slug=slug)
+        )
         _store(_by_slug, slug, tenant, epoch, now)
     return tenant

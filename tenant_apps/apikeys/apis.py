@@ -58,6 +58,10 @@ def _context(request: Request) -> dict[str, Any]:
 
 
 class ApiKeyListApi(APIView):
+    OutputSerializer = ApiKeyOutputSerializer
+    response_envelope = "keys"
+    response_status = {"POST": 201}
+    carries_secret = True  # its answer holds a token, key or secret: never cached
     required_permission = {"GET": None, "POST": PermissionCode.API_KEYS_MANAGE}
 
     class FilterSerializer(OffsetInput):
@@ -102,11 +106,14 @@ class ApiKeyListApi(APIView):
             expires_at=data.validated_data["expires_at"],
         )
         body = dict(ApiKeyOutputSerializer(new.key, context=_context(request)).data)
-        body.update(raw_key=new.raw_key, message="Store this key now: it is shown only once.")
+        body.update(
+            raw_key=new.raw_key, message="Conservez cette clé maintenant : elle n'est affichée qu'une fois."
+        )
         return Response(body, status=status.HTTP_201_CREATED)
 
 
 class ApiKeyDetailApi(APIView):
+    OutputSerializer = ApiKeyOutputSerializer
     required_permission = {"GET": None, "DELETE": PermissionCode.API_KEYS_MANAGE}
 
     def _key(self, request: Request, key_id: Any) -> ApiKey:
@@ -121,4 +128,4 @@ class ApiKeyDetailApi(APIView):
             key=self._key(request, key_id),
             actor=current_principal().user,
         )
-        return Response({"success": True, "message": "API key revoked.", "revoked_key_id": str(key.pk)})
+        return Response({"success": True, "message": "Clé d'API révoquée.", "revoked_key_id": str(key.pk)})

@@ -36,7 +36,8 @@ def _refuse_query_string(request: Request) -> None:
         KEY_PATTERN.search(value) for values in params.lists() for value in values[1]
     ):
         raise ValidationFailed(
-            "API keys are accepted in the Authorization or X-API-Key header only, never in the URL.",
+            "Les clés d'API sont acceptées uniquement dans l'en-tête "
+            "Authorization ou X-API-Key, jamais dans l'URL.",
             code="api_key_in_query_string",
         )
 
@@ -45,7 +46,7 @@ def _presented(request: Request) -> str | None:
     parts = get_authorization_header(request).split()
     if parts and parts[0].lower() == KEYWORD.encode():
         if len(parts) != 2:
-            raise AuthenticationFailed("Invalid API key.", code="invalid_api_key")
+            raise AuthenticationFailed("Clé d'API invalide.", code="invalid_api_key")
         return parts[1].decode("latin-1")
     header = request.META.get("HTTP_X_API_KEY", "").strip()
     return header or None
@@ -61,7 +62,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         principal = api_key_principal(tenant=tenant, raw_key=raw, now=timezone.now()) if tenant else None
         if principal is None:
             logger.info("API key refused at %s", getattr(tenant, "slug", "-"))
-            raise AuthenticationFailed("Invalid API key.", code="invalid_api_key")
+            raise AuthenticationFailed("Clé d'API invalide.", code="invalid_api_key")
         # ApiKeyUsageMiddleware records the call from this principal once the response is out.
         principal_bind(principal)
         return principal.user, principal

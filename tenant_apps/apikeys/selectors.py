@@ -78,5 +78,5 @@ def api_key_get(*, key_id: Any, user_id: Any, all_of_tenant: bool) -> ApiKey:
     keys = ApiKey.objects.all() if all_of_tenant else ApiKey.objects.filter(created_by_id=user_id)
     key = keys.filter(pk=key_id).first()
     if key is None:
-        raise NotFound("No such API key.", code="api_key_not_found")
+        raise NotFound("Clé d'API introuvable.", code="api_key_not_found")
     return key

@@ -35,16 +35,18 @@ def scopes_clean(*, scopes: Iterable[str], held: frozenset[str]) -> list[str]:
     """Known scopes only, and none its creator does not hold now (`*` follows the creator's rights)."""
     wanted = sorted(set(scopes))
     if not wanted:
-        raise ValidationFailed("Give the key at least one scope.", code="invalid_scopes")
+        raise ValidationFailed("Donnez au moins un scope à la clé.", code="invalid_scopes")
     unknown = [s for s in wanted if s != SCOPE_ALL and s not in API_KEY_SCOPES]
     if unknown:
-        raise ValidationFailed("Unknown scopes.", code="invalid_scopes", details={"scopes": unknown})
+        raise ValidationFailed("Scopes inconnus.", code="invalid_scopes", details={"scopes": unknown})
     if SCOPE_ALL in wanted:
         return [SCOPE_ALL]
     beyond = [s for s in wanted if s not in held]
     if beyond:
         raise PermissionDenied(
-            "A key cannot have scopes you do not hold.", code="scope_not_held", details={"scopes": beyond}
+            "Une clé ne peut pas avoir de scopes que vous n'avez pas.",
+            code="scope_not_held",
+            details={"scopes": beyond},
         )
     return wanted
 
@@ -61,11 +63,13 @@ def api_key_create(
 ) -> NewKey:
     now = timezone.now()
     if expires_at is not None and expires_at <= now:
-        raise ValidationFailed("expires_at must be in the future.", code="invalid_expiry")
+        raise ValidationFailed("expires_at doit être dans le futur.", code="invalid_expiry")
     clean = scopes_clean(scopes=scopes, held=held)
     live = ApiKey.objects.filter(created_by=user, revoked_at__isnull=True).count()
     if live >= int(settings.API_KEYS_MAX_PER_USER):
-        raise Conflict("You have too many active API keys; revoke one first.", code="too_many_api_keys")
+        raise Conflict(
+            "Vous avez trop de clés d'API actives ; révoquez-en une d'abord.", code="too_many_api_keys"
+        )
     for _ in range(3):  # an 8-character prefix collision is unlikely; the unique index decides
         raw, prefix = key_new(tenant_slug=tenant.slug)
         try:
@@ -82,7 +86,9 @@ def api_key_create(
         except IntegrityError:
             continue
     else:
-        raise Conflict("Could not allocate a key prefix; try again.", code="api_key_prefix_collision")
+        raise Conflict(
+            "Impossible d'attribuer un préfixe de clé ; réessayez.", code="api_key_prefix_collision"
+        )
     audit_record(
         event_type=EVENT_CREATED,
         tenant=tenant,

@@ -57,10 +57,12 @@ def _context(request: Request) -> dict[str, Any]:
 
 
 def _terminated(count: int) -> Response:
-    return Response({"terminated_count": count, "message": f"{count} session(s) terminated."})
+    return Response({"terminated_count": count, "message": f"{count} session(s) fermée(s)."})
 
 
 class SessionListApi(APIView):
+    OutputSerializer = SessionOutputSerializer
+    response_envelope = "sessions"
     required_permission = {"GET": PermissionCode.SESSIONS_READ, "DELETE": PermissionCode.SESSIONS_WRITE}
 
     class FilterSerializer(serializers.Serializer[Any]):
@@ -86,21 +88,28 @@ class SessionListApi(APIView):
     def delete(self, request: Request) -> Response:
         data = self.DeleteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        ids = None if data.validated_data["terminate_all"] else data.validated_data.get("session_ids") or []
-        # Only the caller's sessions match: another user's id simply ends nothing.
+        principal = current_principal()
+        # terminate_all ends every session; listed ids end those (only the caller's match: another user's
+        # id ends nothing); no body ends every other session ("sign out other devices").
+        ids = None if data.validated_data["terminate_all"] else data.validated_data.get("session_ids")
+        spare = principal.session_id if ids is None and not data.validated_data["terminate_all"] else None
         count = sessions_revoke(
-            user_id=current_principal().user.pk, reason=RevokeReason.TERMINATED, session_ids=ids
+            user_id=principal.user.pk,
+            reason=RevokeReason.TERMINATED,
+            session_ids=ids,
+            except_session_id=spare,
         )
         return _terminated(count)
 
 
 class SessionDetailApi(APIView):
+    OutputSerializer = SessionOutputSerializer
     required_permission = {"GET": PermissionCode.SESSIONS_READ, "DELETE": PermissionCode.SESSIONS_WRITE}
 
     def _get(self, request: Request, session_id: UUID) -> UserSession:
         session = session_get_for_user(user_id=current_principal().user.pk, session_id=session_id)
         if session is None:
-            raise NotFound("No such session.", code="session_not_found")
+            raise NotFound("Session introuvable.", code="session_not_found")
         return session
 
     def get(self, request: Request, session_id: UUID) -> Response:

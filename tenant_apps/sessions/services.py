@@ -28,7 +28,7 @@ from .models import MfaChallenge, RefreshToken, UserSession
 from .tokens import opaque_secret, secret_digest
 from .useragent import parse_user_agent
 
-INVALID_REFRESH = "The refresh token is invalid or expired."
+INVALID_REFRESH = "Le jeton de rafraîchissement est invalide ou expiré."
 
 
 @dataclass(frozen=True)

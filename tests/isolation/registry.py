@@ -194,6 +194,7 @@ TENANTLESS: dict[str, str] = {
     "health-deep": "operators only, no tenant data",
     "metrics": "operators only, route names and counts",
     "schema": "the API description, the same for every tenant",
+    "schema-json": "the API description as JSON, the same for every tenant",
     "docs": "static docs page",
 }
 

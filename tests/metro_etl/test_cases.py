@@ -175,6 +175,9 @@ def test_deposit_lines_and_deposit_refund(parsed: Parsed) -> None:
     assert refund.doc_type is DocType.DEPOSIT_REFUND
     assert refund.doc_label == "AVOIR Consigne"
     assert {row.code for row in refund.vat_rows} == {"A"}
+    assert refund.printed_total == refund.total_ttc
+    assert refund.printed_total is not None
+    assert refund.printed_total < 0  # the amount refunded
 
 
 def test_empty_invoice(parsed: Parsed) -> None:
@@ -183,6 +186,7 @@ def test_empty_invoice(parsed: Parsed) -> None:
     assert invoice.is_empty
     assert (invoice.total_ht, invoice.total_tva, invoice.total_ttc) == (Decimal("0.00"), None, None)
     assert invoice.total_a_payer == Decimal("0.00")
+    assert invoice.printed_total == Decimal("0.00")  # "Total à payer 0,00" is the total it reports
     assert not invoice.vat_rows
     assert reconcile(invoice).reconciled
 
@@ -215,6 +219,7 @@ def test_down_payment_documents(
     assert invoice.down_payment_lines[0].contract == "2020/22062020623392"
     assert invoice.total_a_payer == Decimal(to_pay)
     assert (invoice.total_ht, invoice.total_tva, invoice.total_ttc) == (None, None, None)
+    assert invoice.printed_total == Decimal(to_pay)  # the amount paid or refunded, as printed
     assert report.reconciled
     # The printed signs disagree on refunds and credit notes: reported, not hidden.
     assert bool(report.warnings) == (line_amount != to_pay)

@@ -9,7 +9,16 @@ import pytest
 
 from tests.scripts.conftest import SCRIPTS, bare_environment
 
-WITH_HELP = ["bootstrap.sh", "demo.sh", "manage.sh", "run.sh", "services.sh", "test.sh", "vendor_assets.sh"]
+WITH_HELP = [
+    "bootstrap.sh",
+    "demo.sh",
+    "e2e_predecessor.sh",
+    "manage.sh",
+    "run.sh",
+    "services.sh",
+    "test.sh",
+    "vendor_assets.sh",
+]
 
 
 def test_every_shell_script_is_covered_here() -> None:

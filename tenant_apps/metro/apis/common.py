@@ -7,12 +7,20 @@ from typing import Any
 
 from rest_framework import serializers
 
+from shared_apps.core.pagination import PER_PAGE_DEFAULT, PageInput
 from shared_apps.core.plain_output import PlainOutput
 from tenant_apps.catalog.models import Product
 
+# The predecessor's cap on the METRO lists, which its frontend relies on (the catalogue asks for 1000).
+METRO_PER_PAGE_MAX = 1000
+
+
+class MetroPageInput(PageInput):
+    per_page = serializers.IntegerField(min_value=1, max_value=METRO_PER_PAGE_MAX, default=PER_PAGE_DEFAULT)
+
 
 def validated(serializer_class: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
-    """The validated input, or a ValidationError (→ 400 with the JSON error body)."""
+    """The validated input, or a ValidationError (→ 422 with the JSON error body)."""
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)

@@ -35,6 +35,8 @@ JOB_COUNTS = {
 class InvoiceImportApi(APIView):
     """Upload one or many invoice PDFs (multipart field `files`); a large batch becomes a background job."""
 
+    response_status = {"POST": (200, 202)}
+
     required_permission = PermissionCode.METRO_WRITE
     parser_classes = [MultiPartParser]
     # Read by BodySizeLimitMiddleware before the body is: the ceiling for all files of one request.
@@ -91,13 +93,13 @@ class ImportJobApi(APIView):
                 return 100
             return min(round(100 * batch.processed_count / batch.file_count), 100)
 
-        def get_result(self, batch: ImportBatch) -> dict[str, object] | None:
+        def get_result(self, batch: ImportBatch) -> dict[str, Any] | None:
             return batch.result or None
 
     def get(self, request: Request, job_id: UUID) -> Response:
         batch = batch_get(batch_id=job_id)
         if batch is None:
-            raise NotFound("No such import job.")
+            raise NotFound("Import introuvable.")
         return Response(self.OutputSerializer(batch).data)
 
 
@@ -107,5 +109,5 @@ class RecalculateApi(APIView):
     def post(self, request: Request) -> Response:
         nb_produits = aggregates_recalculate()
         return Response(
-            {"success": True, "nb_produits": nb_produits, "message": f"{nb_produits} products recalculated."}
+            {"success": True, "nb_produits": nb_produits, "message": f"{nb_produits} produits recalculés."}
         )

@@ -7,14 +7,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shared_apps.core.exceptions import NotFound, ValidationFailed
-from shared_apps.core.pagination import PageInput, page_body
+from shared_apps.core.exceptions import NotFound
+from shared_apps.core.pagination import page_body
 from shared_apps.core.plain_output import PlainOutput
 from shared_apps.rbac.enums import PermissionCode
 
 from ..models import Invoice, InvoiceLine
 from ..selectors import invoice_get, invoice_lines, invoice_list
-from .common import renamed, validated
+from .common import MetroPageInput, renamed, validated
 
 INVOICE_NAMES = {
     "id": "id",
@@ -64,11 +64,20 @@ LINE_NAMES = {
 
 
 class InvoiceListApi(APIView):
+    response_envelope = "page"
     required_permission = PermissionCode.METRO_READ
 
-    class InputSerializer(PageInput):
+    class InputSerializer(MetroPageInput):
         date_debut = serializers.DateField(required=False, default=None)
         date_fin = serializers.DateField(required=False, default=None)
+
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            date_from, date_to = attrs.get("date_debut"), attrs.get("date_fin")
+            if date_from and date_to and date_from > date_to:
+                raise serializers.ValidationError(
+                    {"date_debut": "date_debut est postérieure à date_fin."}, code="invalid_date_range"
+                )
+            return attrs
 
     class OutputSerializer(PlainOutput, serializers.ModelSerializer[Any]):
         class Meta:
@@ -79,8 +88,6 @@ class InvoiceListApi(APIView):
     def get(self, request: Request) -> Response:
         data = validated(self.InputSerializer, request.query_params)
         date_from, date_to = data["date_debut"], data["date_fin"]
-        if date_from and date_to and date_from > date_to:
-            raise ValidationFailed("date_debut is after date_fin.", code="invalid_date_range")
         page = invoice_list(
             page=data["page"], per_page=data["per_page"], date_from=date_from, date_to=date_to
         )
@@ -121,7 +128,7 @@ class InvoiceDetailApi(APIView):
     def get(self, request: Request, facture_id: int) -> Response:
         invoice = invoice_get(invoice_id=facture_id)
         if invoice is None:
-            raise NotFound("No such invoice.")
+            raise NotFound("Facture introuvable.")
         body = dict(self.OutputSerializer(invoice).data)
         body["lignes"] = self.LineSerializer(invoice_lines(invoice=invoice), many=True).data
         return Response(body)

@@ -54,6 +54,7 @@ class VatStatOutput(PlainOutput):
 
 
 class SummaryApi(APIView):
+    OutputSerializer = SummaryOutput
     required_permission = PermissionCode.METRO_READ
 
     def get(self, request: Request) -> Response:
@@ -74,6 +75,8 @@ class DashboardApi(APIView):
 
 
 class CategoryStatsApi(APIView):
+    OutputSerializer = CategoryStatOutput
+    response_envelope = "list"
     required_permission = PermissionCode.METRO_READ
 
     def get(self, request: Request) -> Response:
@@ -81,6 +84,8 @@ class CategoryStatsApi(APIView):
 
 
 class VatStatsApi(APIView):
+    OutputSerializer = VatStatOutput
+    response_envelope = "list"
     required_permission = PermissionCode.METRO_READ
 
     def get(self, request: Request) -> Response:
@@ -88,6 +93,7 @@ class VatStatsApi(APIView):
 
 
 class CategoryListApi(APIView):
+    response_envelope = "list"
     required_permission = PermissionCode.METRO_READ
 
     class OutputSerializer(PlainOutput):

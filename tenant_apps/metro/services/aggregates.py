@@ -114,7 +114,8 @@ def aggregates_refresh(*, all_products: bool = False) -> int:
         if not _no_load_in_flight():
             if all_products:
                 raise Conflict(
-                    "An import is loading invoices: recalculate once it has finished.", code="import_running"
+                    "Un import charge des factures : recalculez une fois qu'il est terminé.",
+                    code="import_running",
                 )
             logger.info(
                 "aggregates left stale: another import of this tenant is loading; it will refresh them"

@@ -200,7 +200,7 @@ def _params(
         "site_id": site_id,
         "total_net": parsed.total_ht,
         "total_vat": parsed.total_tva,
-        "total_gross": parsed.total_ttc,
+        "total_gross": parsed.printed_total,
         "total_due": parsed.total_a_payer,
         "line_count": len(parsed.lines),
         "reconciliation_status": (

@@ -31,28 +31,32 @@ class Upload(Protocol):
 def uploads_read(*, files: Sequence[Upload], max_files: int, max_file_bytes: int) -> list[tuple[str, bytes]]:
     """(name, bytes) of each upload, or an error naming the first file that breaks a limit."""
     if not files:
-        raise ValidationFailed("Send one or more PDF files in the multipart field `files`.", code="no_file")
+        raise ValidationFailed(
+            "Envoyez un ou plusieurs fichiers PDF dans le champ multipart `files`.", code="no_file"
+        )
     if len(files) > max_files:
         raise ValidationFailed(
-            f"At most {max_files} files per request.", code="too_many_files", details={"max_files": max_files}
+            f"Au plus {max_files} fichiers par requête.",
+            code="too_many_files",
+            details={"max_files": max_files},
         )
     received: list[tuple[str, bytes]] = []
     for index, upload in enumerate(files):
         name = (upload.name or f"file-{index + 1}.pdf")[:255]
         if (upload.size or 0) > max_file_bytes:
             raise PayloadTooLarge(
-                f"{name} is larger than {max_file_bytes} bytes.",
+                f"{name} dépasse {max_file_bytes} octets.",
                 details={"file": name, "max_bytes": max_file_bytes},
             )
         data = upload.read(max_file_bytes + 1)
         if len(data) > max_file_bytes:
             raise PayloadTooLarge(
-                f"{name} is larger than {max_file_bytes} bytes.",
+                f"{name} dépasse {max_file_bytes} octets.",
                 details={"file": name, "max_bytes": max_file_bytes},
             )
         received.append((name, data))
     # The type is what the bytes say, not the name or the client's Content-Type.
     if not any(data.startswith(PDF_MAGIC) for _, data in received):
         name = received[0][0]
-        raise UnsupportedFileType(f"{name} is not a PDF.", details={"file": name})
+        raise UnsupportedFileType(f"{name} n'est pas un PDF.", details={"file": name})
     return received

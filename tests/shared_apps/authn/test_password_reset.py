@@ -106,3 +106,15 @@ def test_token_of_tenant_a_is_invalid_at_tenant_b(
 ) -> None:
     _request(client_a, member_a.user.email, django_capture_on_commit_callbacks)
     assert client_b.get(f"/api/v1/password-reset/validate/{_token()}").json()["valid"] is False
+
+
+@pytest.mark.parametrize("path", ["/api/v1/password-reset/request", "/api/v1/auth/login"])
+def test_a_malformed_email_is_a_422_naming_the_field(client_a: Client, path: str) -> None:
+    response = client_a.post(
+        path, {"email": "notanemail", "password": "whatever-123"}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert body["error"] == "VALIDATION_ERROR"
+    assert [error["field"] for error in body["details"]["errors"]] == ["email"]
+    assert body["details"]["errors"][0]["type"] == "invalid"

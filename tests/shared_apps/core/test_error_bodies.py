@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+from typing import Any
 
 import pytest
 from django.test import Client, override_settings
@@ -21,12 +22,14 @@ def probe(tenant_a: object, settings: object) -> Client:
     return Client(HTTP_HOST=TENANT_A["domain"], raise_request_exception=False)
 
 
-def _error(response: object) -> dict[str, object]:
-    body = json.loads(response.content)  # type: ignore[attr-defined]
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "details"}
+def _error(response: object) -> dict[str, Any]:
+    """The contract's body, with the code under `code` for the assertions below."""
+    body: dict[str, Any] = json.loads(response.content)  # type: ignore[attr-defined]
+    assert {"error", "message", "request_id"} <= set(body) <= {"error", "message", "details", "request_id"}
+    assert body["request_id"] == response["X-Request-ID"]  # type: ignore[index]
+    assert body["error"] == body["error"].upper()
     assert response["Content-Type"] == "application/json"  # type: ignore[index]
-    return body["error"]
+    return {**body, "code": body["error"].lower()}
 
 
 @pytest.mark.parametrize(
@@ -72,12 +75,35 @@ def test_plain_django_view_crash_is_json_500(probe: Client) -> None:
     assert b"secret" not in response.content
 
 
-def test_serializer_validation_is_400_with_field_details(probe: Client) -> None:
+def test_serializer_validation_is_422_with_a_list_of_field_errors(probe: Client) -> None:
     response = probe.post("/api/v1/echo", {"name": "x" * 11}, content_type="application/json")
     error = _error(response)
-    assert response.status_code == 400
-    assert error["code"] == "validation_error"
-    assert "name" in error["details"]["fields"]  # type: ignore[index]
+    assert response.status_code == 422
+    assert error["error"] == "VALIDATION_ERROR"
+    [only] = error["details"]["errors"]
+    assert only["field"] == "name"
+    assert only["type"] == "max_length"
+    # French, like every message of the product (DRF's own included).
+    assert "au plus 10" in only["message"]
+    assert error["message"] == "La requête est invalide."
+
+
+def test_nested_and_missing_fields_are_reported_by_dotted_path(probe: Client) -> None:
+    response = probe.post("/api/v1/echo", {}, content_type="application/json")
+    assert response.status_code == 422
+    assert _error(response)["details"]["errors"] == [
+        {"field": "name", "message": "Ce champ est obligatoire.", "type": "required"}
+    ]
+
+
+def test_a_domain_error_keeps_its_details_and_status(probe: Client) -> None:
+    error = _error(probe.get("/api/v1/raise/validation"))
+    assert error["details"] == {"field": "x"}
+    assert error["message"] == "bad field"
+
+
+def test_an_error_without_details_has_no_details_key(probe: Client) -> None:
+    assert "details" not in _error(probe.get("/api/v1/raise/missing"))
 
 
 def test_malformed_json_is_400(probe: Client) -> None:

@@ -218,7 +218,7 @@ def test_an_admin_of_one_tenant_cannot_erase_an_account_another_relies_on(
     body = {"user_id": str(person.user.pk), "reason": "asked", "confirm": True}
     response = client_a.delete("/api/v1/gdpr/delete", body, content_type=JSON, **person.admin_only_a)
     assert response.status_code == 403
-    assert response.json()["error"]["code"] == "shared_account"
+    assert response.json()["error"] == "SHARED_ACCOUNT"
     assert User.objects.filter(pk=person.user.pk).exists()
 
 

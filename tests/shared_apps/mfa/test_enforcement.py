@@ -29,7 +29,7 @@ def _restricted(client: Client, tokens: dict[str, Any]) -> bool:
     claims = access_token_decode(tokens["access_token"])
     response = client.get("/api/v1/users/me", **bearer(tokens))
     if response.status_code == 403:
-        assert response.json()["error"]["code"] == "mfa_setup_required"
+        assert response.json()["error"] == "MFA_SETUP_REQUIRED"
         assert claims.scope == "mfa_setup"
         return True
     assert response.status_code == 200, response.content
@@ -82,7 +82,7 @@ def test_restricted_token_opens_only_mfa_setup_me_and_logout(
     ]:
         response = getattr(client_a, method)(path, {}, content_type="application/json", **headers)
         assert response.status_code == 403, (path, response.content)
-        assert response.json()["error"]["code"] == "mfa_setup_required", path
+        assert response.json()["error"] == "MFA_SETUP_REQUIRED", path
     me = client_a.get("/api/v1/auth/me", **headers)
     assert me.status_code == 200
     assert me.json()["mfa_required"] is True

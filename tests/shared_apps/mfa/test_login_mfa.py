@@ -51,7 +51,7 @@ def test_recovery_code_completes_the_login_once(
     body = {"mfa_session_token": second["mfa_session_token"], "recovery_code": kit.recovery_codes[3]}
     response = post(client_a, LOGIN_MFA, body)
     assert response.status_code == 401
-    assert response.json()["error"]["code"] == "invalid_mfa_code"
+    assert response.json()["error"] == "INVALID_MFA_CODE"
 
 
 def test_the_mfa_session_token_is_single_use(
@@ -67,7 +67,7 @@ def test_the_mfa_session_token_is_single_use(
     )
     again = post(client_a, LOGIN_MFA, {"mfa_session_token": token, "totp_code": code_for(kit.secret)})
     assert again.status_code == 401
-    assert again.json()["error"]["code"] == "invalid_mfa_session"
+    assert again.json()["error"] == "INVALID_MFA_SESSION"
 
 
 def test_a_wrong_code_may_be_corrected_with_the_same_token(
@@ -91,7 +91,7 @@ def test_the_mfa_session_token_expires(
     clock.shift(301)
     response = post(client_a, LOGIN_MFA, {"mfa_session_token": token, "totp_code": code_for(kit.secret)})
     assert response.status_code == 401
-    assert response.json()["error"]["code"] == "invalid_mfa_session"
+    assert response.json()["error"] == "INVALID_MFA_SESSION"
 
 
 def test_the_mfa_session_token_is_bound_to_its_tenant(
@@ -102,7 +102,7 @@ def test_the_mfa_session_token_is_bound_to_its_tenant(
     token = login(client_a, member_a.user.email)["mfa_session_token"]
     response = post(client_b, LOGIN_MFA, {"mfa_session_token": token, "totp_code": code_for(kit.secret)})
     assert response.status_code == 401
-    assert response.json()["error"]["code"] == "invalid_mfa_session"
+    assert response.json()["error"] == "INVALID_MFA_SESSION"
 
 
 @pytest.mark.parametrize(
@@ -113,8 +113,8 @@ def test_the_mfa_session_token_is_bound_to_its_tenant(
         {"mfa_session_token": "x", "totp_code": "123456", "recovery_code": "abc"},
     ],
 )
-def test_malformed_requests_are_400(client_a: Client, body: dict[str, str]) -> None:
-    assert post(client_a, LOGIN_MFA, body).status_code == 400
+def test_malformed_requests_are_422(client_a: Client, body: dict[str, str]) -> None:
+    assert post(client_a, LOGIN_MFA, body).status_code == 422
 
 
 def test_a_membership_ended_between_the_two_steps_stops_the_login(

@@ -58,7 +58,7 @@ def test_enable_needs_a_valid_code_and_returns_ten_recovery_codes(
     wrong = post(client_a, "/api/v1/mfa/enable", {"code": "000000"}, **headers)
     if code_for(secret) != "000000":
         assert wrong.status_code == 400
-        assert wrong.json()["error"]["code"] == "invalid_mfa_code"
+        assert wrong.json()["error"] == "INVALID_MFA_CODE"
     body = post(client_a, "/api/v1/mfa/enable", {"code": code_for(secret)}, **headers).json()
     assert body["enabled"] is True
     assert len(body["recovery_codes"]) == 10
@@ -148,7 +148,7 @@ def test_disable_needs_password_and_code(
     code = code_for(kit.secret)
     bad_password = post(client_a, "/api/v1/mfa/disable", {"code": code, "password": "nope nope"}, **headers)
     assert bad_password.status_code == 400
-    assert bad_password.json()["error"]["code"] == "invalid_password"
+    assert bad_password.json()["error"] == "INVALID_PASSWORD"
     bad_code = post(client_a, "/api/v1/mfa/disable", {"code": "12345x", "password": PASSWORD}, **headers)
     assert bad_code.status_code == 400
     assert TOTPDevice.objects.filter(user=member_a.user).exists()
@@ -175,6 +175,30 @@ def test_disable_with_a_recovery_code_for_a_lost_device(
     assert post(client_a, "/api/v1/mfa/disable", body, **bearer(tokens)).status_code == 200
 
 
+def test_disable_with_the_contract_body_code_only(
+    client_a: Client, member_a: Membership, clock: time_machine.Traveller
+) -> None:
+    kit = give_mfa(member_a.user)
+    headers = bearer(login_mfa(client_a, member_a.user.email, code=code_for(kit.secret, steps=-1)))
+    wrong = post(client_a, "/api/v1/mfa/disable", {"code": "000000"}, **headers)
+    assert wrong.status_code == 400
+    assert TOTPDevice.objects.filter(user=member_a.user).exists()
+    ok = post(client_a, "/api/v1/mfa/disable", {"code": code_for(kit.secret)}, **headers)
+    assert ok.status_code == 200, ok.content
+    assert ok.json()["enabled"] is False
+    assert not TOTPDevice.objects.filter(user=member_a.user).exists()
+
+
+def test_a_recovery_code_alone_does_not_disable(
+    client_a: Client, member_a: Membership, clock: time_machine.Traveller
+) -> None:
+    kit = give_mfa(member_a.user)
+    headers = bearer(login_mfa(client_a, member_a.user.email, code=code_for(kit.secret, steps=-1)))
+    refused = post(client_a, "/api/v1/mfa/disable", {"code": kit.recovery_codes[0]}, **headers)
+    assert refused.status_code == 400
+    assert TOTPDevice.objects.filter(user=member_a.user).exists()
+
+
 def test_disable_is_refused_where_a_tenant_requires_mfa(
     client_a: Client, member_a: Membership, tenant_a: Any, clock: time_machine.Traveller
 ) -> None:
@@ -188,15 +212,15 @@ def test_disable_is_refused_where_a_tenant_requires_mfa(
     body = {"code": code_for(kit.secret, steps=-1), "password": PASSWORD}
     response = post(client_a, "/api/v1/mfa/disable", body, **headers)
     assert response.status_code == 403
-    assert response.json()["error"]["code"] == "mfa_required_by_policy"
+    assert response.json()["error"] == "MFA_REQUIRED_BY_POLICY"
 
 
 def test_endpoints_answer_409_without_mfa(client_a: Client, member_a: Membership) -> None:
     headers = bearer(login(client_a, member_a.user.email))
     for path in ("/api/v1/mfa/verify", "/api/v1/mfa/recovery/verify", "/api/v1/mfa/recovery/regenerate"):
         assert post(client_a, path, {"code": "123456"}, **headers).status_code == 409, path
-    assert post(client_a, "/api/v1/mfa/enable", {"code": "123456"}, **headers).json()["error"]["code"] == (
-        "mfa_not_configured"
+    assert post(client_a, "/api/v1/mfa/enable", {"code": "123456"}, **headers).json()["error"] == (
+        "MFA_NOT_CONFIGURED"
     )
     status = client_a.get("/api/v1/mfa/status", **headers).json()
     assert status == {

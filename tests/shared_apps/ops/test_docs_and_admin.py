@@ -46,7 +46,7 @@ def test_admin_answers_on_the_public_host(db: None) -> None:
 def test_admin_is_not_reachable_on_a_tenant_host(client_a: Client) -> None:
     response = client_a.get("/admin/login/")
     assert response.status_code == 404
-    assert response.json()["error"]["code"] == "not_found"
+    assert response.json()["error"] == "NOT_FOUND"
 
 
 @pytest.mark.parametrize(

@@ -58,7 +58,7 @@ def test_ready_checks_redis_when_configured(db: None) -> None:
 def test_operator_endpoints_refuse_outsiders(db: None, path: str) -> None:
     response = Client(HTTP_HOST=SHARED_HOST, REMOTE_ADDR=OUTSIDER).get(path)
     assert response.status_code == 403
-    assert response.json()["error"]["code"] == "permission_denied"
+    assert response.json()["error"] == "PERMISSION_DENIED"
 
 
 @pytest.mark.parametrize("path", ["/health/deep", "/metrics"])

@@ -7,7 +7,9 @@ import re
 import pytest
 from django.test import Client
 
+from shared_apps.accounts.models import Membership
 from tests.conftest import SHARED_HOST, TENANT_A
+from tests.factories.accounts import PASSWORD
 from tests.urlwalk import routes
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +86,38 @@ def test_authenticated_requests_are_not_cached(client_a: Client, header: str) ->
 
 def test_anonymous_public_responses_are_not_marked_no_store(client_a: Client) -> None:
     assert "no-store" not in client_a.get("/api/v1/info").get("Cache-Control", "")
+
+
+SECRET_ROUTES = [
+    "api:auth-login",
+    "api:auth-login-mfa",
+    "api:auth-refresh",
+    "api:auth-register",
+    "api:oauth-callback",
+    "api:oauth-complete-registration",
+    "api:api-keys",
+    "api:mfa-setup",
+    "api:mfa-enable",
+    "api:mfa-recovery-regenerate",
+]
+
+
+@pytest.mark.parametrize("name", SECRET_ROUTES)
+def test_every_answer_that_can_carry_a_secret_is_never_cached(client_a: Client, name: str) -> None:
+    """Anonymous too: a login answer holds tokens before any Authorization header exists."""
+    [route] = [r for r in TENANT_ROUTES if r.name == name]
+    response = client_a.post(route.sample_path(), {}, content_type="application/json")
+    assert response["Cache-Control"] == "no-store", name
+    assert response["Pragma"] == "no-cache", name
+
+
+def test_a_successful_anonymous_login_is_not_cached(client_a: Client, member_a: Membership) -> None:
+    response = client_a.post(
+        "/api/v1/auth/login",
+        {"email": member_a.user.email, "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert "access_token" in response.json()
+    assert response["Cache-Control"] == "no-store"
+    assert response["Pragma"] == "no-cache"

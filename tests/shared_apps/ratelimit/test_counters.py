@@ -131,7 +131,7 @@ def test_enforce_raises_rate_limited_with_retry_after(backend: CounterBackend) -
     assert response is not None
     assert response.status_code == 429
     assert response["Retry-After"] == str(caught.value.retry_after)
-    assert response.data["error"]["code"] == "rate_limited"
+    assert response.data["error"] == "RATE_LIMITED"
 
 
 def test_enforce_counts_per_spec_name(backend: CounterBackend) -> None:

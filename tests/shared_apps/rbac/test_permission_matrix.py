@@ -43,6 +43,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "health-deep": {"GET": PUBLIC},
     "metrics": {"GET": PUBLIC},
     "schema": {"GET": PUBLIC},
+    "schema-json": {"GET": PUBLIC},
     "docs": {"GET": PUBLIC},
     "api:info": {"GET": PUBLIC},
     "api:auth-login": {"POST": PUBLIC},

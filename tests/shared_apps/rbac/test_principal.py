@@ -109,7 +109,7 @@ def test_platform_staff_hold_every_code_and_a_key_only_its_scopes(tenant_a: Tena
 def test_view_decorator_answers_401_without_a_principal() -> None:
     response = _call(_metro_page, None)
     assert response.status_code == 401
-    assert b"not_authenticated" in response.content
+    assert b"NOT_AUTHENTICATED" in response.content
 
 
 def test_view_decorator_refuses_a_principal_without_the_code(tenant_a: Tenant) -> None:

@@ -88,7 +88,7 @@ def test_only_an_owner_grants_the_owner_role(client_a: Client, tenant_a: Tenant)
     admin = token_headers(make_member(tenant=tenant_a, is_admin=True))
     refused = client_a.post(url, body, content_type=JSON, **admin)
     assert refused.status_code == 403
-    assert refused.json()["error"]["code"] == "owner_only"
+    assert refused.json()["error"] == "OWNER_ONLY"
     owner = token_headers(member_with_role(tenant_a, "owner"))
     assert client_a.post(url, body, content_type=JSON, **owner).status_code == 201
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _error_code(response: object) -> str:
-    return response.json()["error"]["code"]  # type: ignore[attr-defined]
+    return response.json()["error"].lower()  # type: ignore[attr-defined]
 
 
 def test_tenant_host_routes_to_its_tenant(client_a: Client, client_b: Client) -> None:
@@ -33,6 +33,23 @@ def test_header_selects_tenant_on_shared_host(shared_client: Client, tenant_b: T
     response = shared_client.get("/api/v1/info", HTTP_X_TENANT_ID="beta")
     assert response.status_code == 200
     assert response.json()["tenant"]["slug"] == "beta"
+
+
+def test_header_may_name_the_tenant_by_its_numeric_id(shared_client: Client, tenant_b: Tenant) -> None:
+    response = shared_client.get("/api/v1/info", HTTP_X_TENANT_ID=str(tenant_b.pk))
+    assert response.status_code == 200
+    assert response.json()["tenant"]["slug"] == "beta"
+
+
+def test_numeric_id_of_the_host_tenant_agrees_with_the_host(client_a: Client, tenant_a: Tenant) -> None:
+    assert client_a.get("/api/v1/info", HTTP_X_TENANT_ID=str(tenant_a.pk)).status_code == 200
+
+
+@pytest.mark.parametrize("header", ["999999", "99999999999999999999999"])
+def test_unknown_numeric_id_is_404(shared_client: Client, header: str) -> None:
+    response = shared_client.get("/api/v1/info", HTTP_X_TENANT_ID=header)
+    assert response.status_code == 404
+    assert _error_code(response) == "tenant_not_found"
 
 
 def test_header_that_disagrees_with_tenant_host_is_400(client_a: Client, tenant_b: Tenant) -> None:

@@ -38,7 +38,7 @@ def test_reuse_of_a_used_token_revokes_the_whole_family(client_a: Client, member
     second = _refresh(client_a, first["refresh_token"]).json()
     reuse = _refresh(client_a, first["refresh_token"])
     assert reuse.status_code == 401
-    assert reuse.json()["error"]["code"] == "invalid_refresh_token"
+    assert reuse.json()["error"] == "INVALID_REFRESH_TOKEN"
     # The thief's copy and the legitimate successor are both dead, and so is the access token.
     assert _refresh(client_a, second["refresh_token"]).status_code == 401
     assert client_a.get("/api/v1/auth/me", **bearer(second)).status_code == 401

@@ -69,3 +69,29 @@ def test_terminate_all(client_a: Client, member_a: Membership) -> None:
     )
     assert response.json()["terminated_count"] == 2
     assert client_a.get("/api/v1/auth/me", **first).status_code == 401
+
+
+@pytest.mark.parametrize("body", [None, {}, {"terminate_all": False}])
+def test_delete_without_ids_ends_every_other_session_but_keeps_the_current_one(
+    client_a: Client, member_a: Membership, body: dict[str, object] | None
+) -> None:
+    current = bearer(login(client_a, member_a.user.email))
+    others = [bearer(login(client_a, member_a.user.email)) for _ in range(2)]
+    if body is None:
+        response = client_a.delete("/api/v1/sessions", **current)
+    else:
+        response = client_a.delete("/api/v1/sessions", body, content_type="application/json", **current)
+    assert response.status_code == 200
+    assert response.json()["terminated_count"] == 2
+    assert client_a.get("/api/v1/auth/me", **current).status_code == 200
+    assert all(client_a.get("/api/v1/auth/me", **other).status_code == 401 for other in others)
+
+
+def test_delete_with_an_empty_id_list_ends_nothing(client_a: Client, member_a: Membership) -> None:
+    current = bearer(login(client_a, member_a.user.email))
+    other = bearer(login(client_a, member_a.user.email))
+    response = client_a.delete(
+        "/api/v1/sessions", {"session_ids": []}, content_type="application/json", **current
+    )
+    assert response.json()["terminated_count"] == 0
+    assert client_a.get("/api/v1/auth/me", **other).status_code == 200
