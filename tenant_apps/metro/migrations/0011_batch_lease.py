@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('metro', '0009_english_names'),
+        ('metro', '0010_customer_accounts'),
     ]
 
     operations = [
