@@ -13,7 +13,7 @@ def fill(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("metro", "0009_english_names")]
+    dependencies = [("metro", "0011_batch_lease")]
 
     # Reversing keeps the figures: they are the printed ones, right under either code.
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
