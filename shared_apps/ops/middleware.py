@@ -37,7 +37,7 @@ ADMIN_CSP = (
 
 
 # Paths that are not pages of a site: the API, the operator routes and the static assets.
-NON_PAGE_PREFIXES = ("/api/", "/static/", "/health", "/ready", "/metrics")
+NON_PAGE_PREFIXES = ("/api/", "/openapi.json", "/static/", "/health", "/ready", "/metrics")
 
 
 def web_csp(nonce: str) -> str:

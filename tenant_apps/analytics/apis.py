@@ -113,7 +113,9 @@ class CatalogListApi(APIView):
 class CatalogDetailApi(APIView):
     required_permission = {"GET": PermissionCode.METRO_READ, "PATCH": PermissionCode.METRO_WRITE}
 
-    class PatchInput(serializers.Serializer[Any]):
+    FilterSerializer = SiteInput
+
+    class InputSerializer(serializers.Serializer[Any]):
         prix_vente = serializers.DecimalField(
             max_digits=14, decimal_places=3, min_value=Decimal(0), allow_null=True
         )
@@ -123,7 +125,7 @@ class CatalogDetailApi(APIView):
         categorie_id = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all(), allow_null=True)
 
     def get(self, request: Request, produit_sk: int) -> Response:
-        site = _validated(SiteInput, request.query_params)["site"]
+        site = _validated(self.FilterSerializer, request.query_params)["site"]
         product = catalog_product(product_id=produit_sk, site_id=site)
         if product is None:
             raise NotFound("No such product.")
@@ -133,7 +135,7 @@ class CatalogDetailApi(APIView):
         product = product_get(product_id=produit_sk)
         if product is None:
             raise NotFound("No such product.")
-        serializer = self.PatchInput(data=request.data, partial=True)
+        serializer = self.InputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         names = {"prix_vente": "selling_price", "seuil_alerte": "alert_threshold", "categorie_id": "category"}
         product_update(product=product, **{names[k]: v for k, v in serializer.validated_data.items()})
@@ -141,6 +143,7 @@ class CatalogDetailApi(APIView):
 
 
 class FamilyListApi(APIView):
+    response_envelope = "list"
     required_permission = PermissionCode.METRO_READ
 
     def get(self, request: Request) -> Response:

@@ -32,6 +32,7 @@ def _decimal(source: str, places: int = 3) -> serializers.DecimalField:
 
 
 class CategoryTaxonomyApi(APIView):
+    response_envelope = "list"
     required_permission = PermissionCode.ANALYTICS_READ
 
     class InputSerializer(serializers.Serializer[Any]):
@@ -56,6 +57,7 @@ class CategoryTaxonomyApi(APIView):
 
 
 class StockValuationApi(APIView):
+    response_envelope = "list"
     required_permission = PermissionCode.ANALYTICS_READ
 
     class InputSerializer(serializers.Serializer[Any]):
@@ -82,6 +84,7 @@ class StockValuationApi(APIView):
 
 
 class StockMovementListApi(APIView):
+    response_envelope = "list"
     required_permission = PermissionCode.ANALYTICS_READ
 
     class InputSerializer(serializers.Serializer[Any]):
@@ -109,6 +112,7 @@ class StockMovementListApi(APIView):
 
 
 class ProductTopApi(APIView):
+    response_envelope = "list"
     required_permission = PermissionCode.ANALYTICS_READ
 
     class OutputSerializer(serializers.Serializer[Any]):

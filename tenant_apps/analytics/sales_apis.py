@@ -45,6 +45,11 @@ class SalesRestaurantApi(APIView):
 
     required_permission = PermissionCode.ANALYTICS_READ
 
+    class FilterSerializer(serializers.Serializer[Any]):
+        # Parsed by period_parse (days or ISO datetimes); declared so that the description names its 422.
+        date_debut = serializers.CharField(required=False)
+        date_fin = serializers.CharField(required=False)
+
     @extend_schema(parameters=PERIOD_PARAMETERS, responses={200: SalesDayOutput(many=True)})
     def get(self, request: Request) -> Response:
         zone = current_time_zone()
@@ -76,12 +81,14 @@ class TopDishesApi(APIView):
 
     required_permission = PermissionCode.ANALYTICS_READ
 
-    class Query(serializers.Serializer[Any]):
+    class FilterSerializer(serializers.Serializer[Any]):
         limit = serializers.IntegerField(min_value=1, max_value=200, default=10)
 
-    @extend_schema(parameters=[Query, *PERIOD_PARAMETERS], responses={200: TopDishOutput(many=True)})
+    @extend_schema(
+        parameters=[FilterSerializer, *PERIOD_PARAMETERS], responses={200: TopDishOutput(many=True)}
+    )
     def get(self, request: Request) -> Response:
-        query = self.Query(data=request.query_params)
+        query = self.FilterSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         start, end = period_parse(
             start=request.query_params.get("date_debut"),
@@ -121,14 +128,14 @@ class StockVarianceApi(APIView):
 
     required_permission = PermissionCode.METRO_READ
 
-    class Query(serializers.Serializer[Any]):
+    class FilterSerializer(serializers.Serializer[Any]):
         site = serializers.IntegerField(required=False, default=None)
         date_debut = serializers.DateField()
         date_fin = serializers.DateField()
 
-    @extend_schema(parameters=[Query], responses={200: VarianceOutput})
+    @extend_schema(parameters=[FilterSerializer], responses={200: VarianceOutput})
     def get(self, request: Request) -> Response:
-        query = self.Query(data=request.query_params)
+        query = self.FilterSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
         site = site_resolve(site_id=data["site"])
@@ -136,7 +143,7 @@ class StockVarianceApi(APIView):
         return Response(VarianceOutput(report).data)
 
 
-class DashboardOutput(serializers.Serializer[Any]):
+class SalesDashboardOutput(serializers.Serializer[Any]):
     valeur_stock_total = _money("stock_value")
     nb_produits_rupture = serializers.IntegerField(source="ruptures")
     rotation_moyenne = serializers.DecimalField(
@@ -158,13 +165,13 @@ class DashboardApi(APIView):
 
     required_permission = PermissionCode.ANALYTICS_READ
 
-    class Query(serializers.Serializer[Any]):
+    class FilterSerializer(serializers.Serializer[Any]):
         date = serializers.DateField(required=False, default=None)
 
-    @extend_schema(parameters=[Query], responses={200: DashboardOutput})
+    @extend_schema(parameters=[FilterSerializer], responses={200: SalesDashboardOutput})
     def get(self, request: Request) -> Response:
-        query = self.Query(data=request.query_params)
+        query = self.FilterSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         zone = current_time_zone()
         day = query.validated_data["date"] or datetime.now(zone).date()
-        return Response(DashboardOutput(dashboard(day=day, zone=zone)).data)
+        return Response(SalesDashboardOutput(dashboard(day=day, zone=zone)).data)

@@ -38,6 +38,7 @@ class PriceAlertOutput(serializers.ModelSerializer[PriceAlert]):
 
 
 class PriceAlertListApi(APIView):
+    response_envelope = "list"
     required_permission = PermissionCode.METRO_READ
 
     class InputSerializer(serializers.Serializer[Any]):

@@ -84,7 +84,7 @@ class JobOutput(serializers.ModelSerializer[SalesImport]):
 class SalesImportApi(APIView):
     """Upload one SumUp export (multipart field `files`: its zip, or its CSVs); a large one becomes a job.
 
-    A file that is not part of an export, a missing column or a bad number is a 422 naming the file, line
+    A file that is not part of an export, a missing column or a bad number is a 400 naming the file, line
     and column, and nothing is written. Orders already imported are skipped (by the till's order id).
     """
 
@@ -147,6 +147,11 @@ class SalesCoverageApi(APIView):
     move no stock, and the dishes that would cover most of it (period as /analytics/ventes/restaurant)."""
 
     required_permission = PermissionCode.ANALYTICS_READ
+
+    class FilterSerializer(serializers.Serializer[Any]):
+        # Parsed by period_parse (days or ISO datetimes); declared so that the description names its 422.
+        date_debut = serializers.CharField(required=False)
+        date_fin = serializers.CharField(required=False)
 
     @extend_schema(parameters=PERIOD_PARAMETERS, responses={200: CoverageOutput})
     def get(self, request: Request) -> Response:

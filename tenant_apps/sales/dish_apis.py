@@ -104,15 +104,15 @@ class DishListApi(APIView):
 
     required_permission = {"GET": PermissionCode.METRO_READ, "POST": PermissionCode.METRO_WRITE}
 
-    class Query(serializers.Serializer[Any]):
+    class FilterSerializer(serializers.Serializer[Any]):
         page = serializers.IntegerField(min_value=1, max_value=1_000_000, default=1)
         per_page = serializers.IntegerField(min_value=1, max_value=MAX_PER_PAGE, default=50)
         q = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
         actif = serializers.BooleanField(required=False, allow_null=True, default=None)
 
-    @extend_schema(parameters=[Query], responses={200: DishPageOutput})
+    @extend_schema(parameters=[FilterSerializer], responses={200: DishPageOutput})
     def get(self, request: Request) -> Response:
-        query = _validated(self.Query, request.query_params)
+        query = _validated(self.FilterSerializer, request.query_params)
         dishes = dish_list(q=query["q"], active=query["actif"])
         total = dishes.count()
         start = (query["page"] - 1) * query["per_page"]

@@ -43,6 +43,7 @@ class SiteInput(serializers.Serializer[Any]):
 
 
 class SiteListApi(APIView):
+    response_envelope = "list"
     required_permission = {"GET": PermissionCode.METRO_READ, "POST": PermissionCode.METRO_WRITE}
 
     def get(self, request: Request) -> Response:

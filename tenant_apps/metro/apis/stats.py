@@ -107,6 +107,8 @@ class CategoryListApi(APIView):
 class CustomerListApi(APIView):
     """Spend per METRO customer number (the predecessor's invoice page lists them)."""
 
+    response_envelope = "list"
+
     required_permission = PermissionCode.METRO_READ
 
     class OutputSerializer(serializers.Serializer[Any]):

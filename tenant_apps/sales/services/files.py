@@ -27,9 +27,8 @@ TIME_ZONE_SETTING = "time_zone"
 
 
 class ExportRejected(ValidationFailed):
-    """The files are not a loadable SumUp export; `details` names the file, line and column at fault."""
-
-    status_code = 422
+    """The files are not a loadable SumUp export; `details` names the file, line and column at fault.
+    A 400 like any domain refusal: 422 is kept for a body or query that fails its serializer."""
 
 
 def tenant_time_zone(*, tenant: Tenant | None) -> ZoneInfo:

@@ -59,7 +59,7 @@ def _request_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
 def _assert_unavailable(response: Any) -> None:
     assert response.status_code == 503, response.content
     assert int(response["Retry-After"]) > 0
-    assert response.json()["error"]["code"] == "service_unavailable"
+    assert response.json()["error"] == "SERVICE_UNAVAILABLE"
 
 
 def test_routing_without_the_database_is_a_logged_503(caplog: pytest.LogCaptureFixture) -> None:

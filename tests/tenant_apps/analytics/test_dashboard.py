@@ -47,4 +47,4 @@ def test_the_dashboard_as_of_a_day_sums_the_30_days_ending_on_it(
 def test_the_dashboard_of_an_empty_tenant_is_zeros(reader_a: Client) -> None:
     body = reader_a.get(URL, {"date": "2025-01-31"}).json()
     assert (body["ca_30j"], body["valeur_stock_total"], body["nb_produits_rupture"]) == ("0.00", "0.00", 0)
-    assert reader_a.get(URL, {"date": "31/01/2025"}).status_code == 400
+    assert reader_a.get(URL, {"date": "31/01/2025"}).status_code == 422

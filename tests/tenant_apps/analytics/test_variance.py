@@ -68,4 +68,4 @@ def test_a_day_without_a_count_is_a_clear_error(tenant_a: Tenant, reader_a: Clie
         site = Site.objects.create(name="Seul site")
     response = reader_a.get(URL, {"site": str(site.pk), "date_debut": "2025-01-01", "date_fin": "2025-01-31"})
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "no_count"
+    assert response.json()["error"] == "NO_COUNT"

@@ -20,9 +20,9 @@ def test_more_files_than_django_parses_is_a_400_naming_the_limit(admin_api_a: Cl
     count = settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1
     response = admin_api_a.post(f"{BASE}/import", _files(*((f"f{n}.pdf", b"%PDF-1.4") for n in range(count))))
     assert response.status_code == 400, response.content
-    error = response.json()["error"]
-    assert error["code"] == "too_many_files"
-    assert error["details"] == {"max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
+    body = response.json()
+    assert body["error"] == "TOO_MANY_FILES"
+    assert body["details"] == {"max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
 
 
 def test_a_file_that_is_not_a_pdf_among_good_ones_gets_its_own_outcome(admin_api_a: Client) -> None:

@@ -145,8 +145,8 @@ def test_product_list_renders_as_the_model_serializer_does(
     with in_schema(tenant_a):
         query = catalog.product_query(
             q=params.get("q", ""),
-            sort_by=sort.get(params.get("sort_by", ""), "designation"),
-            descending=params.get("sort_order") == "desc",
+            sort_by=sort.get(params.get("sort_by", "montant_total"), "designation"),
+            descending=params.get("sort_order", "desc") == "desc",
         )
         page, per_page = int(params.get("page", 1)), int(params.get("per_page", 50))
         items = list(query[(page - 1) * per_page : page * per_page])

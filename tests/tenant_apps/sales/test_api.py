@@ -58,25 +58,25 @@ def test_an_export_uploaded_as_its_zip_is_imported(
     assert _stored(tenant_a) == (1, 2)
 
 
-def test_a_file_with_a_missing_column_is_a_422_naming_it_and_nothing_is_written(
+def test_a_file_with_a_missing_column_is_a_400_naming_it_and_nothing_is_written(
     admin_api_a: Client, tenant_a: Tenant, builder: SumupExportBuilder
 ) -> None:
     builder.drop_column("paiements", "Montant Paiements")
     response = admin_api_a.post(URL, _upload(builder.files()))
-    assert response.status_code == 422
-    error = response.json()["error"]
-    assert error["code"] == "missing_column"
-    assert error["details"]["file"] == builder.file_name("paiements")
-    assert "Montant Paiements" in error["message"]
+    assert response.status_code == 400
+    body = response.json()
+    assert body["error"] == "MISSING_COLUMN"
+    assert body["details"]["file"] == builder.file_name("paiements")
+    assert "Montant Paiements" in body["message"]
     assert _stored(tenant_a) == (0, 0)
 
 
 def test_upload_limits_give_json_errors(
     admin_api_a: Client, builder: SumupExportBuilder, settings: Any
 ) -> None:
-    assert admin_api_a.post(URL, {}).json()["error"]["code"] == "no_file"
+    assert admin_api_a.post(URL, {}).json()["error"] == "NO_FILE"
     settings.SALES_IMPORT_MAX_FILES = 2
-    assert admin_api_a.post(URL, _upload(builder.files())).json()["error"]["code"] == "too_many_files"
+    assert admin_api_a.post(URL, _upload(builder.files())).json()["error"] == "TOO_MANY_FILES"
     settings.SALES_IMPORT_MAX_FILES, settings.SALES_IMPORT_MAX_FILE_BYTES = 8, 100
     too_big = admin_api_a.post(URL, _upload(builder.files()))
     assert too_big.status_code == 413
