@@ -11,6 +11,7 @@ from django.db.models import Sum
 
 from tenant_apps.catalog.models import Product
 from tenant_apps.stock.models import ExitReason, MovementKind, StockDay, StockMovement
+from tenant_apps.stock.selectors import movement_query
 
 Group = tuple[str, str]  # (family, category)
 
@@ -96,14 +97,7 @@ def stock_valuation(*, date_from: date, date_to: date) -> list[dict[str, Any]]:
 def movements_recent(
     *, date_from: date | None, date_to: date | None, kind: str, limit: int
 ) -> list[StockMovement]:
-    movements = StockMovement.objects.select_related("product")
-    if date_from is not None:
-        movements = movements.filter(date__gte=date_from)
-    if date_to is not None:
-        movements = movements.filter(date__lte=date_to)
-    if kind:
-        movements = movements.filter(kind=kind)
-    return list(movements.order_by("-date", "-id")[:limit])
+    return list(movement_query(date_from=date_from, date_to=date_to, kind=kind)[:limit])
 
 
 def products_top(*, limit: int) -> list[dict[str, Any]]:
