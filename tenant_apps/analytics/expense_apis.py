@@ -13,8 +13,8 @@ from shared_apps.rbac.enums import PermissionCode
 from tenant_apps.expenses.selectors import expense_synthesis
 
 
-def _money(source: str, *, allow_null: bool = False) -> serializers.DecimalField:
-    return serializers.DecimalField(source=source, max_digits=14, decimal_places=2, allow_null=allow_null)
+def _money(**kw: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=14, decimal_places=2, **kw)
 
 
 class ExpenseSynthesisApi(APIView):
@@ -39,9 +39,9 @@ class ExpenseSynthesisApi(APIView):
         centre_cout_id = serializers.IntegerField(source="centre_id")
         centre_cout = serializers.CharField(source="centre")
         type_cout = serializers.CharField(source="kind", help_text="fixe or variable")
-        total_ht = _money("total_ht")
-        total_ttc = _money("total_ttc")
-        budget_mensuel = _money("monthly_budget", allow_null=True)
+        total_ht = _money()
+        total_ttc = _money()
+        budget_mensuel = _money(source="monthly_budget", allow_null=True)
         execution_pct = serializers.DecimalField(max_digits=9, decimal_places=1, allow_null=True)
 
     def get(self, request: Request) -> Response:
