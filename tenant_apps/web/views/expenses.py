@@ -28,6 +28,10 @@ from .account import _principal
 
 PER_PAGE = 50
 READ, WRITE = PermissionCode.EXPENSES_READ, PermissionCode.EXPENSES_WRITE
+MONTHS_FR = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
 # A service's `field` detail → the form's field.
 SERVICE_FIELDS = {"centre": "centre", "name": "nom"}
 
@@ -68,6 +72,7 @@ def expense_overview(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "month": f"{year:04d}-{month:02d}",
+        "month_label": f"{MONTHS_FR[month - 1]} {year}",
         "bars": budget_bars(rows),
         "rows": rows,
         "page": page,
