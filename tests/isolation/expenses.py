@@ -45,14 +45,14 @@ def _unchanged(ctx: dict[str, object]) -> None:
         assert (expense.supplier, str(expense.amount_ht), expense.centre_id) == (SUPPLIER, "77.00", centre.pk)
 
 
-def _of_a(ctx: dict[str, object]) -> dict[str, object]:
+def _of_a(ctx: dict[str, str]) -> dict[str, object]:
     """A new expense at B naming A's centre and category: neither exists at B."""
     return {
         "date": "2025-01-01",
         "fournisseur": "B",
         "libelle": "B",
-        "centre_cout": int(str(ctx["centre_id"])),
-        "categorie": int(str(ctx["category_id"])),
+        "centre_cout": int(ctx["centre_id"]),
+        "categorie": int(ctx["category_id"]),
         "montant_ht": "1.00",
         "tva_pct": "20",
     }

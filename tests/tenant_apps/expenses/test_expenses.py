@@ -111,12 +111,12 @@ def test_the_list_filters_by_dates_centre_and_category_and_pages(manager_a: Clie
         expense_make(tenant_a, centre=energy, ht=f"{day}.00", day=date(2025, 3, day))
     expense_make(tenant_a, centre=premises, ht="1500.00", day=date(2025, 3, 1), category=rent)
     expense_make(tenant_a, centre=premises, ht="1500.00", day=date(2025, 4, 1), category=rent)
-    march = manager_a.get(URL, {"date_debut": "2025-03-01", "date_fin": "2025-03-31", "per_page": 2})
+    march = manager_a.get(URL, {"date_debut": "2025-03-01", "date_fin": "2025-03-31", "per_page": "2"})
     body = march.json()
     assert (body["total"], body["pages"], len(body["items"])) == (5, 3, 2)
     assert [i["date"] for i in body["items"]] == ["2025-03-20", "2025-03-09"]
     by_centre = manager_a.get(
-        URL, {"centre_cout": energy.pk, "date_debut": "2025-03-02", "date_fin": "2025-03-09"}
+        URL, {"centre_cout": str(energy.pk), "date_debut": "2025-03-02", "date_fin": "2025-03-09"}
     )
     assert [i["montant_ht"] for i in by_centre.json()["items"]] == ["9.00", "5.00"]
     by_category = manager_a.get(URL, {"categorie": rent.pk})

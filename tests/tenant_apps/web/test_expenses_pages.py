@@ -58,7 +58,7 @@ def test_the_list_filters_by_date_range_and_centre(tenant_a: Tenant, manager: Cl
     page = text(manager.get("/depenses", {"date_debut": "2025-03-10", "date_fin": "2025-03-31"}))
     assert "Second" in page
     assert "Premier" not in page
-    page = text(manager.get("/depenses", {"mois": "2025-03", "centre": energy.pk}))
+    page = text(manager.get("/depenses", {"mois": "2025-03", "centre": str(energy.pk)}))
     assert "Premier" in page
     assert "Second" not in page
     assert manager.get("/depenses", {"date_debut": "2025-04-01", "date_fin": "2025-03-01"}).status_code == 400
