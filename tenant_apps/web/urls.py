@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import account, auth, mfa, purchases, team
+from .views import account, auth, expenses, mfa, purchases, team
 
 app_name = "web"
 
@@ -37,4 +37,10 @@ urlpatterns = [
     path("factures/<int:invoice_id>", purchases.invoice_detail, name="invoice"),
     path("produits", purchases.products, name="products"),
     path("produits/<int:product_id>", purchases.product_detail, name="product"),
+    path("depenses", expenses.expense_overview, name="expenses"),
+    path("depenses/nouvelle", expenses.expense_new, name="expense-new"),
+    path("depenses/<int:expense_id>", expenses.expense_edit, name="expense-edit"),
+    path("depenses/<int:expense_id>/supprimer", expenses.expense_delete, name="expense-delete"),
+    path("depenses/centres/nouveau", expenses.centre_form, name="cost-centre-new"),
+    path("depenses/centres/<int:centre_id>", expenses.centre_form, name="cost-centre-edit"),
 ]

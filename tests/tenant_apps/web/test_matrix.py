@@ -57,6 +57,12 @@ WEB_MATRIX: dict[str, dict[str, str]] = {
     "web:invoice": {"GET": RO},
     "web:products": {"GET": RO},
     "web:product": {"GET": RO},
+    "web:expenses": {"GET": RO},
+    "web:expense-new": {"GET": MANAGER, "POST": MANAGER},
+    "web:expense-edit": {"GET": MANAGER, "POST": MANAGER},
+    "web:expense-delete": {"POST": MANAGER},
+    "web:cost-centre-new": {"GET": MANAGER, "POST": MANAGER},
+    "web:cost-centre-edit": {"GET": MANAGER, "POST": MANAGER},
 }
 WEB_ROUTES = [r for r in routes("config.urls_tenant") if r.name.startswith("web:")]
 CALLERS = (*ROLES, "anonymous")
