@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from ..models import Dish, RecipeLine
+from ..models import Dish
 
 
 def dish_list(*, q: str = "", active: bool | None = None) -> QuerySet[Dish]:
@@ -18,7 +18,3 @@ def dish_list(*, q: str = "", active: bool | None = None) -> QuerySet[Dish]:
 
 def dish_get(*, dish_id: int) -> Dish | None:
     return Dish.objects.filter(pk=dish_id).first()
-
-
-def recipe_of(*, dish: Dish) -> list[RecipeLine]:
-    return list(RecipeLine.objects.filter(dish=dish).select_related("product").order_by("id"))
