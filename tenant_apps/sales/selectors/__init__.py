@@ -10,7 +10,7 @@ from .costs import (
     price_alert_dishes,
     recipe_costed,
 )
-from .dishes import dish_get, dish_list
+from .dishes import dish_categories, dish_get, dish_list
 from .imports import sales_import_get
 from .reports import CHANNEL, sales_by_day, top_dishes, unlinked_revenue
 
@@ -21,6 +21,7 @@ __all__ = [
     "DishCost",
     "PriceChangeCost",
     "average_costs",
+    "dish_categories",
     "dish_costs",
     "dish_get",
     "dish_list",
