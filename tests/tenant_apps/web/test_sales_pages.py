@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -228,3 +229,23 @@ def test_price_alerts_show_the_dishes_reached_and_are_marked_seen(
     assert admin_browser.post("/alertes-prix/tout-vu").status_code == 302
     with schema_context(tenant_a.schema_name):
         assert not PriceAlert.objects.filter(seen=False).exists()
+
+
+def test_the_sales_pages_have_no_inline_style_and_only_nonced_scripts(
+    admin_browser: Client, tenant_a: Tenant
+) -> None:
+    dish_id, beef, _ = _dish_and_products(tenant_a)
+    with schema_context(tenant_a.schema_name):
+        RecipeLineFactory.create(dish_id=dish_id, product_id=beef)
+        PriceAlertFactory.create(product_id=beef)
+    for path in ("/ventes", "/ventes/import", "/plats", f"/plats/{dish_id}?q=ARACHIDE", "/alertes-prix"):
+        response = admin_browser.get(path)
+        assert response.status_code == 200, path
+        html = response.content.decode()
+        nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])
+        assert nonce
+        assert " style=" not in html, path
+        assert "<style" not in html, path
+        for attrs in re.findall(r"<script([^>]*)>", html):
+            if 'type="application/json"' not in attrs:
+                assert f'nonce="{nonce.group(1)}"' in attrs, (path, attrs)
