@@ -6,9 +6,10 @@ through the catalogue's selectors and services, which know nothing of dishes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -45,28 +46,31 @@ class AffectedDishOutput(serializers.Serializer[Any]):
     nouveau_food_cost_pct = _pct("after.food_cost_pct")
 
 
-class PriceAlertOutput(serializers.Serializer[Any]):
-    id = serializers.IntegerField()
-    produit_sk = serializers.IntegerField(source="product_id")
-    produit = serializers.CharField(source="product.designation")
-    date = serializers.DateField()
-    ancien_prix = _price("old_price")
-    nouveau_prix = _price("new_price")
-    variation_pct = serializers.DecimalField(source="change_pct", max_digits=9, decimal_places=2)
-    facture_id = serializers.IntegerField(source="document_id")
-    facture_numero = serializers.CharField(source="document_number")
-    vu = serializers.BooleanField(source="seen")
-    plats = serializers.SerializerMethodField()
+@dataclass(frozen=True)
+class AlertDishes:
+    alert: PriceAlert
+    dishes: list[PriceChangeCost]
 
-    @extend_schema_field(AffectedDishOutput(many=True))
-    def get_plats(self, alert: PriceAlert) -> list[dict[str, Any]]:
-        dishes: dict[int, list[PriceChangeCost]] = self.context["dishes"]
-        return list(AffectedDishOutput(dishes[alert.pk], many=True).data)
+
+class PriceAlertOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField(source="alert.pk")
+    produit_sk = serializers.IntegerField(source="alert.product_id")
+    produit = serializers.CharField(source="alert.product.designation")
+    date = serializers.DateField(source="alert.date")
+    ancien_prix = _price("alert.old_price")
+    nouveau_prix = _price("alert.new_price")
+    variation_pct = serializers.DecimalField(source="alert.change_pct", max_digits=9, decimal_places=2)
+    facture_id = serializers.IntegerField(source="alert.document_id")
+    facture_numero = serializers.CharField(source="alert.document_number")
+    vu = serializers.BooleanField(source="alert.seen")
+    # One nested serializer for every alert (a serializer made per alert copies its fields each time).
+    plats = AffectedDishOutput(source="dishes", many=True)
 
 
 def _alerts_body(alerts: list[PriceAlert], *, many: bool) -> Any:
-    context = {"dishes": price_alert_dishes(alerts=alerts)}
-    return PriceAlertOutput(alerts if many else alerts[0], many=many, context=context).data
+    dishes = price_alert_dishes(alerts=alerts)
+    rows = [AlertDishes(alert, dishes[alert.pk]) for alert in alerts]
+    return PriceAlertOutput(rows if many else rows[0], many=many).data
 
 
 class PriceAlertListApi(APIView):
