@@ -57,6 +57,10 @@ WEB_MATRIX: dict[str, dict[str, str]] = {
     "web:invoice": {"GET": RO},
     "web:products": {"GET": RO},
     "web:product": {"GET": RO},
+    "web:stock": {"GET": RO},
+    "web:stock-count": {"GET": MANAGER, "POST": MANAGER},
+    "web:stock-variance": {"GET": RO},
+    "web:stock-loss": {"POST": MANAGER},
 }
 WEB_ROUTES = [r for r in routes("config.urls_tenant") if r.name.startswith("web:")]
 CALLERS = (*ROLES, "anonymous")
