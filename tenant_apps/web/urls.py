@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import account, auth, mfa, purchases, stock, stock_count, team
+from .views import account, auth, mfa, product_stock, purchases, stock, stock_count, team
 
 app_name = "web"
 
@@ -37,6 +37,7 @@ urlpatterns = [
     path("factures/<int:invoice_id>", purchases.invoice_detail, name="invoice"),
     path("produits", purchases.products, name="products"),
     path("produits/<int:product_id>", purchases.product_detail, name="product"),
+    path("produits/<int:product_id>/reglages", product_stock.product_settings, name="product-settings"),
     path("stock", stock.stock, name="stock"),
     path("stock/inventaire", stock_count.stock_count, name="stock-count"),
     path("stock/ecarts", stock.variance, name="stock-variance"),

@@ -26,6 +26,7 @@ from ..formatting import percent_fr
 from ..forms import InvoiceFilterForm, ProductFilterForm, UploadForm
 from ..messages_fr import message_for
 from .account import _principal
+from .product_stock import product_stock_context
 
 PER_PAGE = 50
 INVOICE_FILTERS = {
@@ -203,4 +204,5 @@ def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
         raise NotFound("No such product.")
     history = metro.price_points(product_id=product.pk)
     context = {"product": product, "history": history[-50:], "price_chart": charts.price_series(history)}
+    context |= product_stock_context(request, product)
     return render(request, "web/purchases/product_detail.html", context)

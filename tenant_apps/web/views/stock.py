@@ -47,7 +47,9 @@ def _row(item: CatalogItem, overstock: Decimal) -> dict[str, Any]:
         state = "bas"
     elif item.days_of_stock is not None and item.days_of_stock > overstock:
         state = "surstock"
-    return {"item": item, "state": state}
+    # The average cost of what is held (AVCO), not the average purchase price.
+    cost = item.stock_value / item.stock_quantity if item.stock_quantity > 0 else None
+    return {"item": item, "state": state, "unit_cost": cost}
 
 
 @require_http_methods(["GET"])

@@ -57,6 +57,7 @@ WEB_MATRIX: dict[str, dict[str, str]] = {
     "web:invoice": {"GET": RO},
     "web:products": {"GET": RO},
     "web:product": {"GET": RO},
+    "web:product-settings": {"POST": MANAGER},
     "web:stock": {"GET": RO},
     "web:stock-count": {"GET": MANAGER, "POST": MANAGER},
     "web:stock-variance": {"GET": RO},
