@@ -26,6 +26,7 @@ from ..formatting import percent_fr
 from ..forms import InvoiceFilterForm, ProductFilterForm, UploadForm
 from ..messages_fr import message_for
 from .account import _principal
+from .overview import overview_context
 from .product_stock import product_stock_context
 
 PER_PAGE = 50
@@ -66,6 +67,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "months": months[-12:],
         "month_chart": charts.monthly_series(months),
     }
+    context |= overview_context(request)
     return render(request, "web/purchases/dashboard.html", context)
 
 
