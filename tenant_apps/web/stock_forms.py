@@ -20,6 +20,11 @@ LOSS_REASONS = [
 ]
 
 
+def int_or_none(raw: str | None) -> int | None:
+    """An id from a query or a form, or None when it is missing or not a number."""
+    return int(raw) if raw and raw.strip().isdigit() else None
+
+
 def decimal_fr(raw: str) -> Decimal | None:
     """A quantity typed the French way (`2,5`, `1 200`) or the English one; None when it is not a number."""
     text = raw.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")

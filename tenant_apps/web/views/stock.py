@@ -30,7 +30,7 @@ from tenant_apps.stock.services import site_resolve, stock_exit_record
 
 from ..decorators import web_page
 from ..formatting import date_fr, number_fr
-from ..stock_forms import LOSS_REASONS, LossForm, StockFilterForm, VarianceForm
+from ..stock_forms import LOSS_REASONS, LossForm, StockFilterForm, VarianceForm, int_or_none
 from .account import _principal
 from .stock_errors import stock_message
 
@@ -137,7 +137,7 @@ def loss(request: HttpRequest) -> HttpResponse:
 def variance(request: HttpRequest) -> HttpResponse:
     """Theoretical against actual stock between two counts of a site (GET /stock/ecarts)."""
     sites = site_list()
-    site_id = _int(request.GET.get("site")) or (sites[0].pk if sites else None)
+    site_id = int_or_none(request.GET.get("site")) or (sites[0].pk if sites else None)
     dates = count_dates(site_id=site_id) if site_id is not None else []
     initial: dict[str, Any] = {"site": site_id}
     if len(dates) >= 2:
@@ -156,7 +156,3 @@ def variance(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "report": report, "error": error, "dates": dates, "sites": sites}
     status = 400 if bound and (error or not form.is_valid()) else 200
     return render(request, "web/stock/variance.html", context, status=status)
-
-
-def _int(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None

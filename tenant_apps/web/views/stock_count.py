@@ -32,7 +32,7 @@ from tenant_apps.stock.services import CountLine, site_resolve, stock_count_prev
 
 from ..decorators import web_page
 from ..formatting import date_fr, money_fr
-from ..stock_forms import decimal_fr
+from ..stock_forms import decimal_fr, int_or_none
 from .account import _principal
 from .stock_errors import stock_message
 
@@ -61,13 +61,9 @@ class Draft:
     focus: int | None = None  # the line whose quantity gets the focus (else the search field)
 
 
-def _int(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.strip().isdigit() else None
-
-
 def _draft(data: QueryDict) -> Draft:
     sites = site_list()
-    site_id = _int(data.get("site"))
+    site_id = int_or_none(data.get("site"))
     if site_id is None and len(sites) == 1:
         site_id = sites[0].pk
     day_typed = data.get("date") or timezone.localdate().isoformat()
@@ -76,7 +72,7 @@ def _draft(data: QueryDict) -> Draft:
     except ValueError:
         day = None
     draft = Draft(sites=sites, site_id=site_id, day=day, day_typed=day_typed)
-    ids = [_int(raw) for raw in data.getlist("produit")][:MAX_LINES]
+    ids = [int_or_none(raw) for raw in data.getlist("produit")][:MAX_LINES]
     typed = data.getlist("quantite")
     products = product_in_bulk(product_ids=[i for i in ids if i is not None])
     for index, product_id in enumerate(ids):
@@ -131,8 +127,8 @@ def _search(draft: Draft, query: str) -> None:
 
 def _edit(draft: Draft, data: QueryDict) -> None:
     """The editing actions: add from the search field, choose a candidate, remove a line."""
-    chosen = _int(data.get("choisir"))
-    removed = _int(data.get("retirer"))
+    chosen = int_or_none(data.get("choisir"))
+    removed = int_or_none(data.get("retirer"))
     if chosen is not None:
         product = product_in_bulk(product_ids=[chosen]).get(chosen)
         if product is not None:
