@@ -139,11 +139,12 @@ def variance(request: HttpRequest) -> HttpResponse:
     sites = site_list()
     site_id = int_or_none(request.GET.get("site")) or (sites[0].pk if sites else None)
     dates = count_dates(site_id=site_id) if site_id is not None else []
-    initial: dict[str, Any] = {"site": site_id}
-    if len(dates) >= 2:
-        initial |= {"date_debut": dates[1], "date_fin": dates[0]}
-    bound = "date_debut" in request.GET or "date_fin" in request.GET
-    form = VarianceForm(request.GET if bound else None, sites=sites, initial=initial)
+    asked = "date_debut" in request.GET or "date_fin" in request.GET
+    query: Any = request.GET if asked else None
+    if query is None and len(dates) >= 2:  # the site's last two counts, unless others are asked for
+        query = {"site": site_id, "date_debut": dates[1], "date_fin": dates[0]}
+    bound = query is not None
+    form = VarianceForm(query, sites=sites, initial={"site": site_id})
     report, error = None, ""
     if bound and form.is_valid():
         try:

@@ -201,8 +201,8 @@ def test_the_variance_page_shows_the_report_between_two_counts(
     )
     stock_count_record(site=site, day=today, lines=[CountLine(level.product_id, Decimal(1))], user_id=None)
     report = stock_variance(site=site, start=start, end=today)
-    page = text(admin_browser.get("/stock/ecarts"))  # the last two counts by default
-    assert "Comparer" in page
+    by_default = text(admin_browser.get("/stock/ecarts"))  # the site's last two counts
+    assert f'data-figure="total_ecart">{money_fr(report["total_value"])}<' in by_default
     shown = admin_browser.get(
         f"/stock/ecarts?site={site.pk}&date_debut={start.isoformat()}&date_fin={today.isoformat()}"
     )

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.utils import timezone
 from django_tenants.utils import schema_context
 from playwright.sync_api import Page, expect
 
 from tenant_apps.stock.models import StockLevel
+from tenant_apps.stock.services import CountLine, stock_count_record
 from tenant_apps.web.formatting import number_fr
 
 from .conftest import LiveSite
@@ -45,11 +48,17 @@ def count_on_a_phone(phone: Page, site: LiveSite, key: str, artefacts: Path) -> 
         level = (
             StockLevel.objects.filter(quantity__gt=0)
             .exclude(product__ean="")
-            .select_related("product")
+            .select_related("product", "site")
             .order_by("-value")
             .first()
         )
     assert level is not None
+    with schema_context(site.tenants["a"].schema_name):
+        # An earlier count (as found) opens the period that the variance page reports on.
+        yesterday = timezone.localdate() - timedelta(days=1)
+        stock_count_record(
+            site=level.site, day=yesterday, lines=[CountLine(level.product_id, level.quantity)], user_id=None
+        )
     phone.goto(site.url("a", "/stock"))
     phone.screenshot(path=str(artefacts / "18-stock-mobile.png"), full_page=True)
     phone.goto(site.url("a", "/stock/inventaire"))
@@ -71,4 +80,7 @@ def count_on_a_phone(phone: Page, site: LiveSite, key: str, artefacts: Path) -> 
     product = _api(site, f"/api/v1/catalog/products/{level.product_id}?site={level.site_id}", key)
     assert Decimal(product["stock_actuel"]) == COUNTED
     movements = _api(site, "/api/v1/analytics/stock/mouvements?type_mouvement=INVENTAIRE", key)
-    assert [Decimal(m["quantite"]) for m in movements] == [variance]
+    assert [Decimal(m["quantite"]) for m in movements] == [variance, Decimal(0)]
+    phone.goto(site.url("a", "/stock/ecarts"))
+    expect(phone.locator("[data-figure=total_ecart]")).to_be_visible()
+    phone.screenshot(path=str(artefacts / "19c-ecarts-mobile.png"), full_page=True)
