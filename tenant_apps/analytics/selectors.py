@@ -112,6 +112,12 @@ def _stock_filtered(products: QuerySet[Product], status: str) -> QuerySet[Produc
     return products
 
 
+def stock_status_counts(*, site_id: int | None = None) -> dict[str, int]:
+    """How many products are out of stock, and how many under their alert threshold (the list's filters)."""
+    products = catalog_query(site_id=site_id)
+    return {status: _stock_filtered(products, status).count() for status in ("rupture", "low")}
+
+
 def _margin_filtered(products: QuerySet[Product], band: str) -> QuerySet[Product]:
     # Q objects: the annotation is not a model field, which the filter keywords' type check expects.
     if band == "low":
@@ -167,11 +173,11 @@ def catalog_product(*, product_id: int, site_id: int | None = None) -> CatalogDe
         trend_stock_pct=((item.stock_quantity - before) * 100 / before).quantize(Decimal("0.1"))
         if before
         else None,
-        overstock=item.days_of_stock is not None and item.days_of_stock > _overstock_days(),
+        overstock=item.days_of_stock is not None and item.days_of_stock > overstock_days(),
     )
 
 
-def _overstock_days() -> Decimal:
+def overstock_days() -> Decimal:
     """The tenant's setting, read by schema (as every tenant-side read here, routed by the request)."""
     schema = cast(Any, connection).schema_name
     settings = Tenant.objects.filter(schema_name=schema).values_list("settings", flat=True).first() or {}

@@ -53,6 +53,10 @@ def product_get(*, product_id: int) -> Product | None:
     return Product.objects.filter(pk=product_id).first()
 
 
+def product_in_bulk(*, product_ids: list[int]) -> dict[int, Product]:
+    return Product.objects.in_bulk(product_ids)
+
+
 def product_get_by_ean(*, ean: str) -> Product | None:
     return Product.objects.filter(ean=ean).order_by("id").first()
 

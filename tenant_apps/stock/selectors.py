@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet, Sum
 
 from .avco import Position
-from .models import Site, StockDay, StockLevel, StockMovement
+from .models import Site, StockCount, StockDay, StockLevel, StockMovement
 
 CONSUMPTION_DAYS = 30
 
@@ -43,6 +43,17 @@ def stock_by_product(*, site_id: int | None = None) -> dict[int, tuple[Decimal, 
         before = totals.get(product_id, (Decimal(0), Decimal(0)))
         totals[product_id] = (before[0] + quantity, before[1] + value)
     return totals
+
+
+def stock_levels_of(*, product_id: int) -> list[StockLevel]:
+    """The product's position now at each site where it has one."""
+    return list(StockLevel.objects.filter(product_id=product_id).select_related("site").order_by("site_id"))
+
+
+def count_dates(*, site_id: int) -> list[date]:
+    """The days on which the site was counted, latest first."""
+    days = StockCount.objects.filter(site_id=site_id).order_by("-date").values_list("date", flat=True)
+    return list(days.distinct())
 
 
 def consumption_30d(*, product_ids: list[int], today: date, site_id: int | None = None) -> dict[int, Decimal]:

@@ -70,7 +70,11 @@ def stock_count_record(
     _checked(day=day, product_ids=[line.product_id for line in lines])
     for index, line in enumerate(lines):
         if line.counted < 0:
-            raise ValidationFailed(f"Line {index + 1}: a count cannot be negative.", code="negative_count")
+            raise ValidationFailed(
+                f"Line {index + 1}: a count cannot be negative.",
+                code="negative_count",
+                details={"ligne": index + 1, "produit_sk": line.product_id},
+            )
     stock_valuation_refresh()  # the expected quantities include everything recorded so far
     count = StockCount.objects.create(site=site, date=day, created_by_id=user_id)
     for line in lines:
@@ -93,6 +97,26 @@ def stock_count_record(
         )
     stock_valuation_refresh()
     return count
+
+
+class _Rollback(Exception):
+    def __init__(self, lines: list[StockCountLine]) -> None:
+        super().__init__("preview")
+        self.lines = lines
+
+
+def stock_count_preview(
+    *, site: Site, day: date, lines: Sequence[CountLine], user_id: UUID | None
+) -> list[StockCountLine]:
+    """What recording the count would write (expected, counted, the movement's quantity and value), computed
+    by recording it and rolling it back, so that a review shows what confirming writes and refuses what
+    it refuses; nothing stays."""
+    try:
+        with transaction.atomic():
+            count = stock_count_record(site=site, day=day, lines=lines, user_id=user_id)
+            raise _Rollback(list(count.lines.select_related("movement").order_by("id")))
+    except _Rollback as preview:
+        return preview.lines
 
 
 @transaction.atomic

@@ -2,7 +2,19 @@
 
 from django.urls import path
 
-from .views import account, auth, dishes, expenses, mfa, purchases, sales, team
+from .views import (
+    account,
+    auth,
+    dishes,
+    expenses,
+    mfa,
+    product_stock,
+    purchases,
+    sales,
+    stock,
+    stock_count,
+    team,
+)
 
 app_name = "web"
 
@@ -53,4 +65,9 @@ urlpatterns = [
     path("alertes-prix", sales.price_alerts, name="price-alerts"),
     path("alertes-prix/tout-vu", sales.price_alerts_seen, name="price-alerts-seen"),
     path("alertes-prix/<int:alert_id>/vu", sales.price_alert_seen, name="price-alert-seen"),
+    path("produits/<int:product_id>/reglages", product_stock.product_settings, name="product-settings"),
+    path("stock", stock.stock, name="stock"),
+    path("stock/inventaire", stock_count.stock_count, name="stock-count"),
+    path("stock/ecarts", stock.variance, name="stock-variance"),
+    path("stock/pertes", stock.loss, name="stock-loss"),
 ]

@@ -26,6 +26,8 @@ from ..formatting import percent_fr
 from ..forms import InvoiceFilterForm, ProductFilterForm, UploadForm
 from ..messages_fr import message_for
 from .account import _principal
+from .overview import overview_context
+from .product_stock import product_stock_context
 
 PER_PAGE = 50
 INVOICE_FILTERS = {
@@ -65,6 +67,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "months": months[-12:],
         "month_chart": charts.monthly_series(months),
     }
+    context |= overview_context(request)
     return render(request, "web/purchases/dashboard.html", context)
 
 
@@ -203,4 +206,5 @@ def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
         raise NotFound("No such product.")
     history = metro.price_points(product_id=product.pk)
     context = {"product": product, "history": history[-50:], "price_chart": charts.price_series(history)}
+    context |= product_stock_context(request, product)
     return render(request, "web/purchases/product_detail.html", context)

@@ -76,6 +76,7 @@ def test_a_bad_count_line_is_refused_by_name_and_nothing_is_written(
     assert response.status_code == 400
     assert response.json()["error"] == code.upper()
     assert "Line 2" in response.json()["message"]
+    assert response.json()["details"]["ligne"] == 2
     with in_schema(tenant_a):
         assert not StockCount.objects.exists()
         assert not StockMovement.objects.exclude(kind=MovementKind.ENTRY).exists()

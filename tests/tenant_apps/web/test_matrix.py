@@ -79,6 +79,11 @@ WEB_MATRIX: dict[str, dict[str, str]] = {
     "web:price-alerts": {"GET": RO},
     "web:price-alerts-seen": {"POST": MANAGER},
     "web:price-alert-seen": {"POST": MANAGER},
+    "web:product-settings": {"POST": MANAGER},
+    "web:stock": {"GET": RO},
+    "web:stock-count": {"GET": MANAGER, "POST": MANAGER},
+    "web:stock-variance": {"GET": RO},
+    "web:stock-loss": {"POST": MANAGER},
 }
 WEB_ROUTES = [r for r in routes("config.urls_tenant") if r.name.startswith("web:")]
 CALLERS = (*ROLES, "anonymous")

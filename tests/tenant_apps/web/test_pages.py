@@ -89,6 +89,9 @@ def test_pages_have_no_inline_style_and_only_nonced_scripts(admin_browser: Clien
         "/compte/double-authentification",
         "/factures/import",
         "/equipe",
+        "/stock",
+        "/stock/inventaire",
+        "/stock/ecarts",
     ):
         response = admin_browser.get(path)
         assert response.status_code == 200, path

@@ -25,6 +25,7 @@ from tests.factories.accounts import PASSWORD, make_member
 from tests.factories.metro import sample_paths
 
 from .conftest import LiveSite
+from .stock_steps import count_on_a_phone, stock_pages_on_desktop
 
 SAMPLES = ("135_11_200921", "135_11_247666")
 CSP_MARKERS = ("Content Security Policy", "Content-Security-Policy")
@@ -169,6 +170,7 @@ def test_owner_journey(
     _shot(page, artefacts, "10-produits")
     page.goto(live_site.url("a", "/equipe"))
     _shot(page, artefacts, "11-equipe")
+    stock_pages_on_desktop(page, live_site, artefacts)
 
     # A second browser (a recovery code this time) signs the first out from /compte.
     second = _context(browser, csp, viewport={"width": 390, "height": 844}, is_mobile=True)
@@ -179,6 +181,7 @@ def test_owner_journey(
     phone.click("form button[type=submit]")
     expect(phone).to_have_url(re.compile(r"/$"))
     _shot(phone, artefacts, "12-tableau-de-bord-mobile")
+    count_on_a_phone(phone, live_site, key, artefacts)
     phone.goto(live_site.url("a", "/compte"))
     _shot(phone, artefacts, "13-compte-mobile")
     others = phone.locator("tr[data-session]", has_not=phone.locator("text=cette session"))
