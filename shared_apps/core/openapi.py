@@ -4,10 +4,12 @@ A view is read, not annotated, wherever its shape says enough:
 - `InputSerializer` is the request body of POST/PUT/PATCH (`DeleteSerializer` of DELETE); on GET the
   `FilterSerializer` (or the `InputSerializer`, for views that validate their query with it) gives the
   query parameters;
-- `OutputSerializer` is the 2xx body (not of DELETE), or its item when the view sets `response_envelope`
-  on GET: `"page"` ({items, total, page, per_page, pages}), `"list"` (a JSON array) or a key such as
-  `"events"` ({events: [...], total}); a view without one declares `@extend_schema(responses=…)` on
-  the method (or the body is documented as a free-form JSON object);
+- `OutputSerializer` is the 2xx body (`DeleteOutputSerializer` that of DELETE), or its item when the
+  view sets `response_envelope` on GET: `"page"` ({items, total, page, per_page, pages}), `"list"` (a
+  JSON array) or a key such as `"events"` ({events: [...], total}); a view whose methods answer in
+  different shapes declares `@extend_schema(responses=…)` on the method. `MessageOutput` and
+  `TokenPairOutput` are the shared shapes of an outcome and of a token pair. A test fails on a success
+  answer documented as a free-form object;
 - `response_status = {"POST": 201}` names a success status other than 200 (a tuple when several; 204
   answers have no body);
 - every operation lists the error answers it can give, all with the one error body (`ErrorSerializer`):
@@ -59,6 +61,20 @@ ValidationErrorSerializer = inline_serializer(
         "request_id": serializers.CharField(required=False),
     },
 )
+
+
+class MessageOutput(serializers.Serializer[Any]):
+    """The answer of an action that has nothing to return but its outcome."""
+
+    success = serializers.BooleanField()
+    message = serializers.CharField(help_text="For people, in French.")
+
+
+class TokenPairOutput(serializers.Serializer[Any]):
+    access_token = serializers.CharField(help_text="Bearer token for the `Authorization` header.")
+    refresh_token = serializers.CharField(help_text="For POST /auth/refresh; single use.")
+    token_type = serializers.ChoiceField(choices=["bearer"])
+    expires_in = serializers.IntegerField(help_text="Seconds the access token lives.")
 
 
 def _error(description: str, serializer: Any = ErrorSerializer) -> OpenApiResponse:
@@ -117,7 +133,8 @@ class ContractAutoSchema(AutoSchema):
         output = self._nested("OutputSerializer")
         envelope = getattr(self.view, "response_envelope", None)
         if self.method == "DELETE":
-            return OpenApiTypes.OBJECT  # a deletion answers with its own small report, not the resource
+            # A deletion answers with its own small report, not the resource.
+            return self._nested("DeleteOutputSerializer") or OpenApiTypes.OBJECT
         if self.method != "GET" or envelope is None:
             return output or OpenApiTypes.OBJECT
         many: Any = output(many=True) if output else serializers.ListField(child=serializers.DictField())

@@ -21,6 +21,7 @@ from shared_apps.audit.models import EventType
 from shared_apps.audit.selectors import audit_event_list
 from shared_apps.core.context import request_context
 from shared_apps.core.exceptions import PermissionDenied
+from shared_apps.core.openapi import MessageOutput
 from shared_apps.core.pagination import OffsetInput, offset_slice
 from shared_apps.mfa.stepup import require_recent_auth
 from shared_apps.ratelimit.keys import ip_scope
@@ -157,6 +158,7 @@ class UserDetailApi(APIView):
 
 
 class _UserActionApi(APIView):
+    OutputSerializer = MessageOutput
     required_permission: str = PermissionCode.USERS_WRITE
     message = ""
 

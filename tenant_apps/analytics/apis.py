@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -85,6 +86,8 @@ class SiteInput(serializers.Serializer[Any]):
 
 
 class CatalogListApi(APIView):
+    response_envelope = "page"
+    OutputSerializer = CatalogItemOutput
     required_permission = PermissionCode.METRO_READ
 
     class InputSerializer(PageInput):
@@ -111,6 +114,7 @@ class CatalogListApi(APIView):
 
 
 class CatalogDetailApi(APIView):
+    OutputSerializer = CatalogDetailOutput
     required_permission = {"GET": PermissionCode.METRO_READ, "PATCH": PermissionCode.METRO_WRITE}
 
     FilterSerializer = SiteInput
@@ -143,8 +147,8 @@ class CatalogDetailApi(APIView):
 
 
 class FamilyListApi(APIView):
-    response_envelope = "list"
     required_permission = PermissionCode.METRO_READ
 
+    @extend_schema(responses={200: serializers.ListSerializer(child=serializers.CharField())})
     def get(self, request: Request) -> Response:
         return Response(families())

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shared_apps.core.openapi import MessageOutput
 from shared_apps.core.pagination import OffsetInput, offset_slice
 from shared_apps.mfa.stepup import require_recent_auth
 from shared_apps.rbac.enums import API_KEY_SCOPES, SCOPE_ALL, PermissionCode
@@ -47,6 +49,11 @@ class ApiKeyOutputSerializer(serializers.Serializer[Any]):
 
     def get_is_expired(self, key: ApiKey) -> bool:
         return key.is_expired(self.context["now"])
+
+
+class ApiKeyCreatedOutputSerializer(ApiKeyOutputSerializer):
+    raw_key = serializers.CharField(help_text="The key itself: shown in this answer only.")
+    message = serializers.CharField()
 
 
 def _sees_all() -> bool:
@@ -93,6 +100,7 @@ class ApiKeyListApi(APIView):
             {"keys": body, "total": keys.count(), "active_count": api_key_active_count(keys, now=now)}
         )
 
+    @extend_schema(responses={201: ApiKeyCreatedOutputSerializer})
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -114,6 +122,10 @@ class ApiKeyListApi(APIView):
 
 class ApiKeyDetailApi(APIView):
     OutputSerializer = ApiKeyOutputSerializer
+
+    class DeleteOutputSerializer(MessageOutput):
+        revoked_key_id = serializers.UUIDField()
+
     required_permission = {"GET": None, "DELETE": PermissionCode.API_KEYS_MANAGE}
 
     def _key(self, request: Request, key_id: Any) -> ApiKey:

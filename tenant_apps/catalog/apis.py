@@ -39,6 +39,7 @@ class PriceAlertOutput(serializers.ModelSerializer[PriceAlert]):
 
 class PriceAlertListApi(APIView):
     response_envelope = "list"
+    OutputSerializer = PriceAlertOutput
     required_permission = PermissionCode.METRO_READ
 
     class InputSerializer(serializers.Serializer[Any]):
@@ -54,6 +55,7 @@ class PriceAlertListApi(APIView):
 
 
 class PriceAlertDetailApi(APIView):
+    OutputSerializer = PriceAlertOutput
     required_permission = PermissionCode.METRO_WRITE
 
     class InputSerializer(serializers.Serializer[Any]):
