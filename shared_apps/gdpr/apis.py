@@ -178,22 +178,23 @@ class GdprInventoryApi(APIView):
                 "data_categories": gdpr_inventory(),
                 "data_processors": [
                     {
-                        "name": "Hosting provider (PostgreSQL, Redis)",
-                        "purpose": "Storage and processing of the service's data",
-                        "location": "EU",
+                        "name": "Hébergeur (PostgreSQL, Redis)",
+                        "purpose": "Stockage et traitement des données du service",
+                        "location": "UE",
                     },
                     {
-                        "name": "Have I Been Pwned (range API)",
-                        "purpose": "Breached-password check (k-anonymity: "
-                        "only 5 hex characters of a SHA-1 leave)",
-                        "location": "worldwide",
+                        "name": "Have I Been Pwned (API par plages)",
+                        "purpose": "Détection des mots de passe compromis (k-anonymat : "
+                        "seuls 5 caractères hexadécimaux d'un SHA-1 sortent)",
+                        "location": "monde",
                     },
                 ],
                 "data_subject_rights": {
-                    "access": "GET /api/v1/gdpr/export (JSON; ?download=1 for a file)",
+                    "access": "GET /api/v1/gdpr/export (JSON ; ?download=1 pour un fichier)",
                     "rectification": "PUT /api/v1/users/me",
-                    "erasure": "ask an administrator: DELETE /api/v1/gdpr/delete",
-                    "restriction_and_objection": "ask an administrator: POST /api/v1/gdpr/anonymize",
+                    "erasure": "demandez-le à un administrateur : DELETE /api/v1/gdpr/delete",
+                    "restriction_and_objection": "demandez-le à un administrateur : "
+                    "POST /api/v1/gdpr/anonymize",
                     "portability": "GET /api/v1/gdpr/export?download=1",
                 },
             }

@@ -72,6 +72,7 @@ class UserListApi(APIView):
     OutputSerializer = UserOutputSerializer
     response_envelope = "users"
     response_status = {"POST": 201}
+    response_links = {"POST": {"user_id": "id"}}
     required_permission = {"GET": PermissionCode.USERS_READ, "POST": PermissionCode.USERS_WRITE}
 
     class FilterSerializer(OffsetInput):

@@ -57,6 +57,7 @@ class RoleListApi(APIView):
     OutputSerializer = RoleOutputSerializer
     response_envelope = "roles"
     response_status = {"POST": 201}
+    response_links = {"POST": {"role_id": "id"}}
     required_permission = {"GET": PermissionCode.USERS_READ, "POST": PermissionCode.TENANT_ADMIN}
 
     class InputSerializer(serializers.Serializer[Any]):

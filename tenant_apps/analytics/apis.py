@@ -132,13 +132,13 @@ class CatalogDetailApi(APIView):
         site = _validated(self.FilterSerializer, request.query_params)["site"]
         product = catalog_product(product_id=produit_sk, site_id=site)
         if product is None:
-            raise NotFound("No such product.")
+            raise NotFound("Produit introuvable.")
         return Response(CatalogDetailOutput(product).data)
 
     def patch(self, request: Request, produit_sk: int) -> Response:
         product = product_get(product_id=produit_sk)
         if product is None:
-            raise NotFound("No such product.")
+            raise NotFound("Produit introuvable.")
         serializer = self.InputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         names = {"prix_vente": "selling_price", "seuil_alerte": "alert_threshold", "categorie_id": "category"}

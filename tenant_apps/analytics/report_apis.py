@@ -78,7 +78,7 @@ class StockValuationApi(APIView):
         date_to = data["date_fin"] or timezone.localdate()
         date_from = data["date_debut"] or date_to.replace(day=1)
         if date_from > date_to or (date_to - date_from).days > MAX_DAYS:
-            raise ValidationFailed("The period runs backwards or over a year.", code="invalid_date_range")
+            raise ValidationFailed("La période est inversée ou dépasse un an.", code="invalid_date_range")
         rows = stock_valuation(date_from=date_from, date_to=date_to)
         return Response(self.OutputSerializer(rows, many=True).data)
 

@@ -68,6 +68,7 @@ class ApiKeyListApi(APIView):
     OutputSerializer = ApiKeyOutputSerializer
     response_envelope = "keys"
     response_status = {"POST": 201}
+    response_links = {"POST": {"key_id": "id"}}
     carries_secret = True  # its answer holds a token, key or secret: never cached
     required_permission = {"GET": None, "POST": PermissionCode.API_KEYS_MANAGE}
 

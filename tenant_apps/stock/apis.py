@@ -45,6 +45,7 @@ class SiteInput(serializers.Serializer[Any]):
 class SiteListApi(APIView):
     response_envelope = "list"
     response_status = {"POST": 201}
+    response_links = {"POST": {"site_id": "id"}}
     OutputSerializer = SiteOutput
     InputSerializer = SiteInput
     required_permission = {"GET": PermissionCode.METRO_READ, "POST": PermissionCode.METRO_WRITE}
@@ -65,7 +66,7 @@ class SiteDetailApi(APIView):
     def patch(self, request: Request, site_id: int) -> Response:
         site = site_get(site_id=site_id)
         if site is None:
-            raise NotFound("No such site.")
+            raise NotFound("Site introuvable.")
         data = _validated(self.InputSerializer, request.data)
         return Response(SiteOutput(site_update(site=site, name=data["nom"])).data)
 

@@ -101,7 +101,7 @@ class PriceHistoryApi(APIView):
 
     def get(self, request: Request, produit_id: int) -> Response:
         if product_get(product_id=produit_id) is None:
-            raise NotFound("No such product.")
+            raise NotFound("Produit introuvable.")
         return Response(_history_body({"produit_id": produit_id}, produit_id))
 
 
@@ -111,8 +111,8 @@ class PriceHistoryByEanApi(APIView):
 
     def get(self, request: Request, ean: str) -> Response:
         if not _EAN.match(ean):
-            raise ValidationFailed("An EAN has 8 to 14 digits.", code="invalid_ean")
+            raise ValidationFailed("Un EAN a de 8 à 14 chiffres.", code="invalid_ean")
         product = product_get_by_ean(ean=ean)
         if product is None:
-            raise NotFound("No such product.")
+            raise NotFound("Produit introuvable.")
         return Response(_history_body({"ean": ean}, product.pk))
