@@ -240,6 +240,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # Request and response shapes apart: a field the server sets is not one a client must send.
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "shared_apps.core.openapi.links_resolve",
+    ],
     "SERVERS": [{"url": "/", "description": "This tenant (by host, or X-Tenant-ID on a shared host)"}],
 }
 

@@ -98,13 +98,13 @@ def _taken(
 
 
 def _send(*, to: str, tenant_name: str, domain: str | None) -> None:
-    where = f" at https://{domain}/" if domain else ""
+    where = f" sur https://{domain}/" if domain else ""
     mail_enqueue(
-        subject=f"{tenant_name}: someone tried to sign up with your address",
+        subject=f"{tenant_name} : tentative d'inscription avec votre adresse",
         message=(
-            f"Someone tried to create a {tenant_name} account with this address, which already has an "
-            f"account with us.\n\nIf it was you, sign in{where} with your password, or ask for a password "
-            "reset there if you have forgotten it. If it was not you, ignore this mail: nothing was changed."
+            f"Quelqu'un a essayé de créer un compte {tenant_name} avec cette adresse, qui a déjà un compte "
+            f"chez nous.\n\nSi c'était vous, connectez-vous{where} avec votre mot de passe, ou demandez-y "
+            "une réinitialisation si vous l'avez oublié. Sinon, ignorez ce message : rien n'a été modifié."
         ),
         to=[to],
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -17,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.core.context import request_context
+from shared_apps.core.openapi import MessageOutput, TokenPairOutput
 from shared_apps.mfa.selectors import member_must_use_mfa
 from shared_apps.mfa.stepup import require_recent_auth
 from shared_apps.ratelimit.keys import account_scope, ip_scope
@@ -33,6 +35,35 @@ RESET_PER_ACCOUNT = RateLimit(name="password-reset:account", limit=3, window_sec
 CODE_MAX = 64  # a recovery code with separators is 27 characters; room for stray spaces
 # Guessing the current password with a stolen access token is brute force too.
 CHANGE_PASSWORD_PER_USER = RateLimit(name="change-password:user", limit=5, window_seconds=900)
+
+
+LOGIN_EXAMPLES = [
+    OpenApiExample(
+        "Signed in",
+        response_only=True,
+        value={
+            "success": True,
+            "mfa_required": False,
+            "captcha_required": False,
+            "access_token": "eyJhbGciOiJFUzI1NiIs…",
+            "refresh_token": "rt_2bX…",
+            "token_type": "bearer",
+            "expires_in": 900,
+        },
+    ),
+    OpenApiExample(
+        "Second factor required",
+        response_only=True,
+        value={
+            "success": True,
+            "mfa_required": True,
+            "captcha_required": False,
+            "mfa_session_token": "eyJhbGciOiJFUzI1NiIs…",
+            "expires_in": 300,
+            "message": "Un second facteur est requis.",
+        },
+    ),
+]
 
 
 def _tokens(pair: TokenPair) -> dict[str, Any]:
@@ -55,6 +86,20 @@ class LoginApi(APIView):
         mfa_code = serializers.CharField(max_length=16, required=False, allow_blank=True)
         captcha_token = serializers.CharField(max_length=2048, required=False, allow_blank=True)
 
+    class OutputSerializer(serializers.Serializer[Any]):
+        """Either the token pair, or (`mfa_required`) the token of the second-factor step."""
+
+        success = serializers.BooleanField()
+        mfa_required = serializers.BooleanField()
+        captcha_required = serializers.BooleanField()
+        access_token = serializers.CharField(required=False)
+        refresh_token = serializers.CharField(required=False)
+        token_type = serializers.ChoiceField(choices=["bearer"], required=False)
+        expires_in = serializers.IntegerField(required=False, help_text="Seconds the token lives.")
+        mfa_session_token = serializers.CharField(required=False, help_text="For POST /auth/login/mfa.")
+        message = serializers.CharField(required=False)
+
+    @extend_schema(examples=LOGIN_EXAMPLES)
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -85,6 +130,8 @@ class LogoutApi(APIView):
         session_id = serializers.UUIDField(required=False, allow_null=True)
         all_sessions = serializers.BooleanField(default=False)
 
+    OutputSerializer = MessageOutput
+
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -102,6 +149,8 @@ class RefreshApi(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
+    OutputSerializer = TokenPairOutput
+
     class InputSerializer(serializers.Serializer[Any]):
         refresh_token = serializers.CharField(max_length=512)
 
@@ -114,8 +163,20 @@ class RefreshApi(APIView):
         return Response(_tokens(pair))
 
 
+class AuthMeOutput(serializers.Serializer[Any]):
+    """Who the credentials are (named apart from /users/me's profile)."""
+
+    authenticated = serializers.BooleanField()
+    user_id = serializers.UUIDField()
+    tenant_id = serializers.CharField(help_text="The tenant's slug.")
+    email = serializers.EmailField()
+    mfa_required = serializers.BooleanField(help_text="The tenant requires MFA of this member.")
+    mfa_enabled = serializers.BooleanField()
+
+
 class MeApi(APIView):
     allowed_during_mfa_setup = True
+    OutputSerializer = AuthMeOutput
 
     def get(self, request: Request) -> Response:
         principal = current_principal()
@@ -132,6 +193,8 @@ class MeApi(APIView):
 
 
 class ChangePasswordApi(APIView):
+    OutputSerializer = MessageOutput
+
     class InputSerializer(serializers.Serializer[Any]):
         current_password = serializers.CharField(max_length=128, trim_whitespace=False)
         new_password = serializers.CharField(max_length=128, trim_whitespace=False)
@@ -156,7 +219,21 @@ class ChangePasswordApi(APIView):
         )
 
 
+# Built inline: a serializer field named `data` would shadow Serializer.data.
+VERIFY_TOKEN_OUTPUT = inline_serializer(
+    name="VerifyTokenOutput",
+    fields={
+        "success": serializers.BooleanField(),
+        "data": inline_serializer(
+            name="VerifiedToken",
+            fields={"user_id": serializers.UUIDField(), "valid": serializers.BooleanField()},
+        ),
+    },
+)
+
+
 class VerifyTokenApi(APIView):
+    @extend_schema(responses={200: VERIFY_TOKEN_OUTPUT})
     def post(self, request: Request) -> Response:
         return Response(
             {"success": True, "data": {"user_id": str(current_principal().user_id), "valid": True}}
@@ -165,6 +242,7 @@ class VerifyTokenApi(APIView):
 
 class LoginMfaApi(APIView):
     carries_secret = True  # its answer holds a token, key or secret: never cached
+    OutputSerializer = TokenPairOutput
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
@@ -192,6 +270,7 @@ class LoginMfaApi(APIView):
 
 
 class PasswordResetRequestApi(APIView):
+    OutputSerializer = MessageOutput
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
@@ -215,6 +294,7 @@ class PasswordResetRequestApi(APIView):
 
 
 class PasswordResetConfirmApi(APIView):
+    OutputSerializer = MessageOutput
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
@@ -234,6 +314,11 @@ class PasswordResetConfirmApi(APIView):
 class PasswordResetValidateApi(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
+
+    class OutputSerializer(serializers.Serializer[Any]):
+        success = serializers.BooleanField()
+        valid = serializers.BooleanField()
+        reason = serializers.CharField(required=False, help_text="Why the token is not valid.")
 
     def get(self, request: Request, token: str) -> Response:
         check = password_reset_validate(tenant=request_tenant(request), token=token)

@@ -40,20 +40,29 @@ def reset_link(*, tenant: Tenant, token: str) -> str:
     return str(settings.PASSWORD_RESET_URL).format(domain=domain, token=token)
 
 
-def _send(*, to: str, tenant_name: str, link: str, minutes: int) -> None:
-    mail_enqueue(
-        subject=f"{tenant_name}: reset your password",
-        message=(
-            f"Someone asked to reset the password of your {tenant_name} account.\n\n"
-            f"Open this link within {minutes} minutes to choose a new password:\n{link}\n\n"
-            "If it was not you, ignore this mail: your password stays as it is."
-        ),
-        to=[to],
-    )
+def _send(*, to: str, tenant_name: str, link: str, minutes: int, invited_by: str | None) -> None:
+    if invited_by is not None:
+        subject = f"{tenant_name} : vous êtes invité à rejoindre l'équipe"
+        message = (
+            f"{invited_by} vous a ajouté à l'équipe {tenant_name}.\n\n"
+            f"Ouvrez ce lien dans les {minutes} minutes pour choisir votre mot de passe :\n{link}\n\n"
+            "Passé ce délai, demandez un nouveau lien avec « Mot de passe oublié » sur la page de connexion."
+        )
+    else:
+        subject = f"{tenant_name} : réinitialisation de votre mot de passe"
+        message = (
+            f"Quelqu'un a demandé la réinitialisation du mot de passe de votre compte {tenant_name}.\n\n"
+            f"Ouvrez ce lien dans les {minutes} minutes pour choisir un nouveau mot de passe :\n{link}\n\n"
+            "Si ce n'était pas vous, ignorez ce message : votre mot de passe reste inchangé."
+        )
+    mail_enqueue(subject=subject, message=message, to=[to])
 
 
 @transaction.atomic
-def password_reset_request(*, tenant: Tenant, email: str, now: datetime | None = None) -> None:
+def password_reset_request(
+    *, tenant: Tenant, email: str, now: datetime | None = None, invited_by: str | None = None
+) -> None:
+    """`invited_by` (who added the member): the mail is an invitation to choose a first password."""
     now = now or timezone.now()
     user = (
         User.objects.filter(
@@ -77,7 +86,9 @@ def password_reset_request(*, tenant: Tenant, email: str, now: datetime | None =
     audit_record(event_type=EventType.PASSWORD_RESET_REQUESTED, tenant=tenant, user=user)
     minutes = int(_lifetime().total_seconds() // 60)
     address, name = user.email, tenant.name
-    transaction.on_commit(lambda: _send(to=address, tenant_name=name, link=link, minutes=minutes))
+    transaction.on_commit(
+        lambda: _send(to=address, tenant_name=name, link=link, minutes=minutes, invited_by=invited_by)
+    )
 
 
 @dataclass(frozen=True)

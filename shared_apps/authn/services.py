@@ -196,10 +196,11 @@ def _alert_lock(*, tenant: Tenant, user: User | None, email: str, state: LockSta
 
 def _mail_lock(*, address: str, tenant_name: str, minutes: int) -> None:
     mail_enqueue(
-        subject=f"{tenant_name}: sign-in paused after failed attempts",
+        subject=f"{tenant_name} : connexion suspendue après des échecs",
         message=(
-            f"There were repeated failed attempts to sign in to your {tenant_name} account, so sign-in is "
-            f"paused for about {minutes} minutes.\n\nIf it was not you, consider changing your password."
+            f"Plusieurs tentatives de connexion à votre compte {tenant_name} ont échoué : la connexion est "
+            f"suspendue pendant environ {minutes} minutes.\n\n"
+            "Si ce n'était pas vous, pensez à changer votre mot de passe."
         ),
         to=[address],
     )

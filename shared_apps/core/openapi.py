@@ -4,12 +4,17 @@ A view is read, not annotated, wherever its shape says enough:
 - `InputSerializer` is the request body of POST/PUT/PATCH (`DeleteSerializer` of DELETE); on GET the
   `FilterSerializer` (or the `InputSerializer`, for views that validate their query with it) gives the
   query parameters;
-- `OutputSerializer` is the 2xx body (not of DELETE), or its item when the view sets `response_envelope`
-  on GET: `"page"` ({items, total, page, per_page, pages}), `"list"` (a JSON array) or a key such as
-  `"events"` ({events: [...], total}); a view without one declares `@extend_schema(responses=…)` on
-  the method (or the body is documented as a free-form JSON object);
+- `OutputSerializer` is the 2xx body (`DeleteOutputSerializer` that of DELETE), or its item when the
+  view sets `response_envelope` on GET: `"page"` ({items, total, page, per_page, pages}), `"list"` (a
+  JSON array) or a key such as `"events"` ({events: [...], total}); a view whose methods answer in
+  different shapes declares `@extend_schema(responses=…)` on the method. `MessageOutput` and
+  `TokenPairOutput` are the shared shapes of an outcome and of a token pair. A test fails on a success
+  answer documented as a free-form object;
 - `response_status = {"POST": 201}` names a success status other than 200 (a tuple when several; 204
   answers have no body);
+- `response_links = {"POST": {"key_id": "id"}}` says that a success answer of POST gives, in its body
+  field `id`, the `key_id` of the operations under this path (`/api-keys/{key_id}`…): each becomes an
+  OpenAPI link (Swagger shows them; schemathesis' stateful tests follow them: create, then read/delete);
 - every operation lists the error answers it can give, all with the one error body (`ErrorSerializer`):
   400/401/403/404/429 everywhere (routing, credentials, the domain's refusals, limits), and 409/413/415/
   422 for writes (422 also for a GET that validates its query).
@@ -29,6 +34,7 @@ from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+LINKS_KEY = "x-contract-links"  # carries `response_links` from an operation to links_resolve, then removed
 PAGE_COUNTS = ("total", "page", "per_page", "pages")
 
 
@@ -59,6 +65,20 @@ ValidationErrorSerializer = inline_serializer(
         "request_id": serializers.CharField(required=False),
     },
 )
+
+
+class MessageOutput(serializers.Serializer[Any]):
+    """The answer of an action that has nothing to return but its outcome."""
+
+    success = serializers.BooleanField()
+    message = serializers.CharField(help_text="For people, in French.")
+
+
+class TokenPairOutput(serializers.Serializer[Any]):
+    access_token = serializers.CharField(help_text="Bearer token for the `Authorization` header.")
+    refresh_token = serializers.CharField(help_text="For POST /auth/refresh; single use.")
+    token_type = serializers.ChoiceField(choices=["bearer"])
+    expires_in = serializers.IntegerField(help_text="Seconds the access token lives.")
 
 
 def _error(description: str, serializer: Any = ErrorSerializer) -> OpenApiResponse:
@@ -117,7 +137,8 @@ class ContractAutoSchema(AutoSchema):
         output = self._nested("OutputSerializer")
         envelope = getattr(self.view, "response_envelope", None)
         if self.method == "DELETE":
-            return OpenApiTypes.OBJECT  # a deletion answers with its own small report, not the resource
+            # A deletion answers with its own small report, not the resource.
+            return self._nested("DeleteOutputSerializer") or OpenApiTypes.OBJECT
         if self.method != "GET" or envelope is None:
             return output or OpenApiTypes.OBJECT
         many: Any = output(many=True) if output else serializers.ListField(child=serializers.DictField())
@@ -130,11 +151,18 @@ class ContractAutoSchema(AutoSchema):
             fields = {envelope: many, "total": serializers.IntegerField()}
         return inline_serializer(name=f"{name}Page", fields=fields)
 
+    def _get_response_for_code(self, serializer: Any, status_code: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super()._get_response_for_code(serializer, status_code, *args, **kwargs)  # type: ignore[no-untyped-call]
+        links = getattr(self.view, "response_links", {}).get(self.method)
+        if links and str(status_code).startswith("2"):
+            response = {**response, LINKS_KEY: links}
+        return response
+
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
         for code in self._error_statuses():
             if str(code) not in responses:
-                responses[str(code)] = self._get_response_for_code(  # type: ignore[no-untyped-call]
+                responses[str(code)] = self._get_response_for_code(
                     ERRORS[code], str(code), direction=direction
                 )
         return responses
@@ -163,6 +191,31 @@ class ContractAutoSchema(AutoSchema):
         path = self.path.removeprefix("/api/v1/").strip("/")
         words = [f"by_{part[1:-1]}" if part.startswith("{") else part for part in path.split("/") if part]
         return re.sub(r"[^0-9a-zA-Z_]", "_", "_".join([self.method.lower(), *words]))
+
+
+def links_resolve(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """Postprocessing hook: turns each operation's `response_links` into OpenAPI links to the operations
+    under its path whose path parameters the answer gives (only the whole schema knows their ids)."""
+    targets = [
+        (path, set(re.findall(r"{(\w+)}", path)), operation["operationId"])
+        for path, item in result["paths"].items()
+        for operation in item.values()
+    ]
+    for path, item in result["paths"].items():
+        for operation in item.values():
+            for answer in operation["responses"].values():
+                given = answer.pop(LINKS_KEY, None)
+                if not given:
+                    continue
+                answer["links"] = {
+                    target: {
+                        "operationId": target,
+                        "parameters": {name: f"$response.body#/{given[name]}" for name in sorted(names)},
+                    }
+                    for target_path, names, target in targets
+                    if target_path.startswith(f"{path}/") and names and names <= set(given)
+                }
+    return result
 
 
 class AccessTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]

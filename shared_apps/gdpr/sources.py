@@ -194,18 +194,19 @@ def _delete(queryset_of: Callable[[User], Any]) -> Eraser:
     return erase
 
 
-KEEP_UNTIL_ERASED = "as long as the account exists"
-CONTRACT = "contract (GDPR art. 6(1)(b))"
-LEGITIMATE = "legitimate interest: security (GDPR art. 6(1)(f))"
-LEGAL = "legal obligation and legitimate interest: accountability (art. 6(1)(c), (f))"
+# The inventory is read by people (GET /gdpr/inventory): its labels are French, like the product.
+KEEP_UNTIL_ERASED = "tant que le compte existe"
+CONTRACT = "exécution du contrat (RGPD art. 6(1)(b))"
+LEGITIMATE = "intérêt légitime : sécurité (RGPD art. 6(1)(f))"
+LEGAL = "obligation légale et intérêt légitime : traçabilité (RGPD art. 6(1)(c), (f))"
 
 PUBLIC_SOURCES: tuple[Source, ...] = (
     Source(
         key="user",
-        category="Identity and contact",
+        category="Identité et coordonnées",
         models=("accounts.User", "accounts.User_groups", "accounts.User_user_permissions"),
-        fields=("email", "first_name", "last_name", "phone", "password (hash)", "last_login_at"),
-        purpose="Sign-in and account management",
+        fields=("e-mail", "prénom", "nom", "téléphone", "mot de passe (empreinte)", "dernière connexion"),
+        purpose="Connexion et gestion du compte",
         retention=KEEP_UNTIL_ERASED,
         legal_basis=CONTRACT,
         export=_profile,
@@ -213,10 +214,10 @@ PUBLIC_SOURCES: tuple[Source, ...] = (
     ),
     Source(
         key="memberships",
-        category="Organisation memberships",
+        category="Appartenance aux organisations",
         models=("accounts.Membership",),
-        fields=("tenant", "is_active", "is_admin", "created_at"),
-        purpose="Access to each organisation",
+        fields=("organisation", "actif", "administrateur", "date d'ajout"),
+        purpose="Accès à chaque organisation",
         retention=KEEP_UNTIL_ERASED,
         legal_basis=CONTRACT,
         export=_memberships,
@@ -224,10 +225,10 @@ PUBLIC_SOURCES: tuple[Source, ...] = (
     ),
     Source(
         key="roles",
-        category="Roles and permissions",
+        category="Rôles et permissions",
         models=("rbac.RoleAssignment",),
-        fields=("role", "expires_at", "granted_by"),
-        purpose="Authorisation",
+        fields=("rôle", "expiration", "attribué par"),
+        purpose="Autorisations",
         retention=KEEP_UNTIL_ERASED,
         legal_basis=CONTRACT,
         export=_roles,
@@ -235,11 +236,11 @@ PUBLIC_SOURCES: tuple[Source, ...] = (
     ),
     Source(
         key="password_reset_tokens",
-        category="Password resets",
+        category="Réinitialisations de mot de passe",
         models=("accounts.PasswordResetToken",),
-        fields=("created_at", "expires_at", "used_at"),
-        purpose="Account recovery",
-        retention="15 minutes of validity; kept until erasure",
+        fields=("demandée le", "expire le", "utilisée le"),
+        purpose="Récupération du compte",
+        retention="valable 15 minutes ; conservée jusqu'à l'effacement",
         legal_basis=CONTRACT,
         export=_reset_tokens,
         erase=_delete(lambda u: PasswordResetToken.objects.filter(user=u)),
@@ -247,10 +248,15 @@ PUBLIC_SOURCES: tuple[Source, ...] = (
     ),
     Source(
         key="mfa",
-        category="Second factor",
+        category="Second facteur",
         models=("mfa.TOTPDevice", "mfa.RecoveryCode"),
-        fields=("device name", "confirmed", "last_used_at", "recovery-code counts (never secrets)"),
-        purpose="Two-factor authentication",
+        fields=(
+            "nom de l'appareil",
+            "confirmé",
+            "dernière utilisation",
+            "nombre de codes de secours (jamais les secrets)",
+        ),
+        purpose="Authentification à deux facteurs",
         retention=KEEP_UNTIL_ERASED,
         legal_basis=LEGITIMATE,
         export=_mfa,
@@ -259,10 +265,10 @@ PUBLIC_SOURCES: tuple[Source, ...] = (
     ),
     Source(
         key="oauth_accounts",
-        category="Linked sign-in accounts (Google, GitHub)",
+        category="Comptes de connexion liés (Google, GitHub)",
         models=("oauth.OAuthIdentity", "oauth.OAuthFlow"),
-        fields=("provider", "provider user id", "e-mail", "name", "avatar URL"),
-        purpose="Sign-in with an external provider",
+        fields=("fournisseur", "identifiant chez le fournisseur", "e-mail", "nom", "URL de l'avatar"),
+        purpose="Connexion par un fournisseur externe",
         retention=KEEP_UNTIL_ERASED,
         legal_basis=CONTRACT,
         export=_oauth,
@@ -271,21 +277,27 @@ PUBLIC_SOURCES: tuple[Source, ...] = (
     ),
     Source(
         key="audit_logs",
-        category="Security audit trail",
+        category="Journal d'audit de sécurité",
         models=("audit.AuditEvent",),
-        fields=("event", "e-mail snapshot", "IP address", "user agent", "time"),
-        purpose="Security and accountability",
-        retention="kept; pseudonymised on erasure (the link and e-mail are replaced)",
+        fields=(
+            "événement",
+            "e-mail au moment de l'événement",
+            "adresse IP",
+            "navigateur (user agent)",
+            "date",
+        ),
+        purpose="Sécurité et traçabilité",
+        retention="conservé ; pseudonymisé à l'effacement (le lien et l'e-mail sont remplacés)",
         legal_basis=LEGAL,
         export=_audit,
         erase=_nothing,  # pseudonymised by services (the table is append-only)
     ),
     Source(
         key="admin_log",
-        category="Platform administration log",
+        category="Journal d'administration de la plateforme",
         models=("admin.LogEntry",),
-        fields=("action_time", "object", "change"),
-        purpose="Accountability of platform staff",
+        fields=("date", "objet", "modification"),
+        purpose="Traçabilité des actions des opérateurs de la plateforme",
         retention=KEEP_UNTIL_ERASED,
         legal_basis=LEGAL,
         export=_admin_log,
@@ -297,11 +309,16 @@ PUBLIC_SOURCES: tuple[Source, ...] = (
 TENANT_SOURCES: tuple[Source, ...] = (
     Source(
         key="sessions",
-        category="Sign-in sessions",
+        category="Sessions de connexion",
         models=("user_sessions.UserSession", "user_sessions.RefreshToken"),
-        fields=("IP address", "user agent", "device", "created/last seen/revoked times"),
-        purpose="Keeping you signed in; showing and ending your sessions",
-        retention="30 days at most after the last use; kept until erasure",
+        fields=(
+            "adresse IP",
+            "navigateur (user agent)",
+            "appareil",
+            "dates d'ouverture, de dernière activité et de fin",
+        ),
+        purpose="Vous garder connecté ; afficher et fermer vos sessions",
+        retention="30 jours au plus après la dernière utilisation ; conservées jusqu'à l'effacement",
         legal_basis=CONTRACT,
         export=sessions_export,
         erase=sessions_erase,
@@ -310,11 +327,11 @@ TENANT_SOURCES: tuple[Source, ...] = (
     ),
     Source(
         key="mfa_challenges",
-        category="Second-factor sign-in steps",
+        category="Étapes de connexion par second facteur",
         models=("user_sessions.MfaChallenge",),
-        fields=("IP address", "user agent", "times"),
-        purpose="Completing a sign-in with a second factor",
-        retention="5 minutes of validity; kept until erasure",
+        fields=("adresse IP", "navigateur (user agent)", "dates"),
+        purpose="Terminer une connexion avec un second facteur",
+        retention="valable 5 minutes ; conservée jusqu'à l'effacement",
         legal_basis=LEGITIMATE,
         export=mfa_challenges_export,
         erase=mfa_challenges_erase,
@@ -323,11 +340,11 @@ TENANT_SOURCES: tuple[Source, ...] = (
     ),
     Source(
         key="api_keys",
-        category="API keys and their use",
+        category="Clés d'API et leur utilisation",
         models=("apikeys.ApiKey", "apikeys.ApiKeyUsage"),
-        fields=("name", "prefix", "scopes", "dates", "per-request endpoint, IP address, latency"),
-        purpose="Programmatic access on your behalf; abuse detection",
-        retention="kept until the key is deleted or the account erased",
+        fields=("nom", "préfixe", "portées", "dates", "par requête : point d'accès, adresse IP, durée"),
+        purpose="Accès programmatique en votre nom ; détection des abus",
+        retention="conservées jusqu'à la suppression de la clé ou l'effacement du compte",
         legal_basis=CONTRACT,
         export=api_keys_export,
         erase=api_keys_erase,

@@ -21,6 +21,7 @@ from shared_apps.audit.models import EventType
 from shared_apps.audit.selectors import audit_event_list
 from shared_apps.core.context import request_context
 from shared_apps.core.exceptions import PermissionDenied
+from shared_apps.core.openapi import MessageOutput
 from shared_apps.core.pagination import OffsetInput, offset_slice
 from shared_apps.mfa.stepup import require_recent_auth
 from shared_apps.ratelimit.keys import ip_scope
@@ -71,6 +72,7 @@ class UserListApi(APIView):
     OutputSerializer = UserOutputSerializer
     response_envelope = "users"
     response_status = {"POST": 201}
+    response_links = {"POST": {"user_id": "id"}}
     required_permission = {"GET": PermissionCode.USERS_READ, "POST": PermissionCode.USERS_WRITE}
 
     class FilterSerializer(OffsetInput):
@@ -157,6 +159,7 @@ class UserDetailApi(APIView):
 
 
 class _UserActionApi(APIView):
+    OutputSerializer = MessageOutput
     required_permission: str = PermissionCode.USERS_WRITE
     message = ""
 

@@ -35,6 +35,13 @@ class MfaSetupApi(APIView):
     carries_secret = True  # its answer holds a token, key or secret: never cached
     allowed_during_mfa_setup = True
 
+    class OutputSerializer(serializers.Serializer[Any]):
+        success = serializers.BooleanField()
+        message = serializers.CharField()
+        secret = serializers.CharField(help_text="Base32 TOTP secret, for typing into an authenticator.")
+        provisioning_uri = serializers.CharField(help_text="`otpauth://totp/…`")
+        qr_code_svg = serializers.CharField(help_text="The provisioning URI as an SVG QR code.")
+
     def post(self, request: Request) -> Response:
         # Binding an authenticator decides who can sign in from now on: like the other sensitive actions,
         # it needs a recent login, so an old stolen access token cannot bind the thief's device.
@@ -55,6 +62,10 @@ class MfaEnableApi(APIView):
     carries_secret = True  # its answer holds a token, key or secret: never cached
     allowed_during_mfa_setup = True
 
+    class OutputSerializer(serializers.Serializer[Any]):
+        enabled = serializers.BooleanField()
+        recovery_codes = serializers.ListField(child=serializers.CharField(), help_text="Shown once.")
+
     class InputSerializer(serializers.Serializer[Any]):
         code = serializers.CharField(max_length=16)
 
@@ -70,6 +81,10 @@ class MfaEnableApi(APIView):
 
 
 class MfaDisableApi(APIView):
+    class OutputSerializer(serializers.Serializer[Any]):
+        enabled = serializers.BooleanField()
+        message = serializers.CharField()
+
     class InputSerializer(serializers.Serializer[Any]):
         code = serializers.CharField(max_length=CODE_MAX)
         password = serializers.CharField(max_length=128, trim_whitespace=False, required=False)
@@ -102,6 +117,10 @@ class _CodeInput(serializers.Serializer[Any]):
 class MfaVerifyApi(APIView):
     InputSerializer = _CodeInput
 
+    class OutputSerializer(serializers.Serializer[Any]):
+        success = serializers.BooleanField()
+        valid = serializers.BooleanField()
+
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -115,6 +134,10 @@ class MfaVerifyApi(APIView):
 
 class MfaRecoveryVerifyApi(APIView):
     InputSerializer = _CodeInput
+
+    class OutputSerializer(serializers.Serializer[Any]):
+        valid = serializers.BooleanField()
+        recovery_codes_remaining = serializers.IntegerField()
 
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
@@ -130,6 +153,9 @@ class MfaRecoveryVerifyApi(APIView):
 class MfaRecoveryRegenerateApi(APIView):
     carries_secret = True  # its answer holds a token, key or secret: never cached
     InputSerializer = _CodeInput
+
+    class OutputSerializer(serializers.Serializer[Any]):
+        recovery_codes = serializers.ListField(child=serializers.CharField(), help_text="Shown once.")
 
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)

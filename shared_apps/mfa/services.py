@@ -220,12 +220,13 @@ def _failure(*, user: User, tenant: Tenant | None, factor: str, replayed: bool) 
 
 def _mail_lock(*, address: str, tenant_name: str, minutes: int) -> None:
     mail_enqueue(
-        subject=f"{tenant_name}: second factor locked after wrong codes",
+        subject=f"{tenant_name} : second facteur bloqué après des codes erronés",
         message=(
-            f"Wrong two-factor codes were entered {settings.MFA_LOCK_AFTER} times in a row for your "
-            f"{tenant_name} account, so two-factor sign-in is locked for about {minutes} minutes and "
-            "pending sign-ins were cancelled.\n\nIf it was not you, your password is probably known to "
-            "someone else: change it."
+            f"Des codes de double authentification erronés ont été saisis {settings.MFA_LOCK_AFTER} fois "
+            f"de suite pour votre compte {tenant_name} : la connexion en deux étapes est bloquée pendant "
+            f"environ {minutes} minutes et les connexions en cours ont été annulées.\n\n"
+            "Si ce n'était pas vous, votre mot de passe est sans doute connu de quelqu'un d'autre : "
+            "changez-le."
         ),
         to=[address],
     )

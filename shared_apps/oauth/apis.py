@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.core.context import request_context
+from shared_apps.core.openapi import MessageOutput, TokenPairOutput
 from shared_apps.ratelimit.keys import ip_scope
 from shared_apps.ratelimit.services import RateLimit, enforce
 from shared_apps.rbac.principal import current_principal
@@ -46,9 +47,51 @@ class StartSerializer(serializers.Serializer[Any]):
     redirect_uri = serializers.URLField(max_length=1000)
 
 
+class StartOutput(serializers.Serializer[Any]):
+    auth_url = serializers.URLField(help_text="Send the browser there.")
+    state = serializers.CharField()
+
+
+class ProviderOutput(serializers.Serializer[Any]):
+    provider = serializers.ChoiceField(choices=Provider.choices)
+    name = serializers.CharField()
+    icon = serializers.CharField()
+    color = serializers.CharField()
+    enabled = serializers.BooleanField()
+
+
+class CallbackOutput(serializers.Serializer[Any]):
+    """Signed in (`tokens`), a second factor to give (`mfa_session_token`), an account to create
+    (`oauth_session_token`, then POST /oauth/complete-registration) or a provider linked."""
+
+    success = serializers.BooleanField()
+    provider = serializers.ChoiceField(choices=Provider.choices)
+    email = serializers.CharField()
+    name = serializers.CharField()
+    avatar_url = serializers.CharField()
+    requires_registration = serializers.BooleanField()
+    mfa_required = serializers.BooleanField()
+    tokens = TokenPairOutput(required=False)
+    oauth_session_token = serializers.CharField(required=False)
+    mfa_session_token = serializers.CharField(required=False)
+    linked = serializers.BooleanField(required=False)
+
+
+class IdentityOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    provider = serializers.ChoiceField(choices=Provider.choices)
+    email = serializers.CharField()
+    name = serializers.CharField()
+    avatar_url = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
 class ProviderListApi(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
+
+    class OutputSerializer(serializers.Serializer[Any]):
+        providers = ProviderOutput(many=True)
 
     def get(self, request: Request) -> Response:
         providers = [
@@ -61,6 +104,7 @@ class AuthorizeApi(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
     FilterSerializer = StartSerializer
+    OutputSerializer = StartOutput
 
     def get(self, request: Request, provider: str) -> Response:
         provider_config(provider)  # the path first: an unknown or unconfigured provider is a 404
@@ -78,6 +122,7 @@ class AuthorizeApi(APIView):
 
 class CallbackApi(APIView):
     carries_secret = True  # its answer holds a token, key or secret: never cached
+    OutputSerializer = CallbackOutput
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
@@ -116,6 +161,7 @@ def _callback_body(result: CallbackResult) -> dict[str, Any]:
 
 class CompleteRegistrationApi(APIView):
     response_status = {"POST": 201}
+    OutputSerializer = TokenPairOutput
     carries_secret = True  # its answer holds a token, key or secret: never cached
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
@@ -139,6 +185,9 @@ class CompleteRegistrationApi(APIView):
 
 
 class AccountListApi(APIView):
+    class OutputSerializer(serializers.Serializer[Any]):
+        accounts = IdentityOutput(many=True)
+
     def get(self, request: Request) -> Response:
         identities = OAuthIdentity.objects.filter(user=current_principal().user).order_by("provider")
         accounts = [
@@ -156,6 +205,8 @@ class AccountListApi(APIView):
 
 
 class UnlinkApi(APIView):
+    OutputSerializer = MessageOutput
+
     class InputSerializer(serializers.Serializer[Any]):
         provider = serializers.ChoiceField(choices=Provider.choices)
 
@@ -172,6 +223,7 @@ class UnlinkApi(APIView):
 
 class LinkApi(APIView):
     FilterSerializer = StartSerializer
+    OutputSerializer = StartOutput
 
     def get(self, request: Request, provider: str) -> Response:
         provider_config(provider)  # the path first: an unknown or unconfigured provider is a 404

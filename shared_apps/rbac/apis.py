@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -43,6 +44,12 @@ class AssignmentOutputSerializer(serializers.Serializer[Any]):
         return assignment.expires_at is not None and assignment.expires_at <= self.context["now"]
 
 
+class UserRolesOutputSerializer(serializers.Serializer[Any]):
+    user_id = serializers.UUIDField()
+    is_admin = serializers.BooleanField(help_text="A tenant administrator holds every permission.")
+    roles = AssignmentOutputSerializer(many=True)
+
+
 _CODES = serializers.ListField(child=serializers.ChoiceField(choices=PermissionCode.choices), max_length=50)
 
 
@@ -50,6 +57,7 @@ class RoleListApi(APIView):
     OutputSerializer = RoleOutputSerializer
     response_envelope = "roles"
     response_status = {"POST": 201}
+    response_links = {"POST": {"role_id": "id"}}
     required_permission = {"GET": PermissionCode.USERS_READ, "POST": PermissionCode.TENANT_ADMIN}
 
     class InputSerializer(serializers.Serializer[Any]):
@@ -125,6 +133,7 @@ class UserRoleListApi(APIView):
         role_id = serializers.IntegerField()
         expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
+    @extend_schema(responses={200: UserRolesOutputSerializer})
     def get(self, request: Request, user_id: Any) -> Response:
         tenant = request_tenant(request)
         membership = member_get(tenant=tenant, user_id=user_id)
@@ -135,6 +144,7 @@ class UserRoleListApi(APIView):
         body = AssignmentOutputSerializer(assignments, many=True, context=context).data
         return Response({"user_id": str(membership.user_id), "is_admin": membership.is_admin, "roles": body})
 
+    @extend_schema(responses={201: AssignmentOutputSerializer})
     def post(self, request: Request, user_id: Any) -> Response:
         tenant = request_tenant(request)
         membership = member_get(tenant=tenant, user_id=user_id)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -29,6 +30,14 @@ class TenantInfoApi(APIView):
 
     authentication_classes: list[type] = []
     permission_classes: list[type] = []
+
+    class OutputSerializer(serializers.Serializer[Any]):
+        class TenantSerializer(serializers.Serializer[Any]):
+            slug = serializers.SlugField()
+            name = serializers.CharField()
+
+        tenant = TenantSerializer()
+        api_version = serializers.CharField()
 
     def get(self, request: Request) -> Response:
         tenant = request_tenant(request)

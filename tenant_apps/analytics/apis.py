@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -85,6 +86,8 @@ class SiteInput(serializers.Serializer[Any]):
 
 
 class CatalogListApi(APIView):
+    response_envelope = "page"
+    OutputSerializer = CatalogItemOutput
     required_permission = PermissionCode.METRO_READ
 
     class InputSerializer(PageInput):
@@ -111,6 +114,7 @@ class CatalogListApi(APIView):
 
 
 class CatalogDetailApi(APIView):
+    OutputSerializer = CatalogDetailOutput
     required_permission = {"GET": PermissionCode.METRO_READ, "PATCH": PermissionCode.METRO_WRITE}
 
     FilterSerializer = SiteInput
@@ -128,13 +132,13 @@ class CatalogDetailApi(APIView):
         site = _validated(self.FilterSerializer, request.query_params)["site"]
         product = catalog_product(product_id=produit_sk, site_id=site)
         if product is None:
-            raise NotFound("No such product.")
+            raise NotFound("Produit introuvable.")
         return Response(CatalogDetailOutput(product).data)
 
     def patch(self, request: Request, produit_sk: int) -> Response:
         product = product_get(product_id=produit_sk)
         if product is None:
-            raise NotFound("No such product.")
+            raise NotFound("Produit introuvable.")
         serializer = self.InputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         names = {"prix_vente": "selling_price", "seuil_alerte": "alert_threshold", "categorie_id": "category"}
@@ -143,8 +147,8 @@ class CatalogDetailApi(APIView):
 
 
 class FamilyListApi(APIView):
-    response_envelope = "list"
     required_permission = PermissionCode.METRO_READ
 
+    @extend_schema(responses={200: serializers.ListSerializer(child=serializers.CharField())})
     def get(self, request: Request) -> Response:
         return Response(families())

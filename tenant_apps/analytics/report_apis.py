@@ -78,7 +78,7 @@ class StockValuationApi(APIView):
         date_to = data["date_fin"] or timezone.localdate()
         date_from = data["date_debut"] or date_to.replace(day=1)
         if date_from > date_to or (date_to - date_from).days > MAX_DAYS:
-            raise ValidationFailed("The period runs backwards or over a year.", code="invalid_date_range")
+            raise ValidationFailed("La période est inversée ou dépasse un an.", code="invalid_date_range")
         rows = stock_valuation(date_from=date_from, date_to=date_to)
         return Response(self.OutputSerializer(rows, many=True).data)
 
@@ -132,6 +132,14 @@ class ProductTopApi(APIView):
 class ClassifyApi(APIView):
     required_permission = PermissionCode.TENANT_ADMIN
 
+    class OutputSerializer(serializers.Serializer[Any]):
+        total = serializers.IntegerField()
+        classified = serializers.IntegerField()
+        unclassified = serializers.IntegerField()
+        classification_rate = serializers.FloatField(help_text="Per cent of the products classified.")
+        categories = serializers.DictField(child=serializers.IntegerField(), help_text="Products per code.")
+        unclassified_samples = serializers.ListField(child=serializers.CharField())
+
     def post(self, request: Request) -> Response:
         products_classify()
         report = classification_report()
@@ -149,6 +157,15 @@ class ClassifyApi(APIView):
 
 class ClassifyPreviewApi(APIView):
     required_permission = PermissionCode.ANALYTICS_READ
+
+    class OutputSerializer(serializers.Serializer[Any]):
+        class MatchSerializer(serializers.Serializer[Any]):
+            id = serializers.IntegerField()
+            nom = serializers.CharField()
+            pattern = serializers.CharField(help_text="The rule's pattern that matched (empty: none did).")
+
+        total_products = serializers.IntegerField()
+        preview = serializers.DictField(child=MatchSerializer(many=True), help_text="Per category code.")
 
     def get(self, request: Request) -> Response:
         limit = serializers.IntegerField(min_value=1, max_value=100).run_validation(

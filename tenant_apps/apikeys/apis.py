@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shared_apps.core.openapi import MessageOutput
 from shared_apps.core.pagination import OffsetInput, offset_slice
 from shared_apps.mfa.stepup import require_recent_auth
 from shared_apps.rbac.enums import API_KEY_SCOPES, SCOPE_ALL, PermissionCode
@@ -49,6 +51,11 @@ class ApiKeyOutputSerializer(serializers.Serializer[Any]):
         return key.is_expired(self.context["now"])
 
 
+class ApiKeyCreatedOutputSerializer(ApiKeyOutputSerializer):
+    raw_key = serializers.CharField(help_text="The key itself: shown in this answer only.")
+    message = serializers.CharField()
+
+
 def _sees_all() -> bool:
     return has_permission(current_principal(), PermissionCode.TENANT_ADMIN)
 
@@ -61,6 +68,7 @@ class ApiKeyListApi(APIView):
     OutputSerializer = ApiKeyOutputSerializer
     response_envelope = "keys"
     response_status = {"POST": 201}
+    response_links = {"POST": {"key_id": "id"}}
     carries_secret = True  # its answer holds a token, key or secret: never cached
     required_permission = {"GET": None, "POST": PermissionCode.API_KEYS_MANAGE}
 
@@ -93,6 +101,7 @@ class ApiKeyListApi(APIView):
             {"keys": body, "total": keys.count(), "active_count": api_key_active_count(keys, now=now)}
         )
 
+    @extend_schema(responses={201: ApiKeyCreatedOutputSerializer})
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -114,6 +123,10 @@ class ApiKeyListApi(APIView):
 
 class ApiKeyDetailApi(APIView):
     OutputSerializer = ApiKeyOutputSerializer
+
+    class DeleteOutputSerializer(MessageOutput):
+        revoked_key_id = serializers.UUIDField()
+
     required_permission = {"GET": None, "DELETE": PermissionCode.API_KEYS_MANAGE}
 
     def _key(self, request: Request, key_id: Any) -> ApiKey:

@@ -107,7 +107,7 @@ class PriceAlertDetailApi(APIView):
     def patch(self, request: Request, alert_id: int) -> Response:
         alert = price_alert_get(alert_id=alert_id)
         if alert is None:
-            raise NotFound("No such price alert.")
+            raise NotFound("Alerte de prix introuvable.")
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         alert = price_alert_mark(alert=alert, seen=serializer.validated_data["vu"])

@@ -119,7 +119,7 @@ class SalesImportJobApi(APIView):
     def get(self, request: Request, job_id: UUID) -> Response:
         job = sales_import_get(import_id=job_id)
         if job is None:
-            raise NotFound("No such import job.")
+            raise NotFound("Import introuvable.")
         return Response(JobOutput(job).data)
 
 

@@ -103,6 +103,7 @@ class DishListApi(APIView):
     """Dishes with their material cost, food cost % and gross margin (HT base: price TTC less its VAT)."""
 
     required_permission = {"GET": PermissionCode.METRO_READ, "POST": PermissionCode.METRO_WRITE}
+    response_links = {"POST": {"dish_id": "id"}}
 
     class FilterSerializer(serializers.Serializer[Any]):
         page = serializers.IntegerField(min_value=1, max_value=1_000_000, default=1)
@@ -137,7 +138,7 @@ class DishListApi(APIView):
 def _dish_or_404(dish_id: int) -> Dish:
     dish = dish_get(dish_id=dish_id)
     if dish is None:
-        raise NotFound("No such dish.")
+        raise NotFound("Plat introuvable.")
     return dish
 
 

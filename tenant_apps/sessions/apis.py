@@ -47,6 +47,11 @@ class SessionOutputSerializer(serializers.Serializer[Any]):
         return bool(session.pk == self.context["current"])
 
 
+class TerminatedOutputSerializer(serializers.Serializer[Any]):
+    terminated_count = serializers.IntegerField()
+    message = serializers.CharField()
+
+
 def _context(request: Request) -> dict[str, Any]:
     return {
         "tenant": request_tenant(request),
@@ -67,6 +72,8 @@ class SessionListApi(APIView):
 
     class FilterSerializer(serializers.Serializer[Any]):
         include_inactive = serializers.BooleanField(default=False)
+
+    DeleteOutputSerializer = TerminatedOutputSerializer
 
     class DeleteSerializer(serializers.Serializer[Any]):
         session_ids = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=100)
@@ -104,6 +111,7 @@ class SessionListApi(APIView):
 
 class SessionDetailApi(APIView):
     OutputSerializer = SessionOutputSerializer
+    DeleteOutputSerializer = TerminatedOutputSerializer
     required_permission = {"GET": PermissionCode.SESSIONS_READ, "DELETE": PermissionCode.SESSIONS_WRITE}
 
     def _get(self, request: Request, session_id: UUID) -> UserSession:

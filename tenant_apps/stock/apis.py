@@ -44,29 +44,36 @@ class SiteInput(serializers.Serializer[Any]):
 
 class SiteListApi(APIView):
     response_envelope = "list"
+    response_status = {"POST": 201}
+    response_links = {"POST": {"site_id": "id"}}
+    OutputSerializer = SiteOutput
+    InputSerializer = SiteInput
     required_permission = {"GET": PermissionCode.METRO_READ, "POST": PermissionCode.METRO_WRITE}
 
     def get(self, request: Request) -> Response:
         return Response(SiteOutput(site_list(), many=True).data)
 
     def post(self, request: Request) -> Response:
-        data = _validated(SiteInput, request.data)
+        data = _validated(self.InputSerializer, request.data)
         return Response(SiteOutput(site_create(name=data["nom"])).data, status=status.HTTP_201_CREATED)
 
 
 class SiteDetailApi(APIView):
+    OutputSerializer = SiteOutput
+    InputSerializer = SiteInput
     required_permission = PermissionCode.METRO_WRITE
 
     def patch(self, request: Request, site_id: int) -> Response:
         site = site_get(site_id=site_id)
         if site is None:
-            raise NotFound("No such site.")
-        data = _validated(SiteInput, request.data)
+            raise NotFound("Site introuvable.")
+        data = _validated(self.InputSerializer, request.data)
         return Response(SiteOutput(site_update(site=site, name=data["nom"])).data)
 
 
 class CountApi(APIView):
     required_permission = PermissionCode.METRO_WRITE
+    response_status = {"POST": 201}
 
     class InputSerializer(serializers.Serializer[Any]):
         class LineSerializer(serializers.Serializer[Any]):
@@ -129,6 +136,8 @@ class MovementApi(APIView):
     """Exits (sale, loss, staff meal, offered) and transfers between sites; entries come from purchases."""
 
     required_permission = PermissionCode.METRO_WRITE
+    response_status = {"POST": 201}
+    OutputSerializer = MovementOutput
 
     class InputSerializer(serializers.Serializer[Any]):
         site = serializers.IntegerField(required=False, default=None)

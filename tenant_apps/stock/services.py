@@ -40,7 +40,7 @@ def site_resolve(*, site_id: int | None) -> Site:
     if site_id is not None:
         site = Site.objects.filter(pk=site_id).first()
         if site is None:
-            raise NotFound("No such site.", code="unknown_site")
+            raise NotFound("Site introuvable.", code="unknown_site")
         return site
     sites = list(Site.objects.order_by("id")[:2])
     if len(sites) != 1:
@@ -51,7 +51,7 @@ def site_resolve(*, site_id: int | None) -> Site:
 def _checked(*, day: date, product_ids: Sequence[int]) -> None:
     """A day in the future or an unknown product is refused before anything is written."""
     if day > timezone.localdate():
-        raise ValidationFailed("The date is in the future.", code="date_in_future")
+        raise ValidationFailed("La date est dans le futur.", code="date_in_future")
     known = set(Product.objects.filter(pk__in=product_ids).values_list("pk", flat=True))
     for index, product_id in enumerate(product_ids):
         if product_id not in known:
@@ -132,7 +132,7 @@ def stock_exit_record(
     """An exit (sale, loss, staff meal, offered) or, with `destination`, a transfer: valued at the average."""
     _checked(day=day, product_ids=[product_id])
     if quantity <= 0:
-        raise ValidationFailed("The quantity must be positive.", code="invalid_quantity")
+        raise ValidationFailed("La quantité doit être positive.", code="invalid_quantity")
     kind = MovementKind.TRANSFER if destination is not None else MovementKind.EXIT
     out = StockMovement.objects.create(
         site=site,

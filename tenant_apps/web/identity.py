@@ -143,7 +143,7 @@ def _ip() -> str:
 
 def register(*, tenant: Tenant, email: str, password: str, first_name: str, last_name: str) -> None:
     if not signup_open(tenant):
-        raise PermissionDenied("Self-registration is not open here.", code="self_signup_disabled")
+        raise PermissionDenied("L'inscription libre n'est pas ouverte ici.", code="self_signup_disabled")
     enforce(REGISTER_PER_IP, ip_scope(tenant_id=tenant.pk, ip=_ip()))
     self_register(tenant=tenant, email=email, password=password, first_name=first_name, last_name=last_name)
 
@@ -267,7 +267,7 @@ def member_activate(*, principal: Principal, user_id: UUID, active: bool) -> Non
 def member_invite(*, principal: Principal, email: str, first_name: str, last_name: str, admin: bool) -> None:
     """A member without a password, who gets the reset mail to choose one: an invitation."""
     if admin and not can(principal, PermissionCode.USERS_ADMIN):
-        raise PermissionDenied("This requires the users:admin permission.")
+        raise PermissionDenied("Il faut la permission users:admin pour cela.")
     membership = member_create(
         tenant=principal.tenant,
         email=email,
@@ -277,7 +277,10 @@ def member_invite(*, principal: Principal, email: str, first_name: str, last_nam
         is_admin=admin,
         actor=principal.user,
     )
-    password_reset.password_reset_request(tenant=principal.tenant, email=membership.user.email)
+    inviter = principal.user.get_full_name() or principal.user.email
+    password_reset.password_reset_request(
+        tenant=principal.tenant, email=membership.user.email, invited_by=inviter
+    )
 
 
 def cookie_secure() -> bool:

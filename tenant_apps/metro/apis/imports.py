@@ -5,6 +5,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
@@ -32,6 +33,51 @@ JOB_COUNTS = {
 }
 
 
+class FileErrorOutput(serializers.Serializer[Any]):
+    fichier = serializers.CharField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class UnreconciledOutput(serializers.Serializer[Any]):
+    fichier = serializers.CharField()
+    numero = serializers.CharField()
+    raisons = serializers.ListField(child=serializers.CharField())
+
+
+class FileOutcomeOutput(serializers.Serializer[Any]):
+    fichier = serializers.CharField()
+    statut = serializers.ChoiceField(choices=["imported", "duplicate", "unreconciled", "error"])
+    numero = serializers.CharField()
+    nb_lignes = serializers.IntegerField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+    raisons = serializers.ListField(child=serializers.CharField())
+
+
+class ImportResultOutput(serializers.Serializer[Any]):
+    """An import's report (services/outcomes.py builds it; the job keeps it as its `result`)."""
+
+    success = serializers.BooleanField(help_text="Every file imported or already known.")
+    statut = serializers.ChoiceField(choices=["complete", "partial", "none"])
+    nb_factures_importees = serializers.IntegerField()
+    nb_lignes_importees = serializers.IntegerField()
+    nb_produits_agreges = serializers.IntegerField()
+    erreurs = FileErrorOutput(many=True)
+    duree_ms = serializers.IntegerField()
+    batch_id = serializers.UUIDField()
+    nb_doublons = serializers.IntegerField()
+    non_rapprochees = UnreconciledOutput(many=True)
+    fichiers = FileOutcomeOutput(many=True)
+
+
+class ImportQueuedOutput(serializers.Serializer[Any]):
+    job_id = serializers.UUIDField()
+    status = serializers.CharField()
+    nb_fichiers = serializers.IntegerField()
+    status_url = serializers.CharField(help_text="GET it for the progress (also the Location header).")
+
+
 class InvoiceImportApi(APIView):
     """Upload one or many invoice PDFs (multipart field `files`); a large batch becomes a background job."""
 
@@ -45,6 +91,7 @@ class InvoiceImportApi(APIView):
     class InputSerializer(serializers.Serializer[Any]):
         force = serializers.BooleanField(default=False)
 
+    @extend_schema(responses={200: ImportResultOutput, 202: ImportQueuedOutput})
     def post(self, request: Request) -> Response:
         options = validated(self.InputSerializer, {k: v for k, v in request.data.items() if k == "force"})
         files = uploads_read(
@@ -93,6 +140,7 @@ class ImportJobApi(APIView):
                 return 100
             return min(round(100 * batch.processed_count / batch.file_count), 100)
 
+        @extend_schema_field(ImportResultOutput(allow_null=True))
         def get_result(self, batch: ImportBatch) -> dict[str, Any] | None:
             return batch.result or None
 
@@ -105,6 +153,11 @@ class ImportJobApi(APIView):
 
 class RecalculateApi(APIView):
     required_permission = PermissionCode.METRO_WRITE
+
+    class OutputSerializer(serializers.Serializer[Any]):
+        success = serializers.BooleanField()
+        nb_produits = serializers.IntegerField()
+        message = serializers.CharField()
 
     def post(self, request: Request) -> Response:
         nb_produits = aggregates_recalculate()

@@ -83,27 +83,36 @@ class PricePointOutput(serializers.Serializer[Any]):
     facture_numero = serializers.CharField(source="invoice.number")
 
 
+class PriceHistoryOutput(serializers.Serializer[Any]):
+    produit_id = serializers.IntegerField(required=False, help_text="When asked by product id.")
+    ean = serializers.CharField(required=False, help_text="When asked by EAN.")
+    count = serializers.IntegerField()
+    history = PricePointOutput(many=True)
+
+
 def _history_body(key: dict[str, object], product_id: int) -> dict[str, object]:
     history = price_history(product_id=product_id)
     return {**key, "count": len(history), "history": PricePointOutput(history, many=True).data}
 
 
 class PriceHistoryApi(APIView):
+    OutputSerializer = PriceHistoryOutput
     required_permission = PermissionCode.METRO_READ
 
     def get(self, request: Request, produit_id: int) -> Response:
         if product_get(product_id=produit_id) is None:
-            raise NotFound("No such product.")
+            raise NotFound("Produit introuvable.")
         return Response(_history_body({"produit_id": produit_id}, produit_id))
 
 
 class PriceHistoryByEanApi(APIView):
+    OutputSerializer = PriceHistoryOutput
     required_permission = PermissionCode.METRO_READ
 
     def get(self, request: Request, ean: str) -> Response:
         if not _EAN.match(ean):
-            raise ValidationFailed("An EAN has 8 to 14 digits.", code="invalid_ean")
+            raise ValidationFailed("Un EAN a de 8 à 14 chiffres.", code="invalid_ean")
         product = product_get_by_ean(ean=ean)
         if product is None:
-            raise NotFound("No such product.")
+            raise NotFound("Produit introuvable.")
         return Response(_history_body({"ean": ean}, product.pk))

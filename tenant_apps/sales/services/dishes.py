@@ -51,7 +51,7 @@ def dishes_from_till(*, products: Iterable[TillProduct]) -> dict[str, int]:
 def _fields_checked(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(EDITABLE)
     if unknown:
-        raise ValidationFailed(f"Not editable: {', '.join(sorted(unknown))}.", code="not_editable")
+        raise ValidationFailed(f"Non modifiable : {', '.join(sorted(unknown))}.", code="not_editable")
     return fields
 
 
@@ -61,7 +61,7 @@ def dish_create(*, name: str, **fields: Any) -> Dish:
         with transaction.atomic():
             return Dish.objects.create(till_name=name[:255], name=name[:255], **_fields_checked(fields))
     except IntegrityError as error:
-        raise Conflict(f"A dish named {name!r} exists.", code="dish_exists") from error
+        raise Conflict(f"Un plat nommé {name!r} existe déjà.", code="dish_exists") from error
 
 
 def dish_update(*, dish: Dish, **fields: Any) -> Dish:

@@ -39,7 +39,9 @@ def tenant_time_zone(*, tenant: Tenant | None) -> ZoneInfo:
     try:
         return ZoneInfo(str(name))
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValidationFailed(f"Unknown time zone {name!r} in the tenant's settings.") from error
+        raise ValidationFailed(
+            f"Fuseau horaire inconnu dans les réglages de l'organisation : {name!r}."
+        ) from error
 
 
 def current_time_zone() -> ZoneInfo:

@@ -51,7 +51,7 @@ RECIPE_ERRORS = {
 def _dish_or_404(dish_id: int) -> Dish:
     dish = sales.dish_get(dish_id=dish_id)
     if dish is None:
-        raise NotFound("No such dish.")
+        raise NotFound("Plat introuvable.")
     return dish
 
 

@@ -141,7 +141,7 @@ def expense_new(request: HttpRequest) -> HttpResponse:
 def expense_edit(request: HttpRequest, expense_id: int) -> HttpResponse:
     expense = expenses.expense_get(expense_id=expense_id)
     if expense is None:
-        raise NotFound("No such expense.")
+        raise NotFound("Dépense introuvable.")
     initial = {
         "date": expense.date, "fournisseur": expense.supplier, "libelle": expense.label,
         "reference": expense.reference, "categorie": expense.category_id, "centre": expense.centre_id,
@@ -175,7 +175,7 @@ def expense_edit(request: HttpRequest, expense_id: int) -> HttpResponse:
 def expense_delete(request: HttpRequest, expense_id: int) -> HttpResponse:
     expense = expenses.expense_get(expense_id=expense_id)
     if expense is None:
-        raise NotFound("No such expense.")
+        raise NotFound("Dépense introuvable.")
     services.expense_delete(actor=_principal(request), expense=expense)
     return HttpResponseRedirect(_month_url(expense.date))
 
@@ -197,7 +197,7 @@ def centre_form(request: HttpRequest, centre_id: int | None = None) -> HttpRespo
     if centre_id is not None:
         centre = expenses.centre_get(centre_id=centre_id)
         if centre is None:
-            raise NotFound("No such cost centre.")
+            raise NotFound("Centre de coût introuvable.")
         initial = {
             "nom": centre.name, "type_cout": centre.kind, "budget_mensuel": centre.monthly_budget,
             "actif": centre.is_active,

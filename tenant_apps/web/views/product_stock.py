@@ -41,7 +41,7 @@ def product_stock_context(request: HttpRequest, product: Product) -> dict[str, A
 def product_settings(request: HttpRequest, product_id: int) -> HttpResponse:
     product = product_get(product_id=product_id)
     if product is None:
-        raise NotFound("No such product.")
+        raise NotFound("Produit introuvable.")
     back = reverse("web:product", args=[product_id])
     form = ProductSettingsForm(request.POST)
     if not form.is_valid():

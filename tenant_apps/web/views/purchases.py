@@ -112,7 +112,7 @@ def invoices(request: HttpRequest) -> HttpResponse:
 def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
     invoice = metro.invoice_get(invoice_id=invoice_id)
     if invoice is None:
-        raise NotFound("No such invoice.")
+        raise NotFound("Facture introuvable.")
     context = {
         "invoice": invoice,
         "lines": list(metro.invoice_lines(invoice=invoice)),
@@ -203,7 +203,7 @@ def products(request: HttpRequest) -> HttpResponse:
 def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
     product = catalog.product_get(product_id=product_id)
     if product is None:
-        raise NotFound("No such product.")
+        raise NotFound("Produit introuvable.")
     history = metro.price_points(product_id=product.pk)
     context = {"product": product, "history": history[-50:], "price_chart": charts.price_series(history)}
     context |= product_stock_context(request, product)

@@ -156,7 +156,7 @@ def price_alerts(request: HttpRequest) -> HttpResponse:
 def price_alert_seen(request: HttpRequest, alert_id: int) -> HttpResponse:
     alert = price_alert_get(alert_id=alert_id)
     if alert is None:
-        raise NotFound("No such price alert.")
+        raise NotFound("Alerte de prix introuvable.")
     price_alert_mark(alert=alert, seen=request.POST.get("vu", "1") != "0")
     return HttpResponseRedirect(reverse("web:price-alerts"))
 

@@ -12,6 +12,7 @@ from shared_apps.accounts.models import Membership
 from shared_apps.audit.models import AuditEvent
 from shared_apps.captcha.pow import solve
 from tests.factories.accounts import PASSWORD
+from tests.support.mail import assert_french
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +78,8 @@ def test_lock_after_ten_failures_answers_like_a_bad_password_and_alerts(
     assert _shape(locked.json()) == _shape(bad_body)
     assert AuditEvent.objects.filter(user=member_a.user, event_type="account_locked").count() == 1
     assert [m.to for m in mail.outbox] == [[email]]
+    assert "connexion suspendue" in mail.outbox[0].subject
+    assert_french(mail.outbox[0])
 
 
 def test_lock_of_an_unknown_account_looks_the_same(client_a: Client, settings: Any) -> None:

@@ -14,6 +14,7 @@ from django.test import Client
 from shared_apps.accounts.models import Membership
 from tests.conftest import SHARED_HOST
 from tests.factories.accounts import bearer, login
+from tests.support.mail import assert_french
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +42,8 @@ def test_same_answer_whether_or_not_the_account_exists(
     assert known.status_code == unknown.status_code == 200
     assert known.json() == unknown.json()
     assert [m.to for m in mail.outbox] == [[member_a.user.email]]
+    assert "réinitialisation de votre mot de passe" in mail.outbox[0].subject
+    assert_french(mail.outbox[0])
 
 
 @pytest.mark.parametrize("forged", [{"HTTP_X_FORWARDED_HOST": "evil.example"}, {}])

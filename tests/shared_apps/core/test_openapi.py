@@ -145,3 +145,28 @@ def test_views_validate_input_only_with_the_serializers_the_description_reads() 
 def test_mfa_code_operations_document_their_body(schema: dict[str, Any]) -> None:
     for path in ("/api/v1/mfa/verify", "/api/v1/mfa/recovery/verify", "/api/v1/mfa/recovery/regenerate"):
         assert "requestBody" in schema["paths"][path]["post"], path
+
+
+def _typed(schema: dict[str, Any], body: dict[str, Any]) -> bool:
+    """An answer's body says what it holds: an object with properties, an array of typed items, a scalar."""
+    if "$ref" in body:
+        return _typed(schema, schema["components"]["schemas"][body["$ref"].split("/")[-1]])
+    if "allOf" in body or "oneOf" in body:
+        return all(_typed(schema, part) for part in body.get("allOf", []) + body.get("oneOf", []))
+    if body.get("type") == "array":
+        return _typed(schema, body.get("items", {}))
+    if body.get("type") == "object" or not body:
+        return bool(body.get("properties"))
+    return True
+
+
+def test_every_success_answer_documents_its_shape(schema: dict[str, Any]) -> None:
+    untyped = []
+    for path, method, operation in _operations(schema):
+        for code, answer in operation["responses"].items():
+            if not code.startswith("2") or code == "204":
+                continue
+            bodies = [media.get("schema", {}) for media in answer.get("content", {}).values()]
+            if not bodies or not all(_typed(schema, body) for body in bodies):
+                untyped.append(f"{method.upper()} {path} {code}")
+    assert untyped == []

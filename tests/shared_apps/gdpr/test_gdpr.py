@@ -258,10 +258,10 @@ def test_the_inventory_lists_every_category(client_a: Client, person: Person) ->
     assert body["tenant_id"] == "alpha"
     categories = {c["category"] for c in body["data_categories"]}
     assert {
-        "Identity and contact",
-        "Sign-in sessions",
-        "API keys and their use",
-        "Second factor",
+        "Identité et coordonnées",
+        "Sessions de connexion",
+        "Clés d'API et leur utilisation",
+        "Second facteur",
     } <= categories
     assert all(c["legal_basis"] and c["retention"] for c in body["data_categories"])
     assert set(body["data_subject_rights"]) >= {"access", "erasure", "portability"}

@@ -13,6 +13,7 @@ from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.models import AuditEvent, EventType
 from shared_apps.tenants.models import Tenant
 from tests.factories.accounts import login, make_member
+from tests.support.mail import assert_french
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +65,8 @@ def test_the_owner_of_a_taken_address_is_told_by_mail_and_the_event_is_audited(
     with django_capture_on_commit_callbacks(execute=True):
         assert _register(client_a, owner.user.email).status_code == 201
     assert [m.to for m in mail.outbox] == [[owner.user.email]]
-    assert "someone tried to sign up" in mail.outbox[0].subject
+    assert "tentative d'inscription" in mail.outbox[0].subject
+    assert_french(mail.outbox[0])
     event = AuditEvent.objects.get(event_type=EventType.SIGNUP_WITH_TAKEN_EMAIL)
     assert (event.user_id, event.success) == (owner.user.pk, False)
 

@@ -21,6 +21,7 @@ from shared_apps.accounts.models import Membership
 from shared_apps.audit.models import AuditEvent
 from tests.factories.accounts import bearer, login
 from tests.factories.mfa import code_for, give_mfa, login_mfa, post
+from tests.support.mail import assert_french
 
 pytestmark = pytest.mark.django_db
 GUESSES = 1000
@@ -87,7 +88,8 @@ def test_1000_guesses_at_login_never_succeed_and_lock_within_10_tries(
     assert not AuditEvent.objects.filter(user=user, event_type="login_succeeded").exists()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [user.email]
-    assert "locked" in mail.outbox[0].subject
+    assert "bloqué" in mail.outbox[0].subject
+    assert_french(mail.outbox[0])
     # A fresh login with the password and the right code is still refused while the lock lasts.
     fresh = login(client_a, user.email)["mfa_session_token"]
     response = post(

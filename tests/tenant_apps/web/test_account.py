@@ -18,6 +18,7 @@ from tenant_apps.apikeys.models import ApiKey
 from tenant_apps.sessions.models import UserSession
 from tests.factories.accounts import PASSWORD, make_member
 from tests.factories.mfa import code_for, give_mfa
+from tests.support.mail import assert_french
 
 from .conftest import browser, sign_in, text
 
@@ -151,6 +152,10 @@ def test_team_invite_and_deactivate(
     assert response.status_code == 302
     assert mail.outbox
     assert "new@example.com" in mail.outbox[-1].to
+    # An invitation, not a password reset the newcomer never asked for; with the link to choose a password.
+    assert "invité" in mail.outbox[-1].subject
+    assert "https://alpha.testserver/reset-password?token=" in mail.outbox[-1].body
+    assert_french(mail.outbox[-1])
     member = Membership.objects.get(tenant=tenant_a, user__email="new@example.com")
     assert "new@example.com" in text(admin_browser.get("/equipe"))
     assert admin_browser.post(f"/equipe/{member.user_id}/desactiver").status_code == 302
