@@ -46,6 +46,9 @@ class EventType(models.TextChoices):
     OAUTH_UNLINKED = "oauth_unlinked", "OAuth identity unlinked"
     GDPR_ERASED = "gdpr_erased", "Personal data erased"
     GDPR_ANONYMIZED = "gdpr_anonymized", "Personal data anonymised"
+    # Stock: what changes the stock by hand (purchases and sales leave their own documents)
+    STOCK_COUNTED = "stock_counted", "Stock counted"
+    STOCK_MOVEMENT_RECORDED = "stock_movement_recorded", "Stock movement recorded"
 
 
 class Factor(models.TextChoices):
