@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from drf_spectacular.plumbing import build_array_type
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -85,6 +87,8 @@ class SiteInput(serializers.Serializer[Any]):
 
 
 class CatalogListApi(APIView):
+    OutputSerializer = CatalogItemOutput
+    response_envelope = "page"
     required_permission = PermissionCode.METRO_READ
 
     class InputSerializer(PageInput):
@@ -111,6 +115,7 @@ class CatalogListApi(APIView):
 
 
 class CatalogDetailApi(APIView):
+    OutputSerializer = CatalogDetailOutput
     required_permission = {"GET": PermissionCode.METRO_READ, "PATCH": PermissionCode.METRO_WRITE}
 
     FilterSerializer = SiteInput
@@ -146,5 +151,6 @@ class FamilyListApi(APIView):
     response_envelope = "list"
     required_permission = PermissionCode.METRO_READ
 
+    @extend_schema(responses={200: build_array_type({"type": "string"})})
     def get(self, request: Request) -> Response:
         return Response(families())

@@ -132,6 +132,14 @@ class ProductTopApi(APIView):
 class ClassifyApi(APIView):
     required_permission = PermissionCode.TENANT_ADMIN
 
+    class OutputSerializer(serializers.Serializer[Any]):
+        total = serializers.IntegerField()
+        classified = serializers.IntegerField()
+        unclassified = serializers.IntegerField()
+        classification_rate = serializers.DecimalField(max_digits=5, decimal_places=1)
+        categories = serializers.DictField(child=serializers.IntegerField(), help_text="products per code")
+        unclassified_samples = serializers.ListField(child=serializers.CharField())
+
     def post(self, request: Request) -> Response:
         products_classify()
         report = classification_report()
@@ -150,10 +158,20 @@ class ClassifyApi(APIView):
 class ClassifyPreviewApi(APIView):
     required_permission = PermissionCode.ANALYTICS_READ
 
+    class FilterSerializer(serializers.Serializer[Any]):
+        limit = serializers.IntegerField(min_value=1, max_value=100, default=5)
+
+    class OutputSerializer(serializers.Serializer[Any]):
+        class Example(serializers.Serializer[Any]):
+            id = serializers.IntegerField()
+            nom = serializers.CharField()
+            pattern = serializers.CharField(help_text="the rule's pattern; empty under the fallback code")
+
+        total_products = serializers.IntegerField()
+        preview = serializers.DictField(child=Example(many=True), help_text="examples per category code")
+
     def get(self, request: Request) -> Response:
-        limit = serializers.IntegerField(min_value=1, max_value=100).run_validation(
-            request.query_params.get("limit", 5)
-        )
+        limit = _validated(self.FilterSerializer, request.query_params)["limit"]
         preview = classification_preview(limit=limit)
         codes = {
             code: [{"id": p["id"], "nom": p["name"], "pattern": p["pattern"]} for p in products]

@@ -38,6 +38,7 @@ class PriceAlertOutput(serializers.ModelSerializer[PriceAlert]):
 
 
 class PriceAlertListApi(APIView):
+    OutputSerializer = PriceAlertOutput
     response_envelope = "list"
     required_permission = PermissionCode.METRO_READ
 
@@ -54,6 +55,7 @@ class PriceAlertListApi(APIView):
 
 
 class PriceAlertDetailApi(APIView):
+    OutputSerializer = PriceAlertOutput
     required_permission = PermissionCode.METRO_WRITE
 
     class InputSerializer(serializers.Serializer[Any]):

@@ -43,7 +43,10 @@ class SiteInput(serializers.Serializer[Any]):
 
 
 class SiteListApi(APIView):
+    InputSerializer = SiteInput
+    OutputSerializer = SiteOutput
     response_envelope = "list"
+    response_status = {"POST": 201}
     required_permission = {"GET": PermissionCode.METRO_READ, "POST": PermissionCode.METRO_WRITE}
 
     def get(self, request: Request) -> Response:
@@ -55,6 +58,8 @@ class SiteListApi(APIView):
 
 
 class SiteDetailApi(APIView):
+    InputSerializer = SiteInput
+    OutputSerializer = SiteOutput
     required_permission = PermissionCode.METRO_WRITE
 
     def patch(self, request: Request, site_id: int) -> Response:
@@ -66,6 +71,7 @@ class SiteDetailApi(APIView):
 
 
 class CountApi(APIView):
+    response_status = {"POST": 201}
     required_permission = PermissionCode.METRO_WRITE
 
     class InputSerializer(serializers.Serializer[Any]):
@@ -128,6 +134,8 @@ class MovementOutput(serializers.ModelSerializer[StockMovement]):
 class MovementApi(APIView):
     """Exits (sale, loss, staff meal, offered) and transfers between sites; entries come from purchases."""
 
+    OutputSerializer = MovementOutput
+    response_status = {"POST": 201}
     required_permission = PermissionCode.METRO_WRITE
 
     class InputSerializer(serializers.Serializer[Any]):

@@ -83,12 +83,20 @@ class PricePointOutput(serializers.Serializer[Any]):
     facture_numero = serializers.CharField(source="invoice.number")
 
 
+class PriceHistoryOutput(serializers.Serializer[Any]):
+    produit_id = serializers.IntegerField(required=False, help_text="On the path by id.")
+    ean = serializers.CharField(required=False, help_text="On the path by EAN.")
+    count = serializers.IntegerField()
+    history = PricePointOutput(many=True)
+
+
 def _history_body(key: dict[str, object], product_id: int) -> dict[str, object]:
     history = price_history(product_id=product_id)
     return {**key, "count": len(history), "history": PricePointOutput(history, many=True).data}
 
 
 class PriceHistoryApi(APIView):
+    OutputSerializer = PriceHistoryOutput
     required_permission = PermissionCode.METRO_READ
 
     def get(self, request: Request, produit_id: int) -> Response:
@@ -98,6 +106,7 @@ class PriceHistoryApi(APIView):
 
 
 class PriceHistoryByEanApi(APIView):
+    OutputSerializer = PriceHistoryOutput
     required_permission = PermissionCode.METRO_READ
 
     def get(self, request: Request, ean: str) -> Response:
