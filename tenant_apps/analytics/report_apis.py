@@ -15,8 +15,9 @@ from shared_apps.rbac.enums import PermissionCode
 from tenant_apps.catalog.selectors import classification_preview, classification_report, taxonomy
 from tenant_apps.catalog.services import products_classify
 from tenant_apps.stock.models import MovementKind
+from tenant_apps.stock.selectors import movement_latest
 
-from .reports import movements_recent, products_top, stock_valuation
+from .reports import products_top, stock_valuation
 
 MAX_DAYS = 366
 
@@ -102,7 +103,7 @@ class StockMovementListApi(APIView):
 
     def get(self, request: Request) -> Response:
         data = _validated(self.InputSerializer, request.query_params)
-        movements = movements_recent(
+        movements = movement_latest(
             date_from=data["date_debut"],
             date_to=data["date_fin"],
             kind=data["type_mouvement"],

@@ -18,8 +18,9 @@ from shared_apps.rbac.principal import current_principal_or_none
 from shared_apps.tenants.models import Tenant
 from tenant_apps.catalog.models import Product
 
+from .avco import Position
 from .models import ExitReason, MovementKind, MovementSource, Site, StockCount, StockCountLine, StockMovement
-from .selectors import position_on
+from .selectors import positions_at_site
 from .valuation import stock_valuation_refresh
 
 
@@ -90,30 +91,32 @@ def stock_count_record(
             raise ValidationFailed(f"Line {index + 1}: a count cannot be negative.", code="negative_count")
     stock_valuation_refresh()  # the expected quantities include everything recorded so far
     count = StockCount.objects.create(site=site, date=day, created_by_id=user_id)
-    for line in lines:
-        expected = position_on(product_id=line.product_id, site_id=site.pk, day=day).quantity
-        movement = StockMovement.objects.create(
-            site=site,
-            product_id=line.product_id,
-            date=day,
-            kind=MovementKind.COUNT,
-            quantity=line.counted - expected,
-            source=MovementSource.COUNT,
-            source_ref=str(count.pk),
-        )
-        StockCountLine.objects.create(
-            count=count,
-            product_id=line.product_id,
-            expected=expected,
-            counted=line.counted,
-            movement=movement,
-        )
+    _count_lines_write(count=count, lines=lines)
     stock_valuation_refresh()
     _audit(
         EventType.STOCK_COUNTED,
         {"count_id": count.pk, "site_id": site.pk, "date": day.isoformat(), "lines": len(lines)},
     )
     return count
+
+
+def _count_lines_write(*, count: StockCount, lines: Sequence[CountLine]) -> None:
+    """Each line's INVENTAIRE movement (counted - expected, unvalued) and the line, in two statements."""
+    before = positions_at_site(
+        site_id=count.site_id, day=count.date, product_ids=[li.product_id for li in lines]
+    )
+    expected = [before.get(line.product_id, Position()).quantity for line in lines]
+    movements = StockMovement.objects.bulk_create(
+        StockMovement(site_id=count.site_id, product_id=line.product_id, date=count.date,
+                      kind=MovementKind.COUNT, quantity=line.counted - was, source=MovementSource.COUNT,
+                      source_ref=str(count.pk))
+        for line, was in zip(lines, expected, strict=True)
+    )  # fmt: skip
+    StockCountLine.objects.bulk_create(
+        StockCountLine(count=count, product_id=line.product_id, expected=was, counted=line.counted,
+                       movement=movement)
+        for line, was, movement in zip(lines, expected, movements, strict=True)
+    )  # fmt: skip
 
 
 @transaction.atomic
