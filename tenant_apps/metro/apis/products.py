@@ -79,8 +79,8 @@ class PricePointOutput(serializers.Serializer[Any]):
     prix_unitaire = serializers.DecimalField(source="unit_price", max_digits=14, decimal_places=3)
     prix_colis = serializers.DecimalField(source="case_price", max_digits=14, decimal_places=3)
     quantite = serializers.DecimalField(source="case_quantity", max_digits=14, decimal_places=3)
-    facture_id = serializers.IntegerField(source="invoice.id")
-    facture_numero = serializers.CharField(source="invoice.number")
+    facture_id = serializers.IntegerField(source="invoice_id")
+    facture_numero = serializers.CharField(source="invoice_number")
 
 
 class PriceHistoryOutput(serializers.Serializer[Any]):
