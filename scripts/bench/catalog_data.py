@@ -239,7 +239,15 @@ def generate(schema: str, *, invoices: int, lines: int, sale_lines: int) -> None
         steps.append(("valuation", stock_valuation_refresh))
         if not StockCount.objects.exists():
             steps.append(("counts", lambda: counts_record(site_id or 0)))
+        if len(steps) > 1:  # what autovacuum does after such loads, done now: visibility maps, statistics
+            steps.append(("vacuum", _vacuum))
         for name, step in steps:
             started = time.perf_counter()
             result = step()
             print(f"  {name}: {result} in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def _vacuum() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    return "done"
