@@ -66,7 +66,8 @@ def purchase_invoices(invoices: int, lines: int, *, seed: int = 7) -> Iterator[l
                 product, base = rng.choice(catalogue)
                 row = synthetic_line(rng, product, position)
                 price = _price(rng, base, day)
-                rows.append(replace(row, unit_price=price, amount=price * row.colisage * row.quantity))
+                units = (row.colisage or 1) * (row.quantity or 1)  # synthetic_line sets both
+                rows.append(replace(row, unit_price=price, amount=price * units))
             parsed = synthetic_invoice(
                 rows=tuple(rows), number=f"0/0(903){number:010d}", when=when, sha256=f"903{number:061d}"
             )
@@ -213,6 +214,11 @@ def _sales_clear() -> None:
             cursor.execute(f"DELETE FROM sales_{table}")  # noqa: S608 - our table names
 
 
+def _sales_written(sale_lines: int, site_id: int) -> int:
+    _sales_clear()
+    return sales_write(sale_lines, site_id)
+
+
 def generate(schema: str, *, invoices: int, lines: int, sale_lines: int) -> None:
     """Each step that is not done yet (a step interrupted before its end is done again)."""
     from tenant_apps.metro.models import Invoice
@@ -235,7 +241,7 @@ def generate(schema: str, *, invoices: int, lines: int, sale_lines: int) -> None
             steps += [("price alerts", price_alerts_detect), ("aggregates", aggregates_refresh)]
         site_id = Site.objects.order_by("id").values_list("id", flat=True).first()
         if not OrderLine.objects.exists():
-            steps += [("sales", lambda: (_sales_clear(), sales_write(sale_lines, site_id or 0))[1])]
+            steps += [("sales", partial(_sales_written, sale_lines, site_id or 0))]
         steps.append(("valuation", stock_valuation_refresh))
         if not StockCount.objects.exists():
             steps.append(("counts", lambda: counts_record(site_id or 0)))
