@@ -137,7 +137,7 @@ class ClassifyApi(APIView):
         total = serializers.IntegerField()
         classified = serializers.IntegerField()
         unclassified = serializers.IntegerField()
-        classification_rate = serializers.DecimalField(max_digits=5, decimal_places=1)
+        classification_rate = serializers.FloatField(help_text="percent, one decimal (a JSON number)")
         categories = serializers.DictField(child=serializers.IntegerField(), help_text="products per code")
         unclassified_samples = serializers.ListField(child=serializers.CharField())
 
