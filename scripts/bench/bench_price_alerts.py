@@ -17,6 +17,7 @@ import os
 import random
 import statistics
 import sys
+import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -33,16 +34,45 @@ import django  # noqa: E402
 django.setup()
 
 from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
-from scripts.bench.bench_catalog import bearer, run  # noqa: E402
+from shared_apps.accounts.services import member_create  # noqa: E402
 from shared_apps.tenants.models import Tenant  # noqa: E402
 from shared_apps.tenants.services import tenant_create, tenant_delete  # noqa: E402
 from tenant_apps.catalog.models import PriceAlert, Product  # noqa: E402
 from tenant_apps.sales.models import Dish, RecipeLine  # noqa: E402
+from tenant_apps.sessions.services import session_start  # noqa: E402
+from tenant_apps.sessions.tokens import access_token_encode  # noqa: E402
 
 TENANT: dict[str, Any] = {"slug": "benchalerts", "name": "Bench alertes", "domain": "benchalerts.localhost"}
 PRODUCTS, HOT_PRODUCTS, INGREDIENTS = 2000, 500, 6
+
+
+def bearer(tenant: Tenant) -> dict[str, Any]:
+    email = f"bench.{time.time_ns()}@example.com"
+    membership = member_create(tenant=tenant, email=email, password=None)
+    with schema_context(tenant.schema_name):
+        session = session_start(
+            tenant=tenant, user=membership.user, ip="127.0.0.1", user_agent="bench", auth_methods=["pwd"]
+        ).session
+    token, _ = access_token_encode(
+        user_id=membership.user.pk, tenant=tenant.slug, session_id=session.pk, auth_time=timezone.now()
+    )
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def run(client: Client, paths: dict[str, str], requests: int) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {name: [] for name in paths}
+    for name, path in paths.items():  # warm-up, and every endpoint must answer 200
+        response = client.get(path)
+        assert response.status_code == 200, (name, response.status_code, response.content[:200])
+    for _ in range(requests):
+        for name, path in paths.items():
+            started = time.perf_counter()
+            client.get(path)
+            times[name].append((time.perf_counter() - started) * 1000)
+    return times
 
 
 def load(tenant: Tenant, *, alerts: int, dishes: int) -> None:

@@ -78,7 +78,7 @@ class Tally:
 
 @contextmanager
 def gunicorn(
-    url: str, redis_url: str, workdir: Path, *, recycle: bool
+    url: str, redis_url: str, workdir: Path, *, recycle: bool, key_prefix: str = KEY_PREFIX
 ) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
     port = free_port()
     environ = {
@@ -88,7 +88,7 @@ def gunicorn(
         "DATABASE_URL": url,
         "REDIS_URL": redis_url,
         "LOG_LEVEL": "WARNING",
-        "REDIS_KEY_PREFIX": KEY_PREFIX,
+        "REDIS_KEY_PREFIX": key_prefix,
     }
     command = [
         str(Path(sys.executable).parent / "gunicorn"),

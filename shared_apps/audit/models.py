@@ -54,6 +54,9 @@ class EventType(models.TextChoices):
     EXPENSE_CREATED = "expense_created", "Expense recorded"
     EXPENSE_UPDATED = "expense_updated", "Expense changed"
     EXPENSE_DELETED = "expense_deleted", "Expense deleted"
+    # Stock: what changes the stock by hand (purchases and sales leave their own documents)
+    STOCK_COUNTED = "stock_counted", "Stock counted"
+    STOCK_MOVEMENT_RECORDED = "stock_movement_recorded", "Stock movement recorded"
 
 
 class Factor(models.TextChoices):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from drf_spectacular.plumbing import build_array_type
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -86,8 +87,8 @@ class SiteInput(serializers.Serializer[Any]):
 
 
 class CatalogListApi(APIView):
-    response_envelope = "page"
     OutputSerializer = CatalogItemOutput
+    response_envelope = "page"
     required_permission = PermissionCode.METRO_READ
 
     class InputSerializer(PageInput):
@@ -149,6 +150,6 @@ class CatalogDetailApi(APIView):
 class FamilyListApi(APIView):
     required_permission = PermissionCode.METRO_READ
 
-    @extend_schema(responses={200: serializers.ListSerializer(child=serializers.CharField())})
+    @extend_schema(responses={200: build_array_type({"type": "string"})})
     def get(self, request: Request) -> Response:
         return Response(families())

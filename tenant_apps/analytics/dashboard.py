@@ -20,22 +20,17 @@ from django.db.models import Sum
 
 from tenant_apps.catalog.models import Category
 from tenant_apps.expenses.selectors import expense_month_total
-from tenant_apps.sales.selectors import sales_by_day, top_dishes
+from tenant_apps.sales.selectors import sales_by_day_and_dish
 from tenant_apps.stock.models import StockDay
+from tenant_apps.stock.selectors import positions_on
 
 WINDOW_DAYS = 30
 
 
 def _stock_on(day: date) -> tuple[Decimal, int, Decimal, Decimal]:
     """(value, products at or under zero, units in stock, units gone in the window) at the end of `day`."""
-    positions = (
-        StockDay.objects.filter(date__lte=day)
-        .order_by("product_id", "site_id", "-date")
-        .distinct("product_id", "site_id")
-        .values_list("product_id", "quantity", "value")
-    )
     value, units, by_product = Decimal(0), Decimal(0), dict[int, Decimal]()
-    for product_id, quantity, amount in positions:
+    for product_id, _site_id, quantity, amount in positions_on(day=day):
         value += amount
         units += max(quantity, Decimal(0))
         by_product[product_id] = by_product.get(product_id, Decimal(0)) + quantity
@@ -49,13 +44,11 @@ def dashboard(*, day: date, zone: ZoneInfo, with_expenses: bool = True) -> dict[
     value, ruptures, units, gone = _stock_on(day)
     start = datetime.combine(day - timedelta(days=WINDOW_DAYS - 1), time.min, tzinfo=zone)
     end = datetime.combine(day, time.max, tzinfo=zone)
-    days = sales_by_day(start=start, end=end, zone=zone)
+    days, dishes = sales_by_day_and_dish(start=start, end=end, zone=zone)
     ca_ttc = sum((d["ca_ttc"] for d in days), Decimal(0))
     margin = sum((d["gross_margin"] for d in days), Decimal(0))
     # Food cost over the dishes that have a recipe (the others' cost is unknown, not zero).
-    costed = [
-        row for row in top_dishes(start=start, end=end, limit=100_000) if row["food_cost_pct"] is not None
-    ]
+    costed = [row for row in dishes if row["food_cost_pct"] is not None]
     costed_ht = sum((row["ca_ht"] for row in costed), Decimal(0))
     costed_cost = costed_ht - sum((row["gross_margin"] for row in costed), Decimal(0))
     food_cost = (costed_cost / costed_ht * 100).quantize(Decimal("0.1"), ROUND_HALF_UP) if costed_ht else None

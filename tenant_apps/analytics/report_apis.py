@@ -15,8 +15,9 @@ from shared_apps.rbac.enums import PermissionCode
 from tenant_apps.catalog.selectors import classification_preview, classification_report, taxonomy
 from tenant_apps.catalog.services import products_classify
 from tenant_apps.stock.models import MovementKind
+from tenant_apps.stock.selectors import movement_latest
 
-from .reports import movements_recent, products_top, stock_valuation
+from .reports import products_top, stock_valuation
 
 MAX_DAYS = 366
 
@@ -102,7 +103,7 @@ class StockMovementListApi(APIView):
 
     def get(self, request: Request) -> Response:
         data = _validated(self.InputSerializer, request.query_params)
-        movements = movements_recent(
+        movements = movement_latest(
             date_from=data["date_debut"],
             date_to=data["date_fin"],
             kind=data["type_mouvement"],
@@ -136,8 +137,8 @@ class ClassifyApi(APIView):
         total = serializers.IntegerField()
         classified = serializers.IntegerField()
         unclassified = serializers.IntegerField()
-        classification_rate = serializers.FloatField(help_text="Per cent of the products classified.")
-        categories = serializers.DictField(child=serializers.IntegerField(), help_text="Products per code.")
+        classification_rate = serializers.FloatField(help_text="percent, one decimal (a JSON number)")
+        categories = serializers.DictField(child=serializers.IntegerField(), help_text="products per code")
         unclassified_samples = serializers.ListField(child=serializers.CharField())
 
     def post(self, request: Request) -> Response:
@@ -158,19 +159,20 @@ class ClassifyApi(APIView):
 class ClassifyPreviewApi(APIView):
     required_permission = PermissionCode.ANALYTICS_READ
 
+    class FilterSerializer(serializers.Serializer[Any]):
+        limit = serializers.IntegerField(min_value=1, max_value=100, default=5)
+
     class OutputSerializer(serializers.Serializer[Any]):
-        class MatchSerializer(serializers.Serializer[Any]):
+        class Example(serializers.Serializer[Any]):
             id = serializers.IntegerField()
             nom = serializers.CharField()
-            pattern = serializers.CharField(help_text="The rule's pattern that matched (empty: none did).")
+            pattern = serializers.CharField(help_text="the rule's pattern; empty under the fallback code")
 
         total_products = serializers.IntegerField()
-        preview = serializers.DictField(child=MatchSerializer(many=True), help_text="Per category code.")
+        preview = serializers.DictField(child=Example(many=True), help_text="examples per category code")
 
     def get(self, request: Request) -> Response:
-        limit = serializers.IntegerField(min_value=1, max_value=100).run_validation(
-            request.query_params.get("limit", 5)
-        )
+        limit = _validated(self.FilterSerializer, request.query_params)["limit"]
         preview = classification_preview(limit=limit)
         codes = {
             code: [{"id": p["id"], "nom": p["name"], "pattern": p["pattern"]} for p in products]

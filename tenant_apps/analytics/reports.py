@@ -2,56 +2,50 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Sum
 
 from tenant_apps.catalog.models import Product
-from tenant_apps.stock.models import ExitReason, MovementKind, StockDay, StockMovement
-from tenant_apps.stock.selectors import movement_query
+from tenant_apps.stock.models import StockDay, StockLevel
 
 Group = tuple[str, str]  # (family, category)
 
 
-class _Totals:
-    """Quantity, value and ruptures per group, kept as positions change (one update per changed position,
-    not a sum over every position per day)."""
+_GROUP = (
+    "COALESCE(NULLIF(p.family_name, ''), 'Non classé'), COALESCE(NULLIF(p.category_name, ''), 'Non classé')"
+)
 
-    def __init__(self, groups: dict[int, Group]) -> None:
-        self.groups = groups
-        self.position: dict[tuple[int, int], tuple[Decimal, Decimal]] = {}
-        self.sums: dict[Group, list[Any]] = defaultdict(lambda: [Decimal(0), Decimal(0), 0])
-
-    def set(self, product_id: int, site_id: int, quantity: Decimal, value: Decimal) -> Group:
-        group = self.groups.get(product_id, ("", ""))
-        total = self.sums[group]
-        old = self.position.get((product_id, site_id))
-        if old is not None:
-            total[0] -= old[0]
-            total[1] -= old[1]
-            total[2] -= old[0] <= 0
-        total[0] += quantity
-        total[1] += value
-        total[2] += quantity <= 0
-        self.position[(product_id, site_id)] = (quantity, value)
-        return group
-
-    def rows(self, day: date, exits: dict[Group, Decimal]) -> list[dict[str, Any]]:
-        return [
-            {
-                "date": day,
-                "family": family,
-                "category": category,
-                "quantity": quantity,
-                "value": value,
-                "ruptures": ruptures,
-                "rotation": _rotation(exits.get((family, category), Decimal(0)), quantity),
-            }
-            for (family, category), (quantity, value, ruptures) in sorted(self.sums.items())
-        ]
+# Per group, the positions before the period (each pair's last day before it: one probe of the
+# (product, site, date) index per pair of the levels) and, per day in the period, how the day's positions
+# changed them: the day's quantity and value minus the pair's previous ones (its day before, by LAG, or its
+# position before the period), and the ruptures that began or ended. The running totals are sums of those.
+_VALUATION = """
+WITH before AS (
+    SELECT l.product_id, l.site_id, d.quantity, d.value FROM {level} l
+    CROSS JOIN LATERAL (
+        SELECT quantity, value FROM {day} s WHERE s.product_id = l.product_id AND s.site_id = l.site_id
+        AND s.date < %(start)s ORDER BY s.date DESC LIMIT 1
+    ) d
+), days AS (
+    SELECT s.product_id, s.date, s.quantity, s.value, s.exits,
+        COALESCE(lag(s.quantity) OVER w, b.quantity) AS was_quantity,
+        COALESCE(lag(s.value) OVER w, b.value, 0) AS was_value
+    FROM {day} s LEFT JOIN before b ON b.product_id = s.product_id AND b.site_id = s.site_id
+    WHERE s.date >= %(start)s AND s.date <= %(end)s
+    WINDOW w AS (PARTITION BY s.product_id, s.site_id ORDER BY s.date)
+)
+SELECT NULL::date, {group}, sum(b.quantity), sum(b.value), count(*) FILTER (WHERE b.quantity <= 0), 0
+FROM before b JOIN {product} p ON p.id = b.product_id GROUP BY 2, 3
+UNION ALL
+SELECT d.date, {group}, sum(d.quantity - COALESCE(d.was_quantity, 0)), sum(d.value - d.was_value),
+    sum((d.quantity <= 0)::int - (d.was_quantity IS NOT NULL AND d.was_quantity <= 0)::int), sum(d.exits)
+FROM days d JOIN {product} p ON p.id = d.product_id GROUP BY 1, 2, 3
+ORDER BY 1 NULLS FIRST
+"""
 
 
 def _rotation(gone: Decimal, quantity: Decimal) -> Decimal | None:
@@ -61,58 +55,63 @@ def _rotation(gone: Decimal, quantity: Decimal) -> Decimal | None:
 def stock_valuation(*, date_from: date, date_to: date) -> list[dict[str, Any]]:
     """Per day with movements in the range, and per family and category: the stock's quantity and value at
     the end of the day (each product and site's last position carried forward), its ruptures (≤ 0), and
-    the rotation of the day (units gone / units in stock). One pass over the days, in date order."""
-    groups = {
-        p: (f or "Non classé", c or "Non classé")
-        for p, f, c in Product.objects.values_list("id", "family_name", "category_name")
-    }
-    totals = _Totals(groups)
-    # Each pair's last day before the period, by one DISTINCT ON over the (product, site, date) index.
-    earlier = (
-        StockDay.objects.filter(date__lt=date_from)
-        .order_by("product_id", "site_id", "-date")
-        .distinct("product_id", "site_id")
+    the rotation of the day (units gone / units in stock). Summed by PostgreSQL per day and group; here the
+    running totals, one step per group and day."""
+    sql = _VALUATION.format(
+        level=StockLevel._meta.db_table,
+        day=StockDay._meta.db_table,
+        product=Product._meta.db_table,
+        group=_GROUP,
     )
-    for product_id, site_id, quantity, value in earlier.values_list(
-        "product_id", "site_id", "quantity", "value"
-    ):
-        totals.set(product_id, site_id, quantity, value)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"start": date_from, "end": date_to})
+        changes = cursor.fetchall()
+    sums: dict[Group, list[Any]] = {}  # quantity, value, ruptures
     rows: list[dict[str, Any]] = []
-    exits: dict[Group, Decimal] = defaultdict(Decimal)
+    gone: dict[Group, Decimal] = {}
     current: date | None = None
-    days = StockDay.objects.filter(date__gte=date_from, date__lte=date_to).order_by("date")
-    for product_id, site_id, day, quantity, value, gone in days.values_list(
-        "product_id", "site_id", "date", "quantity", "value", "exits"
-    ):
-        if current is not None and day != current:
-            rows += totals.rows(current, exits)
-            exits.clear()
-        current = day
-        exits[totals.set(product_id, site_id, quantity, value)] += gone
+    for day, family, category, quantity, value, ruptures, exits in changes:
+        if day != current:
+            if current is not None:
+                rows += _day_rows(current, sums, gone)
+            current, gone = day, {}
+        total = sums.setdefault((family, category), [Decimal(0), Decimal(0), 0])
+        total[0], total[1], total[2] = total[0] + quantity, total[1] + value, total[2] + ruptures
+        gone[(family, category)] = exits
     if current is not None:
-        rows += totals.rows(current, exits)
+        rows += _day_rows(current, sums, gone)
     return rows
 
 
-def movements_recent(
-    *, date_from: date | None, date_to: date | None, kind: str, limit: int
-) -> list[StockMovement]:
-    return list(movement_query(date_from=date_from, date_to=date_to, kind=kind)[:limit])
+def _day_rows(day: date, sums: dict[Group, list[Any]], gone: dict[Group, Decimal]) -> list[dict[str, Any]]:
+    return [
+        {
+            "date": day,
+            "family": family,
+            "category": category,
+            "quantity": quantity,
+            "value": value,
+            "ruptures": ruptures,
+            "rotation": _rotation(gone.get((family, category), Decimal(0)), quantity),
+        }
+        for (family, category), (quantity, value, ruptures) in sorted(sums.items())
+    ]
 
 
 def products_top(*, limit: int) -> list[dict[str, Any]]:
     """The products sold most (sale exits): units, turnover at the selling price, margin over their cost."""
+    # The levels' running totals of the valued sale exits: one row per product and site, not per sale.
     sold = (
-        StockMovement.objects.filter(kind=MovementKind.EXIT, reason=ExitReason.SALE)
+        StockLevel.objects.filter(sold__gt=0)
         .values("product_id")
-        .annotate(units=Sum("quantity"), cost=Sum("value"))
-        .order_by("units", "product_id")[:limit]
+        .annotate(units=Sum("sold"), cost=Sum("sold_value"))
+        .order_by("-units", "product_id")[:limit]
     )
     products = Product.objects.in_bulk([row["product_id"] for row in sold])
     rows = []
     for row in sold:
         product = products[row["product_id"]]
-        units, cost = -row["units"], -row["cost"]
+        units, cost = row["units"], row["cost"]
         turnover = (
             (units * product.selling_price).quantize(Decimal("0.01")) if product.selling_price else None
         )

@@ -26,9 +26,9 @@ from tenant_apps.stock.models import (
     Site,
     StockCount,
     StockCountLine,
-    StockDay,
     StockMovement,
 )
+from tenant_apps.stock.selectors import positions_at_site
 
 ZERO = Decimal(0)
 
@@ -50,13 +50,8 @@ def _count_on(*, site: Site, day: date) -> dict[int, Decimal]:
 
 def _positions(*, site: Site, day: date, product_ids: set[int]) -> dict[int, tuple[Decimal, Decimal]]:
     """(quantity, unit cost) at the end of `day` per product: its last day up to it."""
-    rows = (
-        StockDay.objects.filter(site=site, product_id__in=product_ids, date__lte=day)
-        .order_by("product_id", "-date")
-        .distinct("product_id")
-        .values_list("product_id", "quantity", "unit_cost")
-    )
-    return {product_id: (quantity, cost) for product_id, quantity, cost in rows}
+    positions = positions_at_site(site_id=site.pk, day=day, product_ids=product_ids)
+    return {product_id: (p.quantity, p.unit_cost) for product_id, p in positions.items()}
 
 
 def _flows(*, site: Site, start: date, end: date, product_ids: set[int]) -> dict[int, _Flows]:

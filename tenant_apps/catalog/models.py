@@ -150,6 +150,8 @@ class PriceAlert(models.Model):
                 fields=["product", "source", "document_id"], name="catalog_price_alert_unique"
             )
         ]
+        # The latest alerts first (the list) without sorting every alert of a long history.
+        indexes = [models.Index(fields=["-date", "-id"], name="catalog_price_alert_latest")]
 
     def __str__(self) -> str:
         return f"{self.product_id} {self.old_price} → {self.new_price} ({self.change_pct} %)"

@@ -156,17 +156,20 @@ def classification_preview(*, limit: int) -> dict[str, Any]:
     patterns = {rule.id: rule for rule in rules}
     codes = dict(Category.objects.filter(code__isnull=False).values_list("pk", "code"))
     preview: dict[str, list[dict[str, Any]]] = {}
-    products = Product.objects.only("id", "designation", "normalised_designation", "supplier_section")
-    for product in products.order_by("id"):
-        rule = rule_match(
-            rules, designation=product.normalised_designation, supplier_section=product.supplier_section
-        )
+    # Tuples, not model instances: every product is read, and the rules' regexes are the work to keep.
+    products = Product.objects.order_by("id").values_list(
+        "id", "designation", "normalised_designation", "supplier_section"
+    )
+    total = 0
+    for product_id, designation, normalised, section in products:
+        total += 1
+        rule = rule_match(rules, designation=normalised, supplier_section=section)
         code = (codes.get(rule.category_id) if rule else None) or FALLBACK_CODE
         shown = preview.setdefault(code, [])
         if len(shown) < limit:
             pattern = patterns[rule.id].regex.pattern if rule else ""
-            shown.append({"id": product.pk, "name": product.designation, "pattern": pattern})
-    return {"total_products": products.count(), "preview": preview}
+            shown.append({"id": product_id, "name": designation, "pattern": pattern})
+    return {"total_products": total, "preview": preview}
 
 
 def classification_report(*, samples: int = 20) -> dict[str, Any]:

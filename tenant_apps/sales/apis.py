@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
@@ -29,10 +29,21 @@ class ImportInput(serializers.Serializer[Any]):
     force = serializers.BooleanField(default=False, help_text="also load orders with a blocking issue")
 
 
+class IssueOutput(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class FileErrorOutput(IssueOutput):
+    file = serializers.CharField(allow_null=True)
+    line = serializers.IntegerField(allow_null=True)
+    column = serializers.CharField(allow_null=True)
+
+
 class InvalidOrderOutput(serializers.Serializer[Any]):
     id_commande = serializers.CharField()
     date_fermeture = serializers.CharField()
-    problemes = serializers.ListField(child=serializers.DictField())
+    problemes = IssueOutput(many=True)
 
 
 class ImportOutput(serializers.Serializer[Any]):
@@ -46,8 +57,17 @@ class ImportOutput(serializers.Serializer[Any]):
     ca_ttc_importe = serializers.DecimalField(max_digits=14, decimal_places=2)
     nb_avertissements = serializers.IntegerField()
     commandes_invalides = InvalidOrderOutput(many=True)
-    erreurs = serializers.ListField(child=serializers.DictField())
+    erreurs = FileErrorOutput(many=True)
     duree_ms = serializers.IntegerField()
+
+
+class JobResultOutput(ImportOutput):
+    """A finished job's report: ImportOutput's fields, or only `erreurs` when the files were refused."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
 
 
 class JobAccepted(serializers.Serializer[Any]):
@@ -77,6 +97,7 @@ class JobOutput(serializers.ModelSerializer[SalesImport]):
             return 100 if job.status == "done" else 0
         return min(round(100 * job.processed_count / job.order_count), 100)
 
+    @extend_schema_field(JobResultOutput(allow_null=True))
     def get_result(self, job: SalesImport) -> dict[str, Any] | None:
         return job.result or None
 

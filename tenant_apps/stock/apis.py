@@ -43,11 +43,11 @@ class SiteInput(serializers.Serializer[Any]):
 
 
 class SiteListApi(APIView):
+    InputSerializer = SiteInput
+    OutputSerializer = SiteOutput
     response_envelope = "list"
     response_status = {"POST": 201}
     response_links = {"POST": {"site_id": "id"}}
-    OutputSerializer = SiteOutput
-    InputSerializer = SiteInput
     required_permission = {"GET": PermissionCode.METRO_READ, "POST": PermissionCode.METRO_WRITE}
 
     def get(self, request: Request) -> Response:
@@ -72,8 +72,8 @@ class SiteDetailApi(APIView):
 
 
 class CountApi(APIView):
-    required_permission = PermissionCode.METRO_WRITE
     response_status = {"POST": 201}
+    required_permission = PermissionCode.METRO_WRITE
 
     class InputSerializer(serializers.Serializer[Any]):
         class LineSerializer(serializers.Serializer[Any]):
@@ -135,9 +135,9 @@ class MovementOutput(serializers.ModelSerializer[StockMovement]):
 class MovementApi(APIView):
     """Exits (sale, loss, staff meal, offered) and transfers between sites; entries come from purchases."""
 
-    required_permission = PermissionCode.METRO_WRITE
-    response_status = {"POST": 201}
     OutputSerializer = MovementOutput
+    response_status = {"POST": 201}
+    required_permission = PermissionCode.METRO_WRITE
 
     class InputSerializer(serializers.Serializer[Any]):
         site = serializers.IntegerField(required=False, default=None)

@@ -9,7 +9,6 @@ positions, forward from the earliest unvalued movement of each product and site.
 
 from __future__ import annotations
 
-from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
 from django.utils import timezone
 
@@ -76,8 +75,8 @@ class StockMovement(models.Model):
         ordering = ["date", "id"]
         indexes = [
             models.Index(fields=["product", "site", "date"], name="stock_move_product_site_date"),
-            # Range scans by date only (the analytics); a BRIN index costs the load next to nothing.
-            BrinIndex(fields=["date"], name="stock_move_date_brin"),
+            # The latest movements, of a kind or of all (selectors.movement_latest), and their date ranges.
+            models.Index(fields=["kind", "date", "id"], name="stock_move_kind_date"),
             models.Index(
                 fields=["product", "site"], name="stock_move_unvalued", condition=models.Q(valued=False)
             ),
@@ -98,12 +97,30 @@ class StockDay(models.Model):
     unit_cost = models.DecimalField(max_digits=14, decimal_places=4)  # the average cost after the day
     entries = models.DecimalField(max_digits=14, decimal_places=3, default=0)
     exits = models.DecimalField(max_digits=14, decimal_places=3, default=0)  # positive: units gone
+    # The sale exits among them (positive), and their value at the average cost: what products sold most.
+    sold = models.DecimalField(max_digits=14, decimal_places=3, default=0)
+    sold_value = models.DecimalField(max_digits=14, decimal_places=2, default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["product", "site", "date"], name="stock_day_product_site_date")
+            # With the position in the index: a pair's position on a day is one index-only probe (the last
+            # day up to it), however many days it has (selectors.positions_on, positions_at_site).
+            models.UniqueConstraint(
+                fields=["product", "site", "date"],
+                include=["quantity", "value", "unit_cost"],
+                name="stock_day_product_site_date",
+            )
         ]
-        indexes = [models.Index(fields=["site", "date"], name="stock_day_site_date")]
+        indexes = [
+            models.Index(fields=["site", "date"], name="stock_day_site_date"),
+            # Every position of a period (the stock's value per day, the dashboard's window), read from the
+            # index alone: a period's days are scattered over the table, as the valuation writes them by pair.
+            models.Index(
+                fields=["date"],
+                include=["product", "site", "quantity", "value", "exits"],
+                name="stock_day_date",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.product_id}@{self.site_id} {self.date}: {self.quantity}"
@@ -144,6 +161,9 @@ class StockLevel(models.Model):
     quantity = models.DecimalField(max_digits=14, decimal_places=3)
     value = models.DecimalField(max_digits=14, decimal_places=2)
     unit_cost = models.DecimalField(max_digits=14, decimal_places=4)
+    # Every day's `sold` and `sold_value` so far, summed (kept by the valuation as it rewrites days).
+    sold = models.DecimalField(max_digits=16, decimal_places=3, default=0)
+    sold_value = models.DecimalField(max_digits=16, decimal_places=2, default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["product", "site"], name="stock_level_product_site")]

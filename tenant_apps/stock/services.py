@@ -8,14 +8,19 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from shared_apps.audit.models import EventType
+from shared_apps.audit.services import audit_record
 from shared_apps.core.exceptions import NotFound, ValidationFailed
+from shared_apps.rbac.principal import current_principal_or_none
+from shared_apps.tenants.models import Tenant
 from tenant_apps.catalog.models import Product
 
+from .avco import Position
 from .models import ExitReason, MovementKind, MovementSource, Site, StockCount, StockCountLine, StockMovement
-from .selectors import position_on
+from .selectors import positions_at_site
 from .valuation import stock_valuation_refresh
 
 
@@ -48,6 +53,19 @@ def site_resolve(*, site_id: int | None) -> Site:
     return sites[0]
 
 
+def _audit(event_type: EventType, details: dict[str, object]) -> None:
+    """The audit row of a stock change by hand, in the caller's transaction: who (the request's or job's
+    principal), at which tenant (the schema the change was written in)."""
+    principal = current_principal_or_none()
+    tenant = principal.tenant if principal is not None else getattr(connection, "tenant", None)
+    audit_record(
+        event_type=event_type,
+        tenant=tenant if isinstance(tenant, Tenant) else None,
+        user=principal.user if principal is not None else None,
+        details=details,
+    )
+
+
 def _checked(*, day: date, product_ids: Sequence[int]) -> None:
     """A day in the future or an unknown product is refused before anything is written."""
     if day > timezone.localdate():
@@ -77,25 +95,12 @@ def stock_count_record(
             )
     stock_valuation_refresh()  # the expected quantities include everything recorded so far
     count = StockCount.objects.create(site=site, date=day, created_by_id=user_id)
-    for line in lines:
-        expected = position_on(product_id=line.product_id, site_id=site.pk, day=day).quantity
-        movement = StockMovement.objects.create(
-            site=site,
-            product_id=line.product_id,
-            date=day,
-            kind=MovementKind.COUNT,
-            quantity=line.counted - expected,
-            source=MovementSource.COUNT,
-            source_ref=str(count.pk),
-        )
-        StockCountLine.objects.create(
-            count=count,
-            product_id=line.product_id,
-            expected=expected,
-            counted=line.counted,
-            movement=movement,
-        )
+    _count_lines_write(count=count, lines=lines)
     stock_valuation_refresh()
+    _audit(
+        EventType.STOCK_COUNTED,
+        {"count_id": count.pk, "site_id": site.pk, "date": day.isoformat(), "lines": len(lines)},
+    )
     return count
 
 
@@ -117,6 +122,25 @@ def stock_count_preview(
             raise _Rollback(list(count.lines.select_related("movement").order_by("id")))
     except _Rollback as preview:
         return preview.lines
+
+
+def _count_lines_write(*, count: StockCount, lines: Sequence[CountLine]) -> None:
+    """Each line's INVENTAIRE movement (counted - expected, unvalued) and the line, in two statements."""
+    before = positions_at_site(
+        site_id=count.site_id, day=count.date, product_ids=[li.product_id for li in lines]
+    )
+    expected = [before.get(line.product_id, Position()).quantity for line in lines]
+    movements = StockMovement.objects.bulk_create(
+        StockMovement(site_id=count.site_id, product_id=line.product_id, date=count.date,
+                      kind=MovementKind.COUNT, quantity=line.counted - was, source=MovementSource.COUNT,
+                      source_ref=str(count.pk))
+        for line, was in zip(lines, expected, strict=True)
+    )  # fmt: skip
+    StockCountLine.objects.bulk_create(
+        StockCountLine(count=count, product_id=line.product_id, expected=was, counted=line.counted,
+                       movement=movement)
+        for line, was, movement in zip(lines, expected, movements, strict=True)
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -159,4 +183,10 @@ def stock_exit_record(
             source_ref=str(out.pk),
         )
         stock_valuation_refresh()
+    _audit(
+        EventType.STOCK_MOVEMENT_RECORDED,
+        {"movement_id": out.pk, "kind": kind.value, "reason": out.reason, "site_id": site.pk,
+         "destination_site_id": destination.pk if destination is not None else None,
+         "product_id": product_id, "date": day.isoformat(), "quantity": str(quantity)},
+    )  # fmt: skip
     return out

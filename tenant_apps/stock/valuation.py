@@ -4,7 +4,9 @@ Incremental: only the (product, site) pairs with an unvalued movement are touche
 their earliest one (a back-dated purchase changes the averages after it, so everything after it is redone);
 the position of the day before comes from the stored days. A handful of statements whatever the number of
 pairs: the movements of every pair in one read, the days in one delete and one insert, the values in one
-update. The rules of the average are avco's.
+update. Each level (the pair's position now) also keeps its sales so far, moved by the difference between
+the days deleted and the days written, so the products sold most never need a sum over every sale. The
+rules of the average are avco's.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Min
 
 from .avco import ZERO, Position, avco_apply
-from .models import MovementKind, StockDay, StockLevel, StockMovement
+from .models import ExitReason, MovementKind, StockDay, StockLevel, StockMovement
 
 Key = tuple[int, int]  # (product id, site id)
 # Purchases and credit notes come with their printed value, a transfer's arrival with its departure's.
@@ -30,6 +32,8 @@ class _Day:
     position: Position
     entries: Decimal = ZERO
     exits: Decimal = ZERO
+    sold: Decimal = ZERO  # the sale exits among the exits, and their value
+    sold_value: Decimal = ZERO
 
 
 @dataclass
@@ -60,9 +64,9 @@ def stock_valuation_refresh() -> int:
         return 0
     before = _positions_before(since)
     replay = _replay(since, before)  # leaves each pair's last position in `before`
-    _days_replace(since, replay)
+    sold = _days_replace(since, replay)
     _values_save(replay)
-    _levels_save({key: before[key] for key in since if key in before})
+    _levels_save({key: before[key] for key in since if key in before}, sold)
     return len(since)
 
 
@@ -88,9 +92,9 @@ def _replay(since: dict[Key, date], before: dict[Key, Position]) -> _Replay:
     movements = (
         StockMovement.objects.filter(product_id__in=products, date__gte=min(since.values()))
         .order_by("product_id", "site_id", "date", "id")
-        .values_list("id", "product_id", "site_id", "date", "kind", "quantity", "value")
+        .values_list("id", "product_id", "site_id", "date", "kind", "reason", "quantity", "value")
     )
-    for movement_id, product, site, day, kind, quantity, value in movements:
+    for movement_id, product, site, day, kind, reason, quantity, value in movements:
         key = (product, site)
         if key not in since or day < since[key]:
             continue
@@ -102,26 +106,35 @@ def _replay(since: dict[Key, date], before: dict[Key, Position]) -> _Replay:
             current.entries += quantity
         else:
             current.exits -= quantity
+        if kind == MovementKind.EXIT and reason == ExitReason.SALE:
+            current.sold, current.sold_value = current.sold - quantity, current.sold_value - moved
         replay.days[(key, day)] = current
         before[key] = current.position
         replay.values[movement_id] = (moved, current.position.unit_cost)
     return replay
 
 
-def _days_replace(since: dict[Key, date], replay: _Replay) -> None:
+def _days_replace(since: dict[Key, date], replay: _Replay) -> dict[Key, tuple[Decimal, Decimal]]:
+    """Replace each pair's days from its date on; returns how much each pair's sales changed by it (units,
+    value: the new days' minus the deleted days'), for the levels' running totals."""
     table = StockDay._meta.db_table
+    sold: dict[Key, tuple[Decimal, Decimal]] = {}
     with connection.cursor() as cursor:
         cursor.execute(
             f"DELETE FROM {table} d USING unnest(%s::bigint[], %s::bigint[], %s::date[]) AS s(p, s, since) "  # noqa: S608
-            "WHERE d.product_id = s.p AND d.site_id = s.s AND d.date >= s.since",
+            "WHERE d.product_id = s.p AND d.site_id = s.s AND d.date >= s.since "
+            "RETURNING d.product_id, d.site_id, d.sold, d.sold_value",
             [[k[0] for k in since], [k[1] for k in since], list(since.values())],
         )
+        for product, site, units, value in cursor.fetchall():
+            was = sold.get((product, site), (ZERO, ZERO))
+            sold[(product, site)] = (was[0] - units, was[1] - value)
         # One statement for every day, arrays zipped back into rows (no ORM object per day).
         days = list(replay.days.items())
         cursor.execute(
-            f"INSERT INTO {table} (product_id, site_id, date, quantity, value, unit_cost, entries, exits) "  # noqa: S608
-            "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::numeric[], %s::numeric[], "
-            "%s::numeric[], %s::numeric[], %s::numeric[])",
+            f"INSERT INTO {table} (product_id, site_id, date, quantity, value, unit_cost, entries, exits, "  # noqa: S608
+            "sold, sold_value) SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::numeric[], "
+            "%s::numeric[], %s::numeric[], %s::numeric[], %s::numeric[], %s::numeric[], %s::numeric[])",
             [
                 [key[0] for (key, _), _ in days],
                 [key[1] for (key, _), _ in days],
@@ -131,25 +144,37 @@ def _days_replace(since: dict[Key, date], replay: _Replay) -> None:
                 [state.position.unit_cost for _, state in days],
                 [state.entries for _, state in days],
                 [state.exits for _, state in days],
+                [state.sold for _, state in days],
+                [state.sold_value for _, state in days],
             ],
         )
+    for (key, _), state in days:
+        was = sold.get(key, (ZERO, ZERO))
+        sold[key] = (was[0] + state.sold, was[1] + state.sold_value)
+    return sold
 
 
-def _levels_save(levels: dict[Key, Position]) -> None:
+def _levels_save(levels: dict[Key, Position], sold: dict[Key, tuple[Decimal, Decimal]]) -> None:
+    """Each pair's position now, and its sales so far moved by the change `_days_replace` made to them."""
     table = StockLevel._meta.db_table
     items = list(levels.items())
+    change = [sold.get(key, (ZERO, ZERO)) for key, _ in items]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (product_id, site_id, quantity, value, unit_cost) "  # noqa: S608
-            "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::numeric[], %s::numeric[], %s::numeric[]) "
+            f"INSERT INTO {table} AS l (product_id, site_id, quantity, value, unit_cost, sold, sold_value) "  # noqa: S608
+            "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::numeric[], %s::numeric[], %s::numeric[], "
+            "%s::numeric[], %s::numeric[]) "
             "ON CONFLICT (product_id, site_id) DO UPDATE SET quantity = EXCLUDED.quantity, "
-            "value = EXCLUDED.value, unit_cost = EXCLUDED.unit_cost",
+            "value = EXCLUDED.value, unit_cost = EXCLUDED.unit_cost, sold = l.sold + EXCLUDED.sold, "
+            "sold_value = l.sold_value + EXCLUDED.sold_value",
             [
                 [key[0] for key, _ in items],
                 [key[1] for key, _ in items],
                 [p.quantity for _, p in items],
                 [p.value for _, p in items],
                 [p.unit_cost for _, p in items],
+                [units for units, _ in change],
+                [value for _, value in change],
             ],
         )
 

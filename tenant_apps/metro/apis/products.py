@@ -79,13 +79,13 @@ class PricePointOutput(serializers.Serializer[Any]):
     prix_unitaire = serializers.DecimalField(source="unit_price", max_digits=14, decimal_places=3)
     prix_colis = serializers.DecimalField(source="case_price", max_digits=14, decimal_places=3)
     quantite = serializers.DecimalField(source="case_quantity", max_digits=14, decimal_places=3)
-    facture_id = serializers.IntegerField(source="invoice.id")
-    facture_numero = serializers.CharField(source="invoice.number")
+    facture_id = serializers.IntegerField(source="invoice_id")
+    facture_numero = serializers.CharField(source="invoice_number")
 
 
 class PriceHistoryOutput(serializers.Serializer[Any]):
-    produit_id = serializers.IntegerField(required=False, help_text="When asked by product id.")
-    ean = serializers.CharField(required=False, help_text="When asked by EAN.")
+    produit_id = serializers.IntegerField(required=False, help_text="On the path by id.")
+    ean = serializers.CharField(required=False, help_text="On the path by EAN.")
     count = serializers.IntegerField()
     history = PricePointOutput(many=True)
 

@@ -12,7 +12,7 @@ from .costs import (
 )
 from .dishes import dish_categories, dish_get, dish_list
 from .imports import sales_import_get
-from .reports import CHANNEL, sales_by_day, top_dishes, unlinked_revenue
+from .reports import CHANNEL, sales_by_day, sales_by_day_and_dish, top_dishes, unlinked_revenue
 
 __all__ = [
     "CHANNEL",
@@ -28,6 +28,7 @@ __all__ = [
     "price_alert_dishes",
     "recipe_costed",
     "sales_by_day",
+    "sales_by_day_and_dish",
     "sales_import_get",
     "top_dishes",
     "unlinked_revenue",

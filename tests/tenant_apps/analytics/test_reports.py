@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -93,3 +94,31 @@ def test_classification_by_the_seed_rules_reports_its_rate(
     assert preview["total_products"] == 340
     assert all(len(products) <= 2 for products in preview["preview"].values())
     assert "ALC_SPIRIT" in preview["preview"]
+
+
+def test_top_products_stay_exact_when_back_dated_movements_revalue_the_days_after_them(
+    manager_api_a: Client, tenant_a: Tenant, all_imported: Any
+) -> None:
+    with in_schema(tenant_a):
+        movement = StockMovement.objects.filter(quantity__gte=5).order_by("id").first()
+    assert movement is not None
+    today = timezone.localdate()
+    base = {"site": movement.site_id, "produit_sk": movement.product_id, "type_mouvement": "SORTIE"}
+    # Today's sale, then a sale and a loss dated before it: each one rewrites the days after its date.
+    for days_ago, reason, quantity in ((0, "vente", "2"), (10, "vente", "1"), (5, "perte", "1")):
+        day = (today - timedelta(days=days_ago)).isoformat()
+        body = base | {"date": day, "motif": reason, "quantite": quantity}
+        assert (
+            manager_api_a.post("/api/v1/stock/mouvements", body, content_type="application/json").status_code
+            == 201
+        )
+    price = {"prix_vente": "100"}
+    manager_api_a.patch(
+        f"/api/v1/catalog/products/{movement.product_id}", price, content_type="application/json"
+    )
+    [top] = manager_api_a.get(f"{BASE}/produits/top").json()
+    with in_schema(tenant_a):
+        cost = -StockMovement.objects.filter(kind="SORTIE", reason="sale").aggregate(v=Sum("value"))["v"]
+    assert Decimal(top["volume_vendu"]) == 3
+    assert Decimal(top["ca_total"]) == 300
+    assert Decimal(top["marge_totale"]) == 300 - cost
