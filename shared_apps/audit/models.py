@@ -46,6 +46,9 @@ class EventType(models.TextChoices):
     OAUTH_UNLINKED = "oauth_unlinked", "OAuth identity unlinked"
     GDPR_ERASED = "gdpr_erased", "Personal data erased"
     GDPR_ANONYMIZED = "gdpr_anonymized", "Personal data anonymised"
+    # Accounting: the FEC leaves with every entry of a period, so who took it is worth a row.
+    ACCOUNTING_EXPORTED = "accounting_exported", "Accounting entries exported (FEC)"
+    ACCOUNTING_SETTINGS_CHANGED = "accounting_settings_changed", "Chart of accounts or SIREN changed"
 
 
 class Factor(models.TextChoices):
