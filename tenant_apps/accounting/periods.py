@@ -7,7 +7,13 @@ from datetime import date, timedelta
 
 from shared_apps.core.exceptions import ValidationFailed
 
-MAX_DAYS = 2 * 366
+MAX_MONTHS = 24
+
+
+def _months_later(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, 28)) + timedelta(days=max(day.day - 28, 0))
 
 
 def period_of(*, year: int | None, start: date | None, end: date | None) -> tuple[date, date]:
@@ -21,7 +27,7 @@ def period_of(*, year: int | None, start: date | None, end: date | None) -> tupl
         raise ValidationFailed(
             "Donnez annee (AAAA), ou date_debut et date_fin (AAAA-MM-JJ).", code="invalid_period"
         )
-    if start > end or end - start >= timedelta(days=MAX_DAYS):
+    if start > end or end >= _months_later(start, MAX_MONTHS):
         raise ValidationFailed(
             "La période va à rebours ou dépasse 24 mois (la durée d'un exercice au plus).",
             code="invalid_period",
