@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import account, auth, mfa, purchases, team
+from .views import account, accounting, auth, mfa, purchases, team
 
 app_name = "web"
 
@@ -37,4 +37,8 @@ urlpatterns = [
     path("factures/<int:invoice_id>", purchases.invoice_detail, name="invoice"),
     path("produits", purchases.products, name="products"),
     path("produits/<int:product_id>", purchases.product_detail, name="product"),
+    path("comptabilite", accounting.accounting, name="accounting"),
+    path("comptabilite/fec", accounting.fec_download, name="accounting-fec"),
+    path("comptabilite/siren", accounting.siren, name="accounting-siren"),
+    path("comptabilite/comptes", accounting.accounts, name="accounting-accounts"),
 ]
