@@ -30,8 +30,7 @@ class PeriodFilter(serializers.Serializer[Any]):
     date_fin = serializers.DateField(required=False)
 
 
-def _period(request: Request) -> tuple[Any, Any]:
-    query = PeriodFilter(data=request.query_params)
+def _period(query: PeriodFilter) -> tuple[Any, Any]:
     query.is_valid(raise_exception=True)
     data = query.validated_data
     return period_of(year=data.get("annee"), start=data.get("date_debut"), end=data.get("date_fin"))
@@ -50,7 +49,7 @@ class FecExportApi(APIView):
         responses={(200, "text/plain"): OpenApiResponse(OpenApiTypes.STR, description="The FEC file.")}
     )
     def get(self, request: Request) -> StreamingHttpResponse:
-        start, end = _period(request)
+        start, end = _period(self.FilterSerializer(data=request.query_params))
         principal = current_principal()
         siren = company_siren_required(tenant=principal.tenant)
         fec_export_record(tenant=principal.tenant, actor=principal.user, start=start, end=end)
@@ -86,7 +85,7 @@ class JournalTotalsApi(APIView):
         journaux = Journal(many=True)
 
     def get(self, request: Request) -> Response:
-        start, end = _period(request)
+        start, end = _period(self.FilterSerializer(data=request.query_params))
         totals = journal_totals(start=start, end=end, zone=current_time_zone())
         body = {"date_debut": start, "date_fin": end, "journaux": totals}
         return Response(self.OutputSerializer(body).data)

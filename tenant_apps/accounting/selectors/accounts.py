@@ -34,15 +34,16 @@ def accounts_resolve(keys: Iterable[str]) -> dict[str, Account]:
 
 def account_list() -> list[AccountRow]:
     """Every key the journals may post to: the defaults, the payment methods the till has used and the
-    tenant's own overrides, with the account each one posts to now."""
+    tenant's own overrides, with the account each one posts to now, in account-number order."""
     overrides = _overrides()
     keys = {*DEFAULTS, *overrides, *(f"payment:{method}" for method in payment_methods())}
-    return [
+    rows = [
         AccountRow(
             key=key,
             description=describe(key),
             account=overrides.get(key) or default_account(key),
             is_default=key not in overrides,
         )
-        for key in sorted(keys)
+        for key in keys
     ]
+    return sorted(rows, key=lambda row: (row.account.number, row.key))  # the chart's own order

@@ -41,7 +41,13 @@ WITH_AUXILIARY = ("supplier:metro",)
 
 
 class PeriodForm(forms.Form):
-    annee = forms.IntegerField(label="Année", required=False, min_value=1900, max_value=2999)
+    annee = forms.IntegerField(
+        label="Année",
+        required=False,
+        min_value=1900,
+        max_value=2999,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4}),
+    )
     date_debut = forms.DateField(
         label="ou du", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
