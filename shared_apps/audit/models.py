@@ -49,6 +49,7 @@ class EventType(models.TextChoices):
     # Accounting: the FEC leaves with every entry of a period, so who took it is worth a row.
     ACCOUNTING_EXPORTED = "accounting_exported", "Accounting entries exported (FEC)"
     ACCOUNTING_SETTINGS_CHANGED = "accounting_settings_changed", "Chart of accounts or SIREN changed"
+    TILL_SITE_MAPPED = "till_site_mapped", "Till establishment mapped to a stock site"
 
 
 class Factor(models.TextChoices):

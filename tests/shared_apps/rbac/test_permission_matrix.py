@@ -135,6 +135,8 @@ MATRIX: dict[str, dict[str, str | tuple[str, ...]]] = {
     "api:dishes": {"GET": RO, "POST": MANAGER},
     "api:dish": {"GET": RO, "PATCH": MANAGER, "DELETE": MANAGER},
     "api:dish-recipe": {"GET": RO, "PUT": MANAGER},
+    "api:sales-establishments": {"GET": RO},
+    "api:sales-establishment": {"PUT": MANAGER},
     "api:accounting-fec": {"GET": EXPORT},
     "api:accounting-journals": {"GET": EXPORT},
     "api:accounting-accounts": {"GET": EXPORT, "PUT": ADMIN},

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -16,6 +18,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_ratelimit")]
 
 SIREN = "732829320"
 INVOICE_2022 = "135_11_200921"  # 0/0(135)0011/032813, 2022-10-04, 774.72 HT at 20 %, 929.66 TTC
+
+
+def _file(response: Any) -> str:
+    return b"".join(response.streaming_content).decode("iso-8859-15")
 
 
 def test_the_page_shows_each_journals_totals_for_the_year(tenant_a: Tenant) -> None:
@@ -39,7 +45,7 @@ def test_an_administrator_sets_the_siren_and_downloads_the_fec(tenant_a: Tenant)
     assert admin.post("/comptabilite/siren", {"siren": SIREN}).status_code == 302
     response = admin.get("/comptabilite/fec", {"annee": "2022"})
     assert response["Content-Disposition"] == f'attachment; filename="{SIREN}FEC20221231.txt"'
-    body = b"".join(response.streaming_content).decode("iso-8859-15")
+    body = _file(response)
     assert body.startswith("JournalCode\tJournalLib\tEcritureNum\t")
     assert "0/0(135)0011/032813" in body
 
@@ -50,7 +56,7 @@ def test_the_chart_form_changes_and_resets_accounts_without_javascript(tenant_a:
     admin.post("/comptabilite/siren", {"siren": SIREN})
     form = {"numero:purchase:20.00": "607100", "libelle:purchase:20.00": "Achats boissons"}
     assert admin.post("/comptabilite/comptes", form).status_code == 302
-    body = b"".join(admin.get("/comptabilite/fec", {"annee": "2022"}).streaming_content).decode("latin-1")
+    body = _file(admin.get("/comptabilite/fec", {"annee": "2022"}))
     assert "607100\tAchats boissons" in body
     refused = admin.post("/comptabilite/comptes", {"numero:purchase:20.00": "X1"})
     assert refused.status_code == 400
