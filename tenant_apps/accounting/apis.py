@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from django.db import connection
 from django.http import StreamingHttpResponse
-from django_tenants.utils import schema_context
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -18,10 +16,10 @@ from shared_apps.rbac.enums import PermissionCode
 from shared_apps.rbac.principal import current_principal
 from tenant_apps.sales.services import current_time_zone
 
-from . import fec
+from .downloads import fec_download
 from .periods import period_of
-from .selectors import account_list, company_siren, company_siren_required, fec_stream, journal_totals
-from .services import AccountChange, accounts_update, fec_export_record, siren_set
+from .selectors import account_list, company_siren, journal_totals
+from .services import AccountChange, accounts_update, siren_set
 
 
 class PeriodFilter(serializers.Serializer[Any]):
@@ -51,19 +49,7 @@ class FecExportApi(APIView):
     def get(self, request: Request) -> StreamingHttpResponse:
         start, end = _period(self.FilterSerializer(data=request.query_params))
         principal = current_principal()
-        siren = company_siren_required(tenant=principal.tenant)
-        fec_export_record(tenant=principal.tenant, actor=principal.user, start=start, end=end)
-        schema, zone = str(cast(Any, connection).schema_name), current_time_zone()
-
-        def content() -> Any:
-            # Streamed after the view returns: the schema is pinned for the whole file.
-            with schema_context(schema):
-                yield from fec_stream(start=start, end=end, zone=zone)
-
-        response = StreamingHttpResponse(content(), content_type=f"text/plain; charset={fec.ENCODING}")
-        name = fec.file_name(siren=siren, closing=end)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return fec_download(tenant=principal.tenant, actor=principal.user, start=start, end=end)
 
 
 class JournalTotalsApi(APIView):

@@ -38,7 +38,7 @@ urlpatterns = [
     path("produits", purchases.products, name="products"),
     path("produits/<int:product_id>", purchases.product_detail, name="product"),
     path("comptabilite", accounting.accounting, name="accounting"),
-    path("comptabilite/fec", accounting.fec_download, name="accounting-fec"),
+    path("comptabilite/fec", accounting.fec_file, name="accounting-fec"),
     path("comptabilite/siren", accounting.siren, name="accounting-siren"),
     path("comptabilite/comptes", accounting.accounts, name="accounting-accounts"),
 ]

@@ -4,31 +4,23 @@ and the chart of accounts (edited by an administrator). Same services and permis
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
-from django_tenants.utils import schema_context
 
 from shared_apps.core.exceptions import ApplicationError
 from shared_apps.rbac.enums import PermissionCode
-from tenant_apps.accounting import fec
+from tenant_apps.accounting.downloads import fec_download
 from tenant_apps.accounting.periods import period_of
-from tenant_apps.accounting.selectors import (
-    account_list,
-    company_siren,
-    company_siren_required,
-    fec_stream,
-    journal_totals,
-)
-from tenant_apps.accounting.services import AccountChange, accounts_update, fec_export_record, siren_set
+from tenant_apps.accounting.selectors import account_list, company_siren, journal_totals
+from tenant_apps.accounting.services import AccountChange, accounts_update, siren_set
 from tenant_apps.sales.services import current_time_zone
 
 from .. import identity
@@ -100,26 +92,15 @@ def accounting(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @web_page(permission=PermissionCode.ACCOUNTING_EXPORT)
-def fec_download(request: HttpRequest) -> HttpResponseBase:
+def fec_file(request: HttpRequest) -> HttpResponseBase:
     _form, period, _error = _period(request)
     principal = _principal(request)
-    try:
-        siren = company_siren_required(tenant=principal.tenant)
-    except ApplicationError as error:
-        return _page(request, fec_error=message_for(error), status=error.status_code)
     if period is None:
         return _page(request, status=400)
-    start, end = period
-    fec_export_record(tenant=principal.tenant, actor=principal.user, start=start, end=end)
-    schema, zone = str(cast(Any, connection).schema_name), current_time_zone()
-
-    def content() -> Any:
-        with schema_context(schema):
-            yield from fec_stream(start=start, end=end, zone=zone)
-
-    response = StreamingHttpResponse(content(), content_type=f"text/plain; charset={fec.ENCODING}")
-    response["Content-Disposition"] = f'attachment; filename="{fec.file_name(siren=siren, closing=end)}"'
-    return response
+    try:
+        return fec_download(tenant=principal.tenant, actor=principal.user, start=period[0], end=period[1])
+    except ApplicationError as error:  # no SIREN yet: the page says so
+        return _page(request, fec_error=message_for(error), status=error.status_code)
 
 
 @require_http_methods(["POST"])
