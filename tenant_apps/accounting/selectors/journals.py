@@ -7,7 +7,8 @@ period exported twice gives the same file, as long as its documents have not cha
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import heapq
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -33,12 +34,22 @@ class JournalTotal:
     credit: Decimal = Decimal("0.00")
 
 
-def journal_entries(*, start: date, end: date, zone: ZoneInfo) -> Iterator[Entry]:
-    """Every entry of [start, end]: the purchases journal, then the sales journal, each by date."""
+def metro_entries(*, start: date, end: date, zone: ZoneInfo) -> Iterator[Entry]:
     for doc in ledger_documents(start=start, end=end):
         entry = purchase_entry(doc, valid_date=doc.imported_at.astimezone(zone).date())
         if entry is not None:
             yield entry
+
+
+# The purchases journal's sources, each yielding its entries by date. Other suppliers' invoices and the
+# tenant's other expenses join here: one more function, merged by date with the others.
+PURCHASE_SOURCES: tuple[Callable[..., Iterator[Entry]], ...] = (metro_entries,)
+
+
+def journal_entries(*, start: date, end: date, zone: ZoneInfo) -> Iterator[Entry]:
+    """Every entry of [start, end]: the purchases journal, then the sales journal, each by date."""
+    sources = (source(start=start, end=end, zone=zone) for source in PURCHASE_SOURCES)
+    yield from heapq.merge(*sources, key=lambda entry: (entry.day, entry.piece_ref))
     for takings in daily_takings(start=start, end=end, zone=zone):
         imported = takings.imported_at.astimezone(zone).date() if takings.imported_at else takings.day
         entry = sales_entry(takings, valid_date=imported)
