@@ -21,6 +21,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("tenant_apps.analytics.urls")),
     path("", include("tenant_apps.sales.urls")),
     path("", include("tenant_apps.expenses.urls")),
+    path("", include("tenant_apps.accounting.urls")),
 ]
 
 urlpatterns = [

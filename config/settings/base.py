@@ -84,6 +84,7 @@ TENANT_APPS: list[str] = [
     "tenant_apps.metro",
     "tenant_apps.sales",
     "tenant_apps.expenses",
+    "tenant_apps.accounting",
     # The tenant's French site (no tables of its own): templates, static assets, the cookie session.
     "tenant_apps.web",
 ]

@@ -57,6 +57,10 @@ class EventType(models.TextChoices):
     # Stock: what changes the stock by hand (purchases and sales leave their own documents)
     STOCK_COUNTED = "stock_counted", "Stock counted"
     STOCK_MOVEMENT_RECORDED = "stock_movement_recorded", "Stock movement recorded"
+    # Accounting: the FEC leaves with every entry of a period, so who took it is worth a row.
+    ACCOUNTING_EXPORTED = "accounting_exported", "Accounting entries exported (FEC)"
+    ACCOUNTING_SETTINGS_CHANGED = "accounting_settings_changed", "Chart of accounts or SIREN changed"
+    TILL_SITE_MAPPED = "till_site_mapped", "Till establishment mapped to a stock site"
 
 
 class Factor(models.TextChoices):

@@ -21,6 +21,10 @@ class PermissionCode(models.TextChoices):
     METRO_READ = "metro:read", "Read METRO invoices and products"
     METRO_WRITE = "metro:write", "Import METRO invoices, recompute aggregates"
     ANALYTICS_READ = "analytics:read", "Read analytics"
+    SALES_READ = "sales:read", "Read till sales, dishes and recipes"
+    SALES_WRITE = "sales:write", "Import till exports; edit dishes, recipes and the tills' sites"
+    ACCOUNTING_EXPORT = "accounting:export", "Export the accounting entries (FEC); read journals and accounts"
+    ACCOUNTING_WRITE = "accounting:write", "Edit the chart of accounts and the company's SIREN"
     API_KEYS_MANAGE = "api-keys:manage", "Create and revoke one's own API keys"
     EXPENSES_READ = "expenses:read", "Read expenses, cost centres and budgets"
     EXPENSES_WRITE = "expenses:write", "Record expenses, edit cost centres and budgets"
@@ -38,21 +42,33 @@ class SystemRole(models.TextChoices):
     MANAGER = "manager", "Manager"
     MEMBER = "member", "Member"
     READ_ONLY = "read-only", "Read-only"
+    ACCOUNTANT = "accountant", "Accountant"
 
 
 P = PermissionCode
 # Ending one's own sessions is self-protection, not a write to the tenant's data: read-only has it too.
-_READ = {P.SESSIONS_READ, P.SESSIONS_WRITE, P.METRO_READ, P.ANALYTICS_READ, P.EXPENSES_READ}
+_READ = {P.SESSIONS_READ, P.SESSIONS_WRITE, P.METRO_READ, P.ANALYTICS_READ, P.EXPENSES_READ, P.SALES_READ}
 _MEMBER = _READ | {P.API_KEYS_MANAGE}
-_MANAGER = _MEMBER | {P.USERS_READ, P.USERS_WRITE, P.AUDIT_READ, P.METRO_WRITE, P.EXPENSES_WRITE}
+_MANAGER = _MEMBER | {
+    P.USERS_READ,
+    P.USERS_WRITE,
+    P.AUDIT_READ,
+    P.METRO_WRITE,
+    P.EXPENSES_WRITE,
+    P.SALES_WRITE,
+}
+# The firm's accountant (often outside the company): reads the books' sources and exports the FEC, but
+# changes neither the data nor the chart of accounts (an administrator's decision).
+_ACCOUNTANT = _READ | {P.ACCOUNTING_EXPORT}
 
-# Seeded by migration 0002 (which keeps its own frozen copy) and used as-is at request time for the two
-# implicit roles (see selectors.permission_codes_for). Owner and admin hold every code; only an owner may
-# grant or withdraw the owner role.
+# Seeded by migrations 0002 and 0003 (which keep their own frozen copies) and used as-is at request time
+# for the two implicit roles (see selectors.permission_codes_for). Owner and admin hold every code; only
+# an owner may grant or withdraw the owner role.
 SYSTEM_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     SystemRole.OWNER: ALL_CODES,
     SystemRole.ADMIN: ALL_CODES,
     SystemRole.MANAGER: frozenset(c.value for c in _MANAGER),
     SystemRole.MEMBER: frozenset(c.value for c in _MEMBER),
     SystemRole.READ_ONLY: frozenset(c.value for c in _READ),
+    SystemRole.ACCOUNTANT: frozenset(c.value for c in _ACCOUNTANT),
 }

@@ -109,7 +109,7 @@ class SalesImportApi(APIView):
     and column, and nothing is written. Orders already imported are skipped (by the till's order id).
     """
 
-    required_permission = PermissionCode.METRO_WRITE
+    required_permission = PermissionCode.SALES_WRITE
     parser_classes = [MultiPartParser]
     max_body_bytes = settings.SALES_IMPORT_MAX_BODY_BYTES
 
@@ -134,7 +134,7 @@ class SalesImportApi(APIView):
 
 
 class SalesImportJobApi(APIView):
-    required_permission = PermissionCode.METRO_WRITE
+    required_permission = PermissionCode.SALES_WRITE
 
     @extend_schema(responses={200: JobOutput})
     def get(self, request: Request, job_id: UUID) -> Response:
@@ -161,7 +161,7 @@ class SalesCoverageApi(APIView):
     """The "unlinked revenue" gauge: the share of revenue (TTC) from dishes without a recipe, whose sales
     move no stock, and the dishes that would cover most of it (period as /analytics/ventes/restaurant)."""
 
-    required_permission = PermissionCode.ANALYTICS_READ
+    required_permission = PermissionCode.SALES_READ
 
     class FilterSerializer(serializers.Serializer[Any]):
         # Parsed by period_parse (days or ISO datetimes); declared so that the description names its 422.

@@ -102,7 +102,7 @@ class DishPageOutput(serializers.Serializer[Any]):
 class DishListApi(APIView):
     """Dishes with their material cost, food cost % and gross margin (HT base: price TTC less its VAT)."""
 
-    required_permission = {"GET": PermissionCode.METRO_READ, "POST": PermissionCode.METRO_WRITE}
+    required_permission = {"GET": PermissionCode.SALES_READ, "POST": PermissionCode.SALES_WRITE}
     response_links = {"POST": {"dish_id": "id"}}
 
     class FilterSerializer(serializers.Serializer[Any]):
@@ -144,9 +144,9 @@ def _dish_or_404(dish_id: int) -> Dish:
 
 class DishDetailApi(APIView):
     required_permission = {
-        "GET": PermissionCode.METRO_READ,
-        "PATCH": PermissionCode.METRO_WRITE,
-        "DELETE": PermissionCode.METRO_WRITE,
+        "GET": PermissionCode.SALES_READ,
+        "PATCH": PermissionCode.SALES_WRITE,
+        "DELETE": PermissionCode.SALES_WRITE,
     }
 
     @extend_schema(responses={200: DishOutput})
@@ -221,7 +221,7 @@ class RecipeApi(APIView):
     """A dish's recipe: `PUT` replaces it whole with [{produit_sk, quantite, rendement?}] (quantities in
     each product's unit). Material cost = Σ quantite / rendement x the product's current average cost."""
 
-    required_permission = {"GET": PermissionCode.METRO_READ, "PUT": PermissionCode.METRO_WRITE}
+    required_permission = {"GET": PermissionCode.SALES_READ, "PUT": PermissionCode.SALES_WRITE}
 
     @extend_schema(responses={200: RecipeOutput})
     def get(self, request: Request, dish_id: int) -> Response:

@@ -6,11 +6,16 @@ from django.urls import path
 from .alert_apis import PriceAlertDetailApi, PriceAlertListApi
 from .apis import SalesCoverageApi, SalesImportApi, SalesImportJobApi
 from .dish_apis import DishDetailApi, DishListApi, RecipeApi
+from .establishment_apis import EstablishmentApi, EstablishmentListApi
 
 urlpatterns = [
     path("ventes/import", SalesImportApi.as_view(), name="sales-import"),
     path("ventes/import/jobs/<uuid:job_id>", SalesImportJobApi.as_view(), name="sales-import-job"),
     path("ventes/couverture", SalesCoverageApi.as_view(), name="sales-coverage"),
+    path("ventes/etablissements", EstablishmentListApi.as_view(), name="sales-establishments"),
+    path(
+        "ventes/etablissements/<str:establishment_id>", EstablishmentApi.as_view(), name="sales-establishment"
+    ),
     path("plats", DishListApi.as_view(), name="dishes"),
     path("plats/<int:dish_id>", DishDetailApi.as_view(), name="dish"),
     path("plats/<int:dish_id>/ingredients", RecipeApi.as_view(), name="dish-recipe"),

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 
 from shared_apps.core.exceptions import ApplicationError
@@ -18,7 +19,8 @@ from .errors import error_page
 from .messages_fr import message_for
 from .session import principal_of
 
-View = Callable[..., HttpResponse]
+# A page may stream (a file download), hence the base class.
+View = Callable[..., HttpResponseBase]
 
 
 def _to_sign_in(request: HttpRequest) -> HttpResponse:
@@ -43,7 +45,7 @@ def web_page(
 
     def decorate(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not public:
                 principal = principal_of(request)
                 if principal is None:

@@ -47,6 +47,14 @@ BY_CODE = {
     "user_not_found": "Membre introuvable.",
     "api_key_not_found": "Clé d'API introuvable.",
     "session_not_found": "Session introuvable.",
+    "siren_missing": "Renseignez d'abord le SIREN de l'entreprise : il forme le nom du fichier FEC.",
+    "invalid_siren": "Le SIREN doit compter 9 chiffres et respecter sa clé de contrôle.",
+    "invalid_account_number": (
+        "Un numéro de compte commence par trois chiffres du plan comptable (classes 1 à 7), suivis de "
+        "chiffres ou de majuscules : 20 caractères au plus."
+    ),
+    "unknown_account_key": "Ce compte n'existe pas dans le plan de comptes.",
+    "invalid_period": "Choisissez une année, ou deux dates d'un même exercice (24 mois au plus).",
 }
 
 BY_STATUS = {

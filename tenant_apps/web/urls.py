@@ -4,6 +4,7 @@ from django.urls import path
 
 from .views import (
     account,
+    accounting,
     auth,
     dishes,
     expenses,
@@ -70,4 +71,8 @@ urlpatterns = [
     path("stock/inventaire", stock_count.stock_count, name="stock-count"),
     path("stock/ecarts", stock.variance, name="stock-variance"),
     path("stock/pertes", stock.loss, name="stock-loss"),
+    path("comptabilite", accounting.accounting, name="accounting"),
+    path("comptabilite/fec", accounting.fec_file, name="accounting-fec"),
+    path("comptabilite/siren", accounting.siren, name="accounting-siren"),
+    path("comptabilite/comptes", accounting.accounts, name="accounting-accounts"),
 ]

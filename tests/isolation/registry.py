@@ -20,6 +20,8 @@ class Probe:
     # Given what arrange returned, the path values (e.g. {"session_id": "…"}) of A's object.
     path_values: Callable[[dict[str, str]], dict[str, str]] = field(default=lambda ctx: {})
     body: Callable[[dict[str, str]], dict[str, object]] | None = None
+    # The query string of a GET (e.g. the period of a report), given what arrange returned.
+    query: Callable[[dict[str, str]], dict[str, str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -227,3 +229,7 @@ SCENARIOS.update(SALES_SCENARIOS)
 from .expenses import EXPENSES_SCENARIOS  # noqa: E402
 
 SCENARIOS.update(EXPENSES_SCENARIOS)
+# Accounting routes (the FEC, journals, chart of accounts, SIREN) too.
+from .accounting import ACCOUNTING_SCENARIOS  # noqa: E402
+
+SCENARIOS.update(ACCOUNTING_SCENARIOS)

@@ -53,6 +53,36 @@ def _dish_unchanged(ctx: dict[str, object]) -> None:
         assert not RecipeLine.objects.exists()
 
 
+def _establishment(tenant_a: Tenant, tenant_b: Tenant) -> dict[str, object]:
+    """The sales of A, whose till establishment is mapped, under names that are A's only."""
+    from django_tenants.utils import schema_context
+
+    from tenant_apps.sales.models import TillEstablishment
+    from tenant_apps.sales.services import establishment_site_set
+    from tenant_apps.stock.models import Site
+
+    context = _sales(tenant_a, tenant_b)
+    with schema_context(tenant_a.schema_name):
+        site = Site.objects.create(name="Site secret de A")
+        establishment = TillEstablishment.objects.get()
+        establishment_site_set(
+            tenant=tenant_a, establishment_id=establishment.establishment_id, site_id=site.pk,
+            name="Etablissement secret de A", actor=None,
+        )  # fmt: skip
+    secrets = [*context["secrets"], "Site secret de A", "Etablissement secret de A"]  # type: ignore[misc]
+    return context | {"secrets": secrets, "establishment": establishment.establishment_id, "site": site.pk}
+
+
+def _establishment_unchanged(ctx: dict[str, object]) -> None:
+    from django_tenants.utils import schema_context
+
+    from tenant_apps.sales.models import TillEstablishment
+
+    with schema_context(str(ctx["schema_a"])):
+        establishment = TillEstablishment.objects.get()
+        assert (establishment.name, establishment.site_id) == ("Etablissement secret de A", ctx["site"])
+
+
 _SALES = Scenario(arrange=_sales)
 _DISH = Probe(path_values=lambda ctx: {"dish_id": str(ctx["dish_id"])})
 
@@ -87,6 +117,18 @@ SALES_SCENARIOS: dict[str, Scenario] = {
             Probe(method="put", path_values=_DISH.path_values, body=lambda ctx: {}),
         ),
         after=_dish_unchanged,
+    ),
+    "api:sales-establishments": Scenario(arrange=_establishment),
+    "api:sales-establishment": Scenario(
+        arrange=_establishment,
+        probes=(
+            Probe(
+                method="put",
+                path_values=lambda ctx: {"establishment_id": str(ctx["establishment"])},
+                body=lambda ctx: {"site_id": ctx["site"], "nom": "pris par B"},
+            ),
+        ),
+        after=_establishment_unchanged,
     ),
     "api:sales-import-job": Scenario(
         arrange=_sales, probes=(Probe(path_values=lambda ctx: {"job_id": str(ctx["job_id"])}),)

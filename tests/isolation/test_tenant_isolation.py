@@ -46,10 +46,15 @@ def test_data_of_tenant_a_never_appears_at_tenant_b(
     for probe in scenario.probes:
         path = route.sample_path(**probe.path_values(context))  # type: ignore[arg-type]
         body = probe.body(context) if probe.body else None  # type: ignore[arg-type]
-        kwargs = {"data": json.dumps(body), "content_type": "application/json"} if body is not None else {}
+        kwargs: dict[str, object] = {}
+        if body is not None:
+            kwargs = {"data": json.dumps(body), "content_type": "application/json"}
+        if probe.query is not None:
+            kwargs["data"] = probe.query(context)  # type: ignore[arg-type]
         response = getattr(client, probe.method)(path, **kwargs)
-        assert response.status_code < 500, response.content
-        text = response.content.decode(errors="replace")
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        assert response.status_code < 500, content
+        text = content.decode(errors="replace")
         leaked = [s for s in secrets if s in text]
         assert leaked == [], f"{route.name} at tenant B shows tenant A's {leaked}"
     if scenario.after:

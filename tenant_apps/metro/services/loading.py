@@ -47,8 +47,14 @@ class LoadResult:
     reasons: tuple[str, ...] = ()
 
 
-def report_as_json(report: ReconciliationReport) -> dict[str, object]:
+def report_as_json(report: ReconciliationReport, parsed: ParsedInvoice) -> dict[str, object]:
+    """The reconciliation, and the printed VAT table: the accounting entries charge its VAT, not a sum of
+    per-line roundings."""
     return {
+        "vat_table": [
+            {"code": r.code, "rate": str(r.rate), "ht": str(r.ht), "tva": str(r.tva), "ttc": str(r.ttc)}
+            for r in parsed.vat_rows
+        ],
         "reconciled": report.reconciled,
         "gaps": [
             {"what": g.what, "expected": _text(g.expected), "actual": _text(g.actual)} for g in report.gaps
@@ -183,7 +189,7 @@ def _params(
     batch: ImportBatch,
     context: LoadContext,
 ) -> dict[str, Any]:
-    report_json = Jsonb(report_as_json(report))
+    report_json = Jsonb(report_as_json(report, parsed))
     lines, entries = line_arrays(parsed)
     customer_id, site_id = customer_site(context, parsed.customer_number or "")
     (known_keys, known_ids), new_products = product_arrays(parsed.lines, context)

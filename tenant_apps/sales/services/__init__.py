@@ -1,5 +1,7 @@
 """Writes of the sales app: till imports (dishes and recipes: `services.dishes`)."""
 
+from .consumption import EstablishmentSiteAmbiguous
+from .establishments import establishment_site_set
 from .files import (
     ExportRejected,
     current_time_zone,
@@ -13,9 +15,11 @@ from .files import (
 from .imports import ImportResult, export_load, sales_import_create
 
 __all__ = [
+    "EstablishmentSiteAmbiguous",
     "ExportRejected",
     "ImportResult",
     "current_time_zone",
+    "establishment_site_set",
     "export_load",
     "export_read",
     "sales_import_create",

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from shared_apps.core.exceptions import ValidationFailed
 from sumup_etl import Order as TillOrder
 from tenant_apps.stock.models import ExitReason, MovementKind, MovementSource, Site, StockMovement
 
@@ -28,29 +29,42 @@ def recipes_load() -> Recipes:
     return dict(recipes)
 
 
-def establishment_sites(*, orders: Iterable[TillOrder]) -> dict[str, int | None]:
-    """{establishment id: site id}: a new establishment gets the tenant's only site, or a new site named
-    after it when there is none; with several sites it waits for the owner to choose (no exits)."""
+class EstablishmentSiteAmbiguous(ValidationFailed):
+    """The export has a till establishment no site is chosen for, and the tenant has several sites: its
+    sales would take their ingredients out of an unknown stock. Nothing is loaded until it is mapped."""
+
+
+def establishment_sites(*, orders: Iterable[TillOrder]) -> dict[str, int]:
+    """{establishment id: site id}. An establishment seen for the first time takes the tenant's only
+    site, or a new site named after it when the tenant has none; with several sites the import is
+    refused until someone maps it (PUT /ventes/etablissements/{id})."""
     seen = {order.establishment_id[:64]: order.establishment[:128] for order in orders}
-    rows = TillEstablishment.objects.filter(establishment_id__in=seen).values_list(
-        "establishment_id", "site_id"
+    known = dict(
+        TillEstablishment.objects.filter(establishment_id__in=seen, site__isnull=False).values_list(
+            "establishment_id", "site_id"
+        )
     )
-    known: dict[str, int | None] = dict(rows)
-    for establishment_id, name in seen.items():
-        if establishment_id in known:
-            continue
-        sites = list(Site.objects.order_by("id")[:2])
-        site = sites[0] if len(sites) == 1 else None
-        if not sites:
-            site = Site.objects.create(name=(name or establishment_id)[:128])
-        TillEstablishment.objects.get_or_create(
+    unknown = {key: name for key, name in seen.items() if key not in known}
+    if not unknown:
+        return known
+    sites = list(Site.objects.order_by("id")[:2])
+    if len(sites) > 1:
+        raise EstablishmentSiteAmbiguous(
+            "Plusieurs sites existent : indiquez celui de chaque établissement de caisse "
+            "(PUT /api/v1/ventes/etablissements/{id_etablissement} avec site_id), puis importez à nouveau.",
+            code="establishment_site_ambiguous",
+            details={"etablissements": [{"id_etablissement": k, "nom": n} for k, n in unknown.items()]},
+        )
+    for establishment_id, name in unknown.items():
+        site = sites[0] if sites else Site.objects.create(name=(name or establishment_id)[:128])
+        TillEstablishment.objects.update_or_create(
             establishment_id=establishment_id, defaults={"name": name, "site": site}
         )
-        known[establishment_id] = site.pk if site else None
+        known[establishment_id] = site.pk
     return known
 
 
-def sale_exits_write(*, lines: Sequence[OrderLine], sites: dict[str, int | None], recipes: Recipes) -> int:
+def sale_exits_write(*, lines: Sequence[OrderLine], sites: dict[str, int], recipes: Recipes) -> int:
     """The exits of `lines` (stored, with their order): one movement per line and ingredient."""
     movements = []
     for line in lines:

@@ -133,7 +133,7 @@ def sales_import_process(*, import_id: UUID) -> ImportResult | None:
         result = export_load(
             export=export, sales_import=sales_import, time_zone=current_time_zone(), force=sales_import.force
         )
-    except ExportRejected as error:
+    except ValidationFailed as error:  # not an export, or a till establishment with no site yet
         SalesImport.objects.filter(pk=sales_import.pk).update(
             status=ImportStatus.FAILED, finished_at=timezone.now(), result={"erreurs": [error.details]}
         )

@@ -149,7 +149,7 @@ class _Load:
     sales_import: SalesImport
     force: bool
     dish_ids: dict[str, int]  # till product name → dish
-    sites: dict[str, int | None]  # establishment → stock site
+    sites: dict[str, int]  # establishment → stock site
     recipes: Recipes
 
 

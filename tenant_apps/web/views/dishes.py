@@ -72,20 +72,20 @@ def _list_page(request: HttpRequest, *, create_form: DishForm, status: int = 200
         "rows": [(dish, costs[dish.pk]) for dish in page.items],
         "categories": sales.dish_categories(),
         "create_form": create_form,
-        "can_edit": identity.can(_principal(request), PermissionCode.METRO_WRITE),
+        "can_edit": identity.can(_principal(request), PermissionCode.SALES_WRITE),
         "query": query.urlencode(),
     }
     return render(request, "web/sales/dishes.html", context, status=status)
 
 
 @require_http_methods(["GET"])
-@web_page(permission=PermissionCode.METRO_READ)
+@web_page(permission=PermissionCode.SALES_READ)
 def dishes(request: HttpRequest) -> HttpResponse:
     return _list_page(request, create_form=DishForm())
 
 
 @require_http_methods(["POST"])
-@web_page(permission=PermissionCode.METRO_WRITE)
+@web_page(permission=PermissionCode.SALES_WRITE)
 def dish_new(request: HttpRequest) -> HttpResponse:
     form = DishForm(request.POST)
     if not form.is_valid():
@@ -113,7 +113,7 @@ def _recipe_context(request: HttpRequest, dish: Dish, **extra: Any) -> dict[str,
         "q": q,
         "results": [(product, unit_costs[product.pk]) for product in results],
         "new_line": IngredientForm(prefix="nouveau"),
-        "can_edit": identity.can(_principal(request), PermissionCode.METRO_WRITE),
+        "can_edit": identity.can(_principal(request), PermissionCode.SALES_WRITE),
         "errors": [],
         **extra,
     }
@@ -143,13 +143,13 @@ def _dish_initial(dish: Dish) -> dict[str, Any]:
 
 
 @require_http_methods(["GET"])
-@web_page(permission=PermissionCode.METRO_READ)
+@web_page(permission=PermissionCode.SALES_READ)
 def dish_detail(request: HttpRequest, dish_id: int) -> HttpResponse:
     return _dish_page(request, _dish_or_404(dish_id))
 
 
 @require_http_methods(["POST"])
-@web_page(permission=PermissionCode.METRO_WRITE)
+@web_page(permission=PermissionCode.SALES_WRITE)
 def dish_edit(request: HttpRequest, dish_id: int) -> HttpResponse:
     dish = _dish_or_404(dish_id)
     form = DishForm(request.POST)
@@ -198,7 +198,7 @@ def _posted_lines(request: HttpRequest) -> tuple[list[Ingredient], list[str]]:
 
 
 @require_http_methods(["POST"])
-@web_page(permission=PermissionCode.METRO_WRITE)
+@web_page(permission=PermissionCode.SALES_WRITE)
 def dish_recipe(request: HttpRequest, dish_id: int) -> HttpResponse:
     dish = _dish_or_404(dish_id)
     ingredients, errors = _posted_lines(request)

@@ -86,7 +86,7 @@ def _sales_context(request: HttpRequest) -> dict[str, Any]:
         "by_margin": ranked[:TOP_DISHES],
         "by_volume": sorted(ranked, key=lambda row: row["volume_rank"])[:TOP_DISHES],
         "coverage": sales.unlinked_revenue(start=start, end=end, top=TOP_DISHES),
-        "can_import": identity.can(_principal(request), PermissionCode.METRO_WRITE),
+        "can_import": identity.can(_principal(request), PermissionCode.SALES_WRITE),
         "upload_form": SalesUploadForm(),
     }
 
@@ -125,11 +125,11 @@ class SalesUploadView(View):
 
     max_body_bytes = settings.SALES_IMPORT_MAX_BODY_BYTES  # read by BodySizeLimitMiddleware
 
-    @method_decorator(web_page(permission=PermissionCode.METRO_WRITE))
+    @method_decorator(web_page(permission=PermissionCode.SALES_WRITE))
     def get(self, request: HttpRequest) -> HttpResponse:
         return render(request, "web/sales/upload.html", {"upload_form": SalesUploadForm()})
 
-    @method_decorator(web_page(permission=PermissionCode.METRO_WRITE))
+    @method_decorator(web_page(permission=PermissionCode.SALES_WRITE))
     def post(self, request: HttpRequest) -> HttpResponse:
         context, status = _upload(request)
         swapped = getattr(request, "htmx", False)

@@ -4,9 +4,10 @@ wrong scope, against the table below. A route or method missing from the table f
 endpoint cannot ship without saying who may call it.
 
 Rules: PUBLIC answers everyone alike (and never 401); SELF is any member as a person (no API key);
-a role name is the least role allowed (owner > admin > manager > member > read-only). Allowed callers must
-not get 401/403 (the empty body may well be a 400, the sample id a 404); others get 403 (401 when
-anonymous).
+a role name is the least role allowed (owner > admin > manager > member > read-only); a tuple names the
+roles allowed, for what is outside that line (the accountant reads as read-only does, and exports the
+FEC). Allowed callers must not get 401/403 (the empty body may well be a 400, the sample id a 404);
+others get 403 (401 when anonymous).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_ratelimit")]
 
 PUBLIC, SELF = "public", "self"
 RO, MEMBER, MANAGER, ADMIN = "read-only", "member", "manager", "admin"
+ACCOUNTANT = "accountant"
+EXPORT = ("owner", ADMIN, ACCOUNTANT)
 # A key holding a scope the route does not need: analytics:read, or audit:read for the analytics routes.
 WRONG_SCOPES = ("analytics:read", "audit:read")
 
@@ -37,7 +40,7 @@ def wrong_scope(required: str | None) -> str:
 
 PATH_VALUES = {"role_id": "999999", "ean": "00000000", "token": "not-a-token"}
 
-MATRIX: dict[str, dict[str, str]] = {
+MATRIX: dict[str, dict[str, str | tuple[str, ...]]] = {
     "health": {"GET": PUBLIC},
     "ready": {"GET": PUBLIC},
     "health-deep": {"GET": PUBLIC},
@@ -138,8 +141,14 @@ MATRIX: dict[str, dict[str, str]] = {
     "api:expenses": {"GET": RO, "POST": MANAGER},
     "api:expense": {"GET": RO, "PATCH": MANAGER, "DELETE": MANAGER},
     "api:analytics-expense-synthesis": {"GET": RO},
+    "api:sales-establishments": {"GET": RO},
+    "api:sales-establishment": {"PUT": MANAGER},
+    "api:accounting-fec": {"GET": EXPORT},
+    "api:accounting-journals": {"GET": EXPORT},
+    "api:accounting-accounts": {"GET": EXPORT, "PUT": ADMIN},
+    "api:accounting-settings": {"GET": EXPORT, "PUT": ADMIN},
 }
-CALLERS = (*ROLES, "anonymous", "wrong-scope-key")
+CALLERS = (*ROLES, ACCOUNTANT, "anonymous", "wrong-scope-key")
 # The site's pages (web:*) authenticate by cookie, not by token or key: their own matrix, with signed-in
 # browsers, is tests/tenant_apps/web/test_matrix.py.
 TENANT_ROUTES = [r for r in routes("config.urls_tenant") if not r.name.startswith("web:")]
@@ -189,13 +198,17 @@ def _headers(caller: str, tenant: Tenant, required: str | None = None) -> dict[s
     return token_headers(member_with_role(tenant, caller))
 
 
-def _allowed(rule: str, caller: str) -> bool:
-    if rule in (PUBLIC,):
+def _allowed(rule: str | tuple[str, ...], caller: str) -> bool:
+    if rule == PUBLIC:
         return True
     if caller in ("anonymous", "wrong-scope-key"):
         return False
+    if isinstance(rule, tuple):
+        return caller in rule
     if rule == SELF:
         return True
+    if caller == ACCOUNTANT:
+        return rule == RO
     return ROLES.index(caller) <= ROLES.index(rule)
 
 

@@ -40,7 +40,7 @@ def test_is_admin_confers_the_admin_role(client_a: Client, tenant_a: Tenant) -> 
     headers = token_headers(admin)
     assert client_a.get("/api/v1/roles", **headers).status_code == 200
     created = client_a.post(
-        "/api/v1/roles", {"name": "Accountant", "permissions": ["audit:read"]}, content_type=JSON, **headers
+        "/api/v1/roles", {"name": "Bookkeeper", "permissions": ["audit:read"]}, content_type=JSON, **headers
     )
     assert created.status_code == 201, created.content
     assert created.json()["permissions"] == ["audit:read"]

@@ -1,0 +1,128 @@
+"""The accounts the journals post to, by role (a key), with French PCG defaults a tenant may override.
+
+Keys name what an account is for, not its number: `purchase:20.00` is "purchases at 20 % VAT",
+`payment:Espèces` "money taken in cash". A tenant's overrides (models.LedgerAccount) replace a key's
+number and labels; every other key keeps its default here.
+
+Choices a French accountant would expect, and why:
+- purchases by VAT rate on 607xxx (goods bought for resale or transformation), deductible VAT on 44566x;
+  METRO's 0 % code is the deposit on returnable containers (consignes): an asset to get back, 4096, not a
+  purchase, so that a deposit refund clears it;
+- the supplier on 401 with METRO as the auxiliary (third-party) account;
+- down payments to METRO on 4091 (advances on orders), cleared by their credit note;
+- till takings on 707xxx by VAT rate, collected VAT on 44571x, money on the account of its payment method
+  (cash 53, cards and meal vouchers waiting for the bank 511x, store credit redeemed 4191); a day whose
+  payments differ from its sales posts the difference to 658/758 (cash short / over).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+# The FEC (A47 A-1 LPF): an account number's first three characters are digits of the French chart.
+ACCOUNT_NUMBER = re.compile(r"^[1-7][0-9]{2}[0-9A-Z]{0,17}$")
+_RATE_KEY = re.compile(r"^(purchase|purchase_vat|sales|sales_vat):(\d{1,2}\.\d{2}|none)$")
+_PAYMENT_KEY = re.compile(r"^payment:[^\t\r\n]{1,64}$")
+
+SUPPLIER_METRO = "supplier:metro"
+DOWN_PAYMENT = "down_payment"
+CASH_OVER = "cash_over"
+CASH_SHORT = "cash_short"
+PAYMENT_OTHER = "payment:other"  # a method the tenant has not mapped
+NO_RATE = "none"  # a till line with no VAT rate
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    number: str
+    label: str
+    aux_number: str = ""
+    aux_label: str = ""
+
+
+def rate_text(rate: Decimal | None) -> str:
+    return NO_RATE if rate is None else f"{rate:.2f}"
+
+
+def rate_key(role: str, rate: Decimal | None) -> str:
+    return f"{role}:{rate_text(rate)}"
+
+
+def _pct(rate: str) -> str:
+    return rate.rstrip("0").rstrip(".").replace(".", ",") + " %"
+
+
+_RATES = {"0.00": "00", "2.10": "21", "5.50": "55", "10.00": "10", "20.00": "20"}
+_VAT_SUFFIX = {"2.10": "1", "5.50": "2", "10.00": "3", "20.00": "4"}
+
+DEFAULTS: dict[str, Account] = {
+    "purchase:0.00": Account("409600", "Emballages consignés à rendre (METRO)"),
+    **{
+        f"purchase:{rate}": Account(f"6070{suffix}", f"Achats de marchandises TVA {_pct(rate)}")
+        for rate, suffix in _RATES.items()
+        if rate != "0.00"
+    },
+    **{
+        f"purchase_vat:{rate}": Account(f"44566{suffix}", f"TVA déductible {_pct(rate)}")
+        for rate, suffix in _VAT_SUFFIX.items()
+    },
+    **{
+        f"sales:{rate}": Account(f"7070{suffix}", f"Ventes TVA {_pct(rate)}")
+        for rate, suffix in _RATES.items()
+    },
+    **{
+        f"sales_vat:{rate}": Account(f"44571{suffix}", f"TVA collectée {_pct(rate)}")
+        for rate, suffix in _VAT_SUFFIX.items()
+    },
+    SUPPLIER_METRO: Account("401000", "Fournisseurs", "METRO", "METRO France"),
+    DOWN_PAYMENT: Account("409100", "Fournisseurs - avances et acomptes versés"),
+    "payment:Espèces": Account("530000", "Caisse"),
+    "payment:Carte Bancaire": Account("511500", "Cartes bancaires à encaisser"),
+    "payment:Ticket Restaurant": Account("511600", "Titres-restaurant à encaisser"),
+    "payment:Avoir": Account("419100", "Clients - avoirs utilisés"),
+    PAYMENT_OTHER: Account("511800", "Autres moyens de paiement à encaisser"),
+    CASH_OVER: Account("758000", "Écarts de caisse (excédents)"),
+    CASH_SHORT: Account("658000", "Écarts de caisse (manquants)"),
+}
+
+# A rate the table above does not know (the till's rates are snapped to French ones, METRO's codes too).
+_FALLBACK = {
+    "purchase": Account("607000", "Achats de marchandises"),
+    "purchase_vat": Account("445660", "TVA déductible"),
+    "sales": Account("707000", "Ventes"),
+    "sales_vat": Account("445710", "TVA collectée"),
+    "payment": DEFAULTS[PAYMENT_OTHER],
+}
+
+
+def describe(key: str) -> str:
+    """What the key's account receives, in French (the web page and the API show it)."""
+    role, _, rest = key.partition(":")
+    rate = _pct(rest) if rest and rest != NO_RATE and role != "payment" else "sans taux"
+    texts = {
+        "purchase": f"Achats METRO au taux de {rate}",
+        "purchase_vat": f"TVA déductible sur achats à {rate}",
+        "sales": f"Ventes en caisse au taux de {rate}",
+        "sales_vat": f"TVA collectée à {rate}",
+        "payment": f"Encaissements « {rest} »" if rest != "other" else "Autres moyens de paiement",
+    }
+    fixed = {
+        "purchase:0.00": "Consignes METRO (code TVA 0 %), remboursées par les avoirs consigne",
+        SUPPLIER_METRO: "Fournisseur METRO (compte auxiliaire)",
+        DOWN_PAYMENT: "Acomptes versés à METRO",
+        CASH_OVER: "Excédents de caisse (paiements au-delà des ventes)",
+        CASH_SHORT: "Manquants de caisse (paiements en deçà des ventes)",
+    }
+    return fixed.get(key) or texts.get(role, key)
+
+
+def default_account(key: str) -> Account:
+    if key in DEFAULTS:
+        return DEFAULTS[key]
+    return _FALLBACK.get(key.partition(":")[0], DEFAULTS[PAYMENT_OTHER])
+
+
+def key_is_valid(key: str) -> bool:
+    return key in DEFAULTS or bool(_RATE_KEY.match(key) or _PAYMENT_KEY.match(key))

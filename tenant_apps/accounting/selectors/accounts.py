@@ -1,0 +1,49 @@
+"""The tenant's chart of accounts: its overrides over the defaults of chart.py."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from tenant_apps.sales.selectors import payment_methods
+
+from ..chart import DEFAULTS, Account, default_account, describe
+from ..models import LedgerAccount
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRow:
+    key: str
+    description: str
+    account: Account
+    is_default: bool
+
+
+def _overrides() -> dict[str, Account]:
+    return {
+        row.key: Account(row.number, row.label, row.aux_number, row.aux_label)
+        for row in LedgerAccount.objects.all()
+    }
+
+
+def accounts_resolve(keys: Iterable[str]) -> dict[str, Account]:
+    """The account of each key: the tenant's override, else the default (one query)."""
+    overrides = _overrides()
+    return {key: overrides.get(key) or default_account(key) for key in keys}
+
+
+def account_list() -> list[AccountRow]:
+    """Every key the journals may post to: the defaults, the payment methods the till has used and the
+    tenant's own overrides, with the account each one posts to now, in account-number order."""
+    overrides = _overrides()
+    keys = {*DEFAULTS, *overrides, *(f"payment:{method}" for method in payment_methods())}
+    rows = [
+        AccountRow(
+            key=key,
+            description=describe(key),
+            account=overrides.get(key) or default_account(key),
+            is_default=key not in overrides,
+        )
+        for key in keys
+    ]
+    return sorted(rows, key=lambda row: (row.account.number, row.key))  # the chart's own order
