@@ -83,6 +83,8 @@ TENANT_APPS: list[str] = [
     "tenant_apps.analytics",
     "tenant_apps.metro",
     "tenant_apps.sales",
+    # The data-change triggers of the business tables above (the read cache's rule; no models).
+    "tenant_apps.readcache",
     # The tenant's French site (no tables of its own): templates, static assets, the cookie session.
     "tenant_apps.web",
 ]
@@ -142,13 +144,17 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 
 _db = env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/massacorp")
-_db["ENGINE"] = "django_tenants.postgresql_backend"
+# django-tenants' backend plus the writer's half of the read cache's rule (shared_apps.core.data_version).
+_db["ENGINE"] = "shared_apps.core.postgresql_backend"
 _db["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 _db["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=True)
 _db_options = dict(_db.get("OPTIONS", {}))
 _statement_timeout_ms = env.int("DB_STATEMENT_TIMEOUT_MS", default=30_000)
+# The data-change triggers speak in NOTICEs (shared_apps.core.data_version): a server or role default that
+# hid them would silently keep stale cached reads, so the level is pinned here.
+_db_options["options"] = f"{_db_options.get('options', '')} -c client_min_messages=notice".strip()
 if _statement_timeout_ms:
-    _db_options["options"] = f"-c statement_timeout={_statement_timeout_ms}"
+    _db_options["options"] += f" -c statement_timeout={_statement_timeout_ms}"
 _db_options["connect_timeout"] = env.int("DB_CONNECT_TIMEOUT", default=5)
 for _tls_key in ("sslmode", "sslrootcert", "sslcert", "sslkey"):
     _tls_value = env.str(f"DB_{_tls_key.upper()}", default="")

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from shared_apps.core.exceptions import NotFound
 from shared_apps.core.pagination import PageInput, page_body
+from shared_apps.core.read_cache import cached_read
 from shared_apps.rbac.enums import PermissionCode
 from tenant_apps.catalog.models import Category
 from tenant_apps.catalog.selectors import product_get
@@ -95,6 +96,7 @@ class CatalogListApi(APIView):
         stock_status = serializers.ChoiceField(choices=("rupture", "low", "ok", ""), default="")
         marge_filter = serializers.ChoiceField(choices=("low", "medium", "high", ""), default="")
 
+    @cached_read
     def get(self, request: Request) -> Response:
         data = _validated(self.InputSerializer, request.query_params)
         page = catalog_page(
@@ -146,5 +148,6 @@ class FamilyListApi(APIView):
     response_envelope = "list"
     required_permission = PermissionCode.METRO_READ
 
+    @cached_read
     def get(self, request: Request) -> Response:
         return Response(families())

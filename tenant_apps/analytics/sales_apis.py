@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shared_apps.core.read_cache import cached_read
 from shared_apps.rbac.enums import PermissionCode
 from tenant_apps.sales.selectors import sales_by_day, top_dishes
 from tenant_apps.sales.services import current_time_zone
@@ -51,6 +52,7 @@ class SalesRestaurantApi(APIView):
         date_fin = serializers.CharField(required=False)
 
     @extend_schema(parameters=PERIOD_PARAMETERS, responses={200: SalesDayOutput(many=True)})
+    @cached_read
     def get(self, request: Request) -> Response:
         zone = current_time_zone()
         start, end = period_parse(
@@ -87,6 +89,7 @@ class TopDishesApi(APIView):
     @extend_schema(
         parameters=[FilterSerializer, *PERIOD_PARAMETERS], responses={200: TopDishOutput(many=True)}
     )
+    @cached_read
     def get(self, request: Request) -> Response:
         query = self.FilterSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -134,6 +137,7 @@ class StockVarianceApi(APIView):
         date_fin = serializers.DateField()
 
     @extend_schema(parameters=[FilterSerializer], responses={200: VarianceOutput})
+    @cached_read
     def get(self, request: Request) -> Response:
         query = self.FilterSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -169,6 +173,7 @@ class DashboardApi(APIView):
         date = serializers.DateField(required=False, default=None)
 
     @extend_schema(parameters=[FilterSerializer], responses={200: SalesDashboardOutput})
+    @cached_read
     def get(self, request: Request) -> Response:
         query = self.FilterSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

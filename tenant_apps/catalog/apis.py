@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.core.exceptions import NotFound
+from shared_apps.core.read_cache import cached_read
 from shared_apps.rbac.enums import PermissionCode
 
 from .models import PriceAlert
@@ -45,6 +46,7 @@ class PriceAlertListApi(APIView):
         vu = serializers.BooleanField(required=False, allow_null=True, default=None)
         limit = serializers.IntegerField(min_value=1, max_value=1000, default=200)
 
+    @cached_read
     def get(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)
