@@ -9,7 +9,9 @@ schema neither reads nor fills the cache.
 The key holds everything an answer depends on besides the data: the schema (so no answer can cross
 tenants) and its token, the view, the URL's arguments, the query parameters (sorted: their order does not
 matter), the negotiated media type, the principal's permissions (views may shape fields by them), the
-language and the current date and time zone (defaults such as "this month" move with them). The code's own
+language, the time zone and the current quarter of an hour (SLOT_SECONDS: defaults such as "today" or
+"the last 30 days up to now" move with the clock; rows only enter through writes, which kill the token, so
+within a slot only rows dated in the future could change such an answer). The code's own
 shape needs no part: answers live in the process that computed them, so a deploy starts empty.
 
 Large bodies are also kept gzip-compressed, as django.middleware.gzip would send them (compressing a page
@@ -26,6 +28,7 @@ filed under a dead token are never asked for again and age out the same way.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
@@ -47,6 +50,10 @@ DEFAULT_MAX_ENTRIES = 2048
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
 Key = tuple[Any, ...]
+# Answers are reused within one quarter of an hour of the clock: every time zone's midnight falls on such a
+# boundary (offsets are multiples of 15 minutes), so defaults like "today", "this month" or "the last 30
+# days" never outlive their day, whichever zone a view reckons in.
+SLOT_SECONDS = 900
 GZIP_MIN_BYTES = 200  # django.middleware.gzip's own threshold
 GZIP_MIDDLEWARE = "django.middleware.gzip.GZipMiddleware"
 
@@ -160,7 +167,7 @@ def _key(view: Any, request: Request, schema: str, token: str, kwargs: dict[str,
         getattr(principal, "permissions", None),
         translation.get_language(),
         timezone.get_current_timezone_name(),
-        timezone.localdate(),
+        int(time.time() // SLOT_SECONDS),
     )
 
 

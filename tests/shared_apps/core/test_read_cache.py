@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from shared_apps.core import data_version, near_cache, read_cache
 from shared_apps.tenants.models import Tenant
 from tenant_apps.catalog.models import Product
-from tests.factories.metro import bearer_for, in_schema
+from tests.factories.metro import bearer_for, import_samples, in_schema
 from tests.support.redis_server import PrivateRedis, private_redis
 
 pytestmark = pytest.mark.django_db
@@ -280,3 +280,40 @@ def test_a_write_committed_while_redis_was_down_is_seen_after_it_comes_back_empt
         assert _count(api_a) == before + 1
     finally:
         elsewhere(tenant_a, _remove_products)
+
+
+# --- the METRO loader: its prepared statement runs past Django's cursor, in autocommit ---------------------
+
+# In an order the foreign keys accept; DELETE, not TRUNCATE: the test's own transaction has read them.
+LOADED_TABLES = (
+    "metro_purchasefact",
+    "metro_invoiceline",
+    "metro_stageddocument",
+    "metro_invoice",
+    "stock_stockmovement",
+    "stock_stockday",
+    "stock_stocklevel",
+    "catalog_pricealert",
+    "catalog_product",
+    "metro_pendingfile",
+    "metro_importbatch",
+    "metro_customeraccount",
+    "stock_site",
+)
+
+
+def test_an_import_committed_elsewhere_is_seen_by_the_next_list(api_a: Client, tenant_a: Tenant) -> None:
+    before = api_a.get("/api/v1/metro/factures").json()
+    assert api_a.get("/api/v1/metro/factures").json() == before  # warm
+    try:
+        elsewhere(tenant_a, lambda: import_samples(tenant_a, "135_12_329009"))
+        after = api_a.get("/api/v1/metro/factures").json()
+        assert after["total"] == before["total"] + 1
+    finally:
+
+        def empty() -> None:
+            with connection.cursor() as cursor:
+                for table in LOADED_TABLES:
+                    cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a constant
+
+        elsewhere(tenant_a, empty)
