@@ -273,7 +273,8 @@ def main() -> int:
         redis = "off" if args.no_redis or not redis_url else redis_url
         cache = "off" if args.no_read_cache else "on"
         print(
-            f"{args.requests} requests per case, interleaved in rounds of {args.batch}; redis {redis}; read cache {cache}"
+            f"{args.requests} requests per case, interleaved in rounds of {args.batch}; "
+            f"redis {redis}; read cache {cache}"
         )
         report(times, shape)
         if args.profile:
