@@ -138,7 +138,7 @@ class CachedBodyResponse(Response):
         self.cached_body = body
 
     @property
-    def rendered_content(self) -> bytes:
+    def rendered_content(self) -> bytes:  # type: ignore[override]  # DRF's renders bytes too
         renderer = self.accepted_renderer
         media_type, charset = renderer.media_type, renderer.charset
         self["Content-Type"] = f"{media_type}; charset={charset}" if charset else media_type
@@ -146,7 +146,7 @@ class CachedBodyResponse(Response):
         if not body.varies:
             return body.plain
         patch_vary_headers(self, ("Accept-Encoding",))
-        request = self.renderer_context["request"]
+        request = self.renderer_context["request"]  # type: ignore[attr-defined]  # set by DRF's finalize
         if body.gzipped is None or not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
             return body.plain
         self["Content-Encoding"] = "gzip"
