@@ -454,6 +454,12 @@ AUTHN_SESSION_CACHE_SECONDS = env.int("AUTHN_SESSION_CACHE_SECONDS", default=60)
 # Seconds this process may answer those keys from its own copy (shared_apps/core/near_cache.py), which Redis
 # keeps exact by telling of every change; this only bounds a failure not foreseen there. 0 turns it off.
 AUTHN_NEAR_CACHE_SECONDS = env.float("AUTHN_NEAR_CACHE_SECONDS", default=5.0)
+# The read cache of list and dashboard answers (shared_apps.core.read_cache, data_version): the longest a
+# tenant's data token lives (the bound on a write Redis did not hear of; 0 turns the cache off) and the
+# per-process memory it may use.
+READ_CACHE_TOKEN_SECONDS = env.int("READ_CACHE_TOKEN_SECONDS", default=60)
+READ_CACHE_MAX_ENTRIES = env.int("READ_CACHE_MAX_ENTRIES", default=2048)
+READ_CACHE_MAX_BYTES = env.int("READ_CACHE_MAX_BYTES", default=64 * 1024 * 1024)
 
 # --- The web app (tenant_apps/web): a sign-in cookie bound to a row of the sessions table ---
 WEB_SESSION_COOKIE_NAME = env.str("WEB_SESSION_COOKIE_NAME", default="mc_session")

@@ -228,6 +228,48 @@ def report(times: dict[str, list[int]], shape: dict[str, tuple[int, int]]) -> No
     print(f"target: every list p50 <= {TARGET_RATIO}x info p50 -> {verdict}")
 
 
+def run_gunicorn(url: str, redis_url: str, requests: int, batch: int) -> dict[str, list[int]]:
+    """The same cases through `gunicorn config.wsgi -w 2` (load_auth.py's: production-like sync workers,
+    DEBUG off), one keep-alive client accepting gzip, timed from the client's side."""
+    import http.client
+    import tempfile
+    import time
+
+    from scripts.bench.bench_auth import EMAIL, PASSWORD
+    from scripts.bench.load_auth import gunicorn
+    from scripts.bench.load_auth import http as http_json
+
+    paths = {"info": "/api/v1/info", **{n: f"{p}?{q}" if q else p for n, p, q in ENDPOINTS}}
+    with tempfile.TemporaryDirectory() as workdir, gunicorn(url, redis_url, 1, Path(workdir)) as port:
+        status, body = http_json(port, "/api/v1/auth/login", {"email": EMAIL, "password": PASSWORD})
+        if status != 200:
+            raise SystemExit(f"login over HTTP failed: {status} {body!r}")
+        headers = {"Host": TENANT_HOST, "Authorization": f"Bearer {body['access_token']}"}
+        headers["Accept-Encoding"] = "gzip"
+        client = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+        def once(path: str) -> int:
+            start = time.perf_counter_ns()
+            client.request("GET", path, headers=headers)
+            response = client.getresponse()
+            response.read()
+            if response.status != 200:
+                raise SystemExit(f"{path}: {response.status}")
+            return time.perf_counter_ns() - start
+
+        for path in paths.values():
+            for _ in range(min(100, requests)):
+                once(path)
+        times: dict[str, list[int]] = {name: [] for name in paths}
+        names = list(paths)
+        for round_no in range((requests + batch - 1) // batch):
+            shift = round_no % len(names)
+            for name in names[shift:] + names[:shift]:
+                times[name].extend(once(paths[name]) for _ in range(batch))
+        client.close()
+    return times
+
+
 def profile(cases: dict[str, tuple[WsgiApp, dict[str, Any]]], name: str, requests: int = 500) -> None:
     app, base = cases[name]
     profiler = cProfile.Profile()
@@ -250,6 +292,7 @@ def main() -> int:
     parser.add_argument("--profile", choices=[name for name, _p, _q in ENDPOINTS], default=None)
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--no-redis", action="store_true", help="principal and liveness read from PostgreSQL")
+    parser.add_argument("--gunicorn", action="store_true", help="also through gunicorn -w 2 over HTTP")
     parser.add_argument(
         "--no-read-cache", action="store_true", help="every answer computed (READ_CACHE_TOKEN_SECONDS=0)"
     )
@@ -277,6 +320,14 @@ def main() -> int:
             f"redis {redis}; read cache {cache}"
         )
         report(times, shape)
+        if args.gunicorn:
+            from django.db import connections
+
+            connections.close_all()
+            env_cache = {"READ_CACHE_TOKEN_SECONDS": "0"} if args.no_read_cache else {}
+            os.environ.update(env_cache)
+            print(f"\nthrough gunicorn -w 2 (HTTP, keep-alive, gzip); read cache {cache}")
+            report(run_gunicorn(url, "" if args.no_redis else redis_url, args.requests, args.batch), shape)
         if args.profile:
             profile(cases, args.profile)
         from django.db import connections

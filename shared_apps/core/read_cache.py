@@ -7,12 +7,13 @@ schema's token everywhere before it is acknowledged, and a connection with uncom
 schema neither reads nor fills the cache.
 
 The key holds everything an answer depends on besides the data: the schema (so no answer can cross
-tenants) and its token, the view, the URL's arguments, the query parameters (sorted: their order does not
-matter), the negotiated media type, the principal's permissions (views may shape fields by them), the
-language, the time zone and the current quarter of an hour (SLOT_SECONDS: defaults such as "today" or
-"the last 30 days up to now" move with the clock; rows only enter through writes, which kill the token, so
-within a slot only rows dated in the future could change such an answer). The code's own
-shape needs no part: answers live in the process that computed them, so a deploy starts empty.
+tenants) and its token, the view and the path (hence the API version), the URL's arguments, the query
+parameters (sorted: their order does not matter), the negotiated media type, the principal's permissions
+(views may shape fields by them), the language, the time zone and the current quarter of an hour
+(SLOT_SECONDS: defaults such as "today" or "the last 30 days up to now" move with the clock; rows only
+enter through writes, which kill the token, so within a slot only rows dated in the future could change
+such an answer). The code's own shape needs no part: answers live in the process that computed them, so
+a deploy starts empty.
 
 Large bodies are also kept gzip-compressed, as django.middleware.gzip would send them (compressing a page
 of products costs more than the rest of a warm request): a client that accepts gzip gets those bytes, with
@@ -160,6 +161,7 @@ def _key(view: Any, request: Request, schema: str, token: str, kwargs: dict[str,
         token,
         type(view).__module__,
         type(view).__qualname__,
+        request.path_info,  # the API version with it, should one view serve two
         tuple(sorted(kwargs.items())),
         tuple(sorted((name, tuple(values)) for name, values in request.query_params.lists())),
         request.accepted_media_type,
