@@ -1,4 +1,4 @@
-"""Writes of the sales app: till imports."""
+"""Writes of the sales app: till imports (dishes and recipes: `services.dishes`)."""
 
 from .files import (
     ExportRejected,
@@ -7,6 +7,7 @@ from .files import (
     sales_import_enqueue,
     sales_import_files,
     sales_import_process,
+    sales_import_upload,
     tenant_time_zone,
 )
 from .imports import ImportResult, export_load, sales_import_create
@@ -21,5 +22,6 @@ __all__ = [
     "sales_import_enqueue",
     "sales_import_files",
     "sales_import_process",
+    "sales_import_upload",
     "tenant_time_zone",
 ]
