@@ -85,6 +85,8 @@ TENANT_APPS: list[str] = [
     "tenant_apps.sales",
     "tenant_apps.expenses",
     "tenant_apps.accounting",
+    # The data-change triggers of the business tables above (the read cache's rule; no models).
+    "tenant_apps.readcache",
     # The tenant's French site (no tables of its own): templates, static assets, the cookie session.
     "tenant_apps.web",
 ]
@@ -144,13 +146,17 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 
 _db = env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/massacorp")
-_db["ENGINE"] = "django_tenants.postgresql_backend"
+# django-tenants' backend plus the writer's half of the read cache's rule (shared_apps.core.data_version).
+_db["ENGINE"] = "shared_apps.core.postgresql_backend"
 _db["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 _db["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=True)
 _db_options = dict(_db.get("OPTIONS", {}))
 _statement_timeout_ms = env.int("DB_STATEMENT_TIMEOUT_MS", default=30_000)
+# The data-change triggers speak in NOTICEs (shared_apps.core.data_version): a server or role default that
+# hid them would silently keep stale cached reads, so the level is pinned here.
+_db_options["options"] = f"{_db_options.get('options', '')} -c client_min_messages=notice".strip()
 if _statement_timeout_ms:
-    _db_options["options"] = f"-c statement_timeout={_statement_timeout_ms}"
+    _db_options["options"] += f" -c statement_timeout={_statement_timeout_ms}"
 _db_options["connect_timeout"] = env.int("DB_CONNECT_TIMEOUT", default=5)
 for _tls_key in ("sslmode", "sslrootcert", "sslcert", "sslkey"):
     _tls_value = env.str(f"DB_{_tls_key.upper()}", default="")
@@ -454,6 +460,12 @@ AUTHN_SESSION_CACHE_SECONDS = env.int("AUTHN_SESSION_CACHE_SECONDS", default=60)
 # Seconds this process may answer those keys from its own copy (shared_apps/core/near_cache.py), which Redis
 # keeps exact by telling of every change; this only bounds a failure not foreseen there. 0 turns it off.
 AUTHN_NEAR_CACHE_SECONDS = env.float("AUTHN_NEAR_CACHE_SECONDS", default=5.0)
+# The read cache of list and dashboard answers (shared_apps.core.read_cache, data_version): the longest a
+# tenant's data token lives (the bound on a write Redis did not hear of; 0 turns the cache off) and the
+# per-process memory it may use.
+READ_CACHE_TOKEN_SECONDS = env.int("READ_CACHE_TOKEN_SECONDS", default=60)
+READ_CACHE_MAX_ENTRIES = env.int("READ_CACHE_MAX_ENTRIES", default=2048)
+READ_CACHE_MAX_BYTES = env.int("READ_CACHE_MAX_BYTES", default=64 * 1024 * 1024)
 
 # --- The web app (tenant_apps/web): a sign-in cookie bound to a row of the sessions table ---
 WEB_SESSION_COOKIE_NAME = env.str("WEB_SESSION_COOKIE_NAME", default="mc_session")

@@ -14,6 +14,9 @@ is requested with a real access token (a real POST /auth/login), first page, def
 the ratio of each p50 to the p50 of /api/v1/info in the same run (target: <= 3x), with the load average.
 `--profile PATH` adds a cProfile of that path's requests (own time, top functions).
 
+The answers come from the read cache (shared_apps/core/read_cache.py) once warm; `--no-read-cache` computes
+every one (the view's own SQL and serialisation), for comparison.
+
 Redis: the REDIS_URL of the environment (the principal snapshot and session liveness, as in production;
 members' requests then need no SQL before the view); `--no-redis` or no REDIS_URL reads them from
 PostgreSQL. Database massacorp_bench_lists on DATABASE_URL's server (created and dropped; `--keep` keeps it).
@@ -58,6 +61,17 @@ ENDPOINTS = [
     ("stats-categories", "/api/v1/metro/stats/categories", ""),
     ("stats-tva", "/api/v1/metro/stats/tva", ""),
     ("categories", "/api/v1/metro/categories", ""),
+    ("clients", "/api/v1/metro/clients", ""),
+    ("catalog-products", "/api/v1/catalog/products", ""),
+    ("catalog-families", "/api/v1/catalog/families", ""),
+    ("price-alerts", "/api/v1/catalog/price-alerts", ""),
+    ("an-categories", "/api/v1/analytics/categories", ""),
+    ("an-valorisation", "/api/v1/analytics/stock/valorisation", ""),
+    ("an-mouvements", "/api/v1/analytics/stock/mouvements", ""),
+    ("an-produits-top", "/api/v1/analytics/produits/top", ""),
+    ("an-dashboard", "/api/v1/analytics/dashboard", ""),
+    ("an-ventes", "/api/v1/analytics/ventes/restaurant", ""),
+    ("an-top-plats", "/api/v1/analytics/ventes/top-plats", ""),
 ]
 CATEGORIES = [
     ("Boissons", "Spiritueux", "Whisky"),
@@ -172,7 +186,7 @@ def check(name: str, app: WsgiApp, base: dict[str, Any]) -> tuple[int, int]:
     call(app, base)  # warm: routing and principal caches
     with CaptureQueriesContext(connection) as queries:
         status, body = call(app, base)
-    if not status.startswith("200") or len(body) < 20:
+    if not status.startswith("200") or len(body) < 2:
         raise SystemExit(f"{name}: expected 200, got {status} {body[:300]!r}")
     return len(queries), len(body)
 
@@ -214,6 +228,48 @@ def report(times: dict[str, list[int]], shape: dict[str, tuple[int, int]]) -> No
     print(f"target: every list p50 <= {TARGET_RATIO}x info p50 -> {verdict}")
 
 
+def run_gunicorn(url: str, redis_url: str, requests: int, batch: int) -> dict[str, list[int]]:
+    """The same cases through `gunicorn config.wsgi -w 2` (load_auth.py's: production-like sync workers,
+    DEBUG off), one keep-alive client accepting gzip, timed from the client's side."""
+    import http.client
+    import tempfile
+    import time
+
+    from scripts.bench.bench_auth import EMAIL, PASSWORD
+    from scripts.bench.load_auth import gunicorn
+    from scripts.bench.load_auth import http as http_json
+
+    paths = {"info": "/api/v1/info", **{n: f"{p}?{q}" if q else p for n, p, q in ENDPOINTS}}
+    with tempfile.TemporaryDirectory() as workdir, gunicorn(url, redis_url, 1, Path(workdir)) as port:
+        status, body = http_json(port, "/api/v1/auth/login", {"email": EMAIL, "password": PASSWORD})
+        if status != 200:
+            raise SystemExit(f"login over HTTP failed: {status} {body!r}")
+        headers = {"Host": TENANT_HOST, "Authorization": f"Bearer {body['access_token']}"}
+        headers["Accept-Encoding"] = "gzip"
+        client = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+        def once(path: str) -> int:
+            start = time.perf_counter_ns()
+            client.request("GET", path, headers=headers)
+            response = client.getresponse()
+            response.read()
+            if response.status != 200:
+                raise SystemExit(f"{path}: {response.status}")
+            return time.perf_counter_ns() - start
+
+        for path in paths.values():
+            for _ in range(min(100, requests)):
+                once(path)
+        times: dict[str, list[int]] = {name: [] for name in paths}
+        names = list(paths)
+        for round_no in range((requests + batch - 1) // batch):
+            shift = round_no % len(names)
+            for name in names[shift:] + names[:shift]:
+                times[name].extend(once(paths[name]) for _ in range(batch))
+        client.close()
+    return times
+
+
 def profile(cases: dict[str, tuple[WsgiApp, dict[str, Any]]], name: str, requests: int = 500) -> None:
     app, base = cases[name]
     profiler = cProfile.Profile()
@@ -236,24 +292,42 @@ def main() -> int:
     parser.add_argument("--profile", choices=[name for name, _p, _q in ENDPOINTS], default=None)
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--no-redis", action="store_true", help="principal and liveness read from PostgreSQL")
+    parser.add_argument("--gunicorn", action="store_true", help="also through gunicorn -w 2 over HTTP")
+    parser.add_argument(
+        "--no-read-cache", action="store_true", help="every answer computed (READ_CACHE_TOKEN_SECONDS=0)"
+    )
     args = parser.parse_args()
     url = database_url(args.database)
     try:
         prepare_database(url)
         redis_url = os.environ.get("REDIS_URL", "")
         configure(url, "config.settings.dev")  # starts without REDIS_URL; set again below unless --no-redis
-        if not args.no_redis and redis_url:
-            from django.test.utils import override_settings
+        from django.test.utils import override_settings
 
+        if not args.no_redis and redis_url:
             override_settings(REDIS_URL=redis_url).enable()
+        if args.no_read_cache:
+            override_settings(READ_CACHE_TOKEN_SECONDS=0).enable()
         create_member()
         fill_tenant(args.products)
         cases = build_cases()
         shape = {name: check(name, app, base) for name, (app, base) in cases.items()}
         times = run(cases, args.requests, args.batch)
         redis = "off" if args.no_redis or not redis_url else redis_url
-        print(f"{args.requests} requests per case, interleaved in rounds of {args.batch}; redis {redis}")
+        cache = "off" if args.no_read_cache else "on"
+        print(
+            f"{args.requests} requests per case, interleaved in rounds of {args.batch}; "
+            f"redis {redis}; read cache {cache}"
+        )
         report(times, shape)
+        if args.gunicorn:
+            from django.db import connections
+
+            connections.close_all()
+            env_cache = {"READ_CACHE_TOKEN_SECONDS": "0"} if args.no_read_cache else {}
+            os.environ.update(env_cache)
+            print(f"\nthrough gunicorn -w 2 (HTTP, keep-alive, gzip); read cache {cache}")
+            report(run_gunicorn(url, "" if args.no_redis else redis_url, args.requests, args.batch), shape)
         if args.profile:
             profile(cases, args.profile)
         from django.db import connections

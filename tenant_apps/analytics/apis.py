@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from shared_apps.core.exceptions import NotFound
 from shared_apps.core.pagination import PageInput, page_body
+from shared_apps.core.read_cache import cached_read
 from shared_apps.rbac.enums import PermissionCode
 from tenant_apps.catalog.models import Category
 from tenant_apps.catalog.selectors import product_get
@@ -99,6 +100,7 @@ class CatalogListApi(APIView):
         stock_status = serializers.ChoiceField(choices=("rupture", "low", "ok", ""), default="")
         marge_filter = serializers.ChoiceField(choices=("low", "medium", "high", ""), default="")
 
+    @cached_read
     def get(self, request: Request) -> Response:
         data = _validated(self.InputSerializer, request.query_params)
         page = catalog_page(
@@ -151,5 +153,6 @@ class FamilyListApi(APIView):
     required_permission = PermissionCode.METRO_READ
 
     @extend_schema(responses={200: build_array_type({"type": "string"})})
+    @cached_read
     def get(self, request: Request) -> Response:
         return Response(families())

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.core.exceptions import ValidationFailed
+from shared_apps.core.read_cache import cached_read
 from shared_apps.rbac.enums import PermissionCode
 from tenant_apps.catalog.selectors import classification_preview, classification_report, taxonomy
 from tenant_apps.catalog.services import products_classify
@@ -51,6 +52,7 @@ class CategoryTaxonomyApi(APIView):
         est_ingredient_resto = serializers.BooleanField(source="is_ingredient")
         priorite_ingredient = serializers.IntegerField(source="ingredient_priority")
 
+    @cached_read
     def get(self, request: Request) -> Response:
         data = _validated(self.InputSerializer, request.query_params)
         categories = taxonomy(family=data["famille"], ingredients_only=data["ingredients_only"])
@@ -74,6 +76,7 @@ class StockValuationApi(APIView):
         nb_ruptures = serializers.IntegerField(source="ruptures")
         rotation_moyenne = _decimal("rotation", 4)
 
+    @cached_read
     def get(self, request: Request) -> Response:
         data = _validated(self.InputSerializer, request.query_params)
         date_to = data["date_fin"] or timezone.localdate()
@@ -101,6 +104,7 @@ class StockMovementListApi(APIView):
         quantite = _decimal("quantity")
         valeur = _decimal("value", 2)
 
+    @cached_read
     def get(self, request: Request) -> Response:
         data = _validated(self.InputSerializer, request.query_params)
         movements = movement_latest(
@@ -123,6 +127,7 @@ class ProductTopApi(APIView):
         marge_totale = _decimal("margin", 2)
         marge_pct = _decimal("margin_pct", 1)
 
+    @cached_read
     def get(self, request: Request) -> Response:
         limit = serializers.IntegerField(min_value=1, max_value=100).run_validation(
             request.query_params.get("limit", 10)

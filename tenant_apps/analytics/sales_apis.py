@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shared_apps.core.read_cache import cached_read
 from shared_apps.rbac.enums import PermissionCode
 from shared_apps.rbac.permissions import has_permission
 from shared_apps.rbac.principal import current_principal
@@ -53,6 +54,7 @@ class SalesRestaurantApi(APIView):
         date_fin = serializers.CharField(required=False)
 
     @extend_schema(parameters=PERIOD_PARAMETERS, responses={200: SalesDayOutput(many=True)})
+    @cached_read
     def get(self, request: Request) -> Response:
         zone = current_time_zone()
         start, end = period_parse(
@@ -89,6 +91,7 @@ class TopDishesApi(APIView):
     @extend_schema(
         parameters=[FilterSerializer, *PERIOD_PARAMETERS], responses={200: TopDishOutput(many=True)}
     )
+    @cached_read
     def get(self, request: Request) -> Response:
         query = self.FilterSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -136,6 +139,7 @@ class StockVarianceApi(APIView):
         date_fin = serializers.DateField()
 
     @extend_schema(parameters=[FilterSerializer], responses={200: VarianceOutput})
+    @cached_read
     def get(self, request: Request) -> Response:
         query = self.FilterSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -173,6 +177,7 @@ class DashboardApi(APIView):
         date = serializers.DateField(required=False, default=None)
 
     @extend_schema(parameters=[FilterSerializer], responses={200: SalesDashboardOutput})
+    @cached_read
     def get(self, request: Request) -> Response:
         query = self.FilterSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from shared_apps.core.exceptions import NotFound
 from shared_apps.core.pagination import page_body
 from shared_apps.core.plain_output import PlainOutput
+from shared_apps.core.read_cache import cached_read
 from shared_apps.rbac.enums import PermissionCode
 
 from ..models import Invoice, InvoiceLine
@@ -85,6 +86,7 @@ class InvoiceListApi(APIView):
             fields = list(INVOICE_LIST_NAMES)
             extra_kwargs = renamed(INVOICE_LIST_NAMES)
 
+    @cached_read
     def get(self, request: Request) -> Response:
         data = validated(self.InputSerializer, request.query_params)
         date_from, date_to = data["date_debut"], data["date_fin"]

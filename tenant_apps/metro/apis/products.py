@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from shared_apps.core.exceptions import NotFound, ValidationFailed
 from shared_apps.core.pagination import page_body
+from shared_apps.core.read_cache import cached_read
 from shared_apps.rbac.enums import PermissionCode
 from tenant_apps.catalog.selectors import product_get, product_get_by_ean
 
@@ -35,6 +36,7 @@ class ProductListApi(APIView):
         sort_by = serializers.ChoiceField(choices=SORTABLE, default="montant_total")
         sort_order = serializers.ChoiceField(choices=("asc", "desc"), default="desc")
 
+    @cached_read
     def get(self, request: Request) -> Response:
         data = validated(self.InputSerializer, request.query_params)
         page = product_list(

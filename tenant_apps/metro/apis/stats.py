@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.core.plain_output import PlainOutput
+from shared_apps.core.read_cache import cached_read
 from shared_apps.rbac.enums import PermissionCode
 from tenant_apps.catalog.selectors import product_count_by_category, spend_by_category, spend_by_vat_rate
 
@@ -57,6 +58,7 @@ class SummaryApi(APIView):
     OutputSerializer = SummaryOutput
     required_permission = PermissionCode.METRO_READ
 
+    @cached_read
     def get(self, request: Request) -> Response:
         return Response(SummaryOutput(summary()).data)
 
@@ -70,6 +72,7 @@ class DashboardApi(APIView):
         tva_breakdown = VatStatOutput(many=True, source="vat_rates")
         top_produits = ProductOutput(many=True, source="top_products")
 
+    @cached_read
     def get(self, request: Request) -> Response:
         return Response(self.OutputSerializer(dashboard()).data)
 
@@ -79,6 +82,7 @@ class CategoryStatsApi(APIView):
     response_envelope = "list"
     required_permission = PermissionCode.METRO_READ
 
+    @cached_read
     def get(self, request: Request) -> Response:
         return Response(CategoryStatOutput(spend_by_category(), many=True).data)
 
@@ -88,6 +92,7 @@ class VatStatsApi(APIView):
     response_envelope = "list"
     required_permission = PermissionCode.METRO_READ
 
+    @cached_read
     def get(self, request: Request) -> Response:
         return Response(VatStatOutput(spend_by_vat_rate(), many=True).data)
 
@@ -100,6 +105,7 @@ class CategoryListApi(APIView):
         categorie = serializers.CharField(source="category_label")
         count = serializers.IntegerField()
 
+    @cached_read
     def get(self, request: Request) -> Response:
         return Response(self.OutputSerializer(product_count_by_category(), many=True).data)
 
@@ -123,5 +129,6 @@ class CustomerListApi(APIView):
         premiere_facture = serializers.DateField(source="first_invoice_date", allow_null=True)
         derniere_facture = serializers.DateField(source="last_invoice_date", allow_null=True)
 
+    @cached_read
     def get(self, request: Request) -> Response:
         return Response(self.OutputSerializer(customer_spend(), many=True).data)

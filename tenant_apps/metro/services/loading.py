@@ -20,6 +20,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from psycopg.types.json import Jsonb
 
 from metro_etl import ParsedInvoice, ReconciliationReport
+from shared_apps.core.postgresql_backend.base import changes_published
 
 from ..models import DocumentStatus, ImportBatch, Invoice, ReconciliationStatus
 from .customers import customer_site
@@ -176,6 +177,7 @@ def _execute(params: dict[str, Any]) -> tuple[str, list[str] | None, list[int] |
             row = cursor.fetchone()
     finally:
         raw.prepare_threshold = threshold
+    changes_published(connection)  # past Django's cursor: in autocommit the load is committed now
     assert row is not None  # the statement always returns its outcome row
     return row[0], row[1], row[2]
 

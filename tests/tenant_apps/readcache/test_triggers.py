@@ -1,0 +1,70 @@
+"""Every business table of a tenant schema says when its data changed (shared_apps.core.data_version): a
+table without the trigger would let cached reads miss its writes, so a new table fails here until its
+migration adds `data_version.trigger_sql(table)`."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import connection
+
+from shared_apps.core import data_version
+from shared_apps.tenants.models import Tenant
+from tests.shared_apps.core.test_read_cache import elsewhere
+
+pytestmark = pytest.mark.django_db
+
+# Tenant apps whose tables no cached read shows (identity: sessions and API keys, written at every sign-in).
+NOT_READ_BY_CACHED_VIEWS = {"tenant_apps.sessions", "tenant_apps.apikeys"}
+
+
+def business_tables() -> list[str]:
+    tables = []
+    for app in settings.TENANT_APPS:
+        if app in NOT_READ_BY_CACHED_VIEWS or not app.startswith("tenant_apps."):
+            continue
+        for model in apps.get_app_config(app.rsplit(".", 1)[-1]).get_models(include_auto_created=True):
+            if model._meta.managed and not model._meta.proxy:
+                tables.append(model._meta.db_table)
+    return sorted(set(tables))
+
+
+def _triggered_tables(schema: str) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND t.tgname = %s",
+            [schema, data_version.TRIGGER_NAME],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_the_business_tables_are_found() -> None:
+    assert {"catalog_product", "metro_invoice", "stock_stockmovement", "sales_order"} <= set(
+        business_tables()
+    )
+
+
+@pytest.mark.parametrize("schema", ["tenant", "template"])
+def test_every_business_table_has_the_data_changed_trigger(tenant_a: Tenant, schema: str) -> None:
+    name = tenant_a.schema_name if schema == "tenant" else settings.TENANT_TEMPLATE_SCHEMA
+    missing = set(business_tables()) - _triggered_tables(name)
+    assert not missing, f"tables without the data_changed trigger in {name}: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("table", business_tables())
+def test_a_committed_statement_on_any_business_table_kills_the_tenant_token(
+    tenant_a: Tenant, tenant_b: Tenant, table: str
+) -> None:
+    token_a = data_version.current(tenant_a.schema_name)
+    token_b = data_version.current(tenant_b.schema_name)
+    assert token_a is not None, "these tests need REDIS_URL"
+
+    def touch() -> None:
+        with connection.cursor() as cursor:  # a statement trigger fires even when no row matches
+            cursor.execute(f'DELETE FROM "{table}" WHERE false')  # noqa: S608 - model metadata
+
+    elsewhere(tenant_a, touch)
+    assert data_version.current(tenant_a.schema_name) != token_a
+    assert data_version.current(tenant_b.schema_name) == token_b
