@@ -4,8 +4,9 @@
         [--no-recycle]
 
 Starts gunicorn on loopback with the production flags of docker/entrypoint.sh (its draining worker class,
-2 workers x 4 threads, --timeout 60, --max-requests 10000 with jitter; config.settings.dev with DEBUG off, LOG_LEVEL=WARNING, the
-benchmark's own database massacorp_bench_soak and Redis keys under `benchsoak:`), logs one member in, then:
+2 workers x 4 threads, --timeout 60, --max-requests 10000 with jitter; config.settings.dev with DEBUG off,
+LOG_LEVEL=WARNING, the benchmark's own database massacorp_bench_soak and Redis keys under `benchsoak:`),
+logs one member in, then:
 
 1. probe: --clients threads, each on a keep-alive connection, send the mix as fast as they can for
    --probe-seconds: the maximum throughput (req/s);
