@@ -33,10 +33,11 @@ def server(tmp_path: Path) -> Iterator[int]:
     command = [str(Path(sys.executable).parent / "gunicorn"), "tests.support.wsgi_hello:application"]
     command += ["-b", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4", "--worker-class", WORKER]
     command += ["--max-requests", str(MAX_REQUESTS), "--max-requests-jitter", "5", "--keep-alive", "2"]
+    command += ["--graceful-timeout", "10"]
     with (tmp_path / "gunicorn.log").open("wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=log)
         try:
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 60
             while True:
                 try:
                     socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -48,7 +49,11 @@ def server(tmp_path: Path) -> Iterator[int]:
             yield port
         finally:
             process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # a machine too busy to stop it in time: not this test's point
+                process.kill()
+                process.wait(timeout=10)
 
 
 def _client(port: int, failures: list[str]) -> None:
