@@ -67,7 +67,10 @@ if [[ "${1:-serve}" == "serve" ]]; then
     # Request lines are logged by the app itself (with the request id), so no gunicorn access log.
     # Workers are replaced after a number of requests, with jitter so that they do not all restart at once:
     # whatever a worker accumulates despite the bounded caches (fragmentation, a leak) cannot grow for ever.
+    # A leaving worker answers what its kept-alive connections already carry before closing them
+    # (config/gunicorn_worker.py): gunicorn's own resets them, and the requests on them are lost.
     set -- gunicorn config.wsgi:application \
+        --worker-class config.gunicorn_worker.DrainingThreadWorker \
         --bind "0.0.0.0:${PORT:-8000}" \
         --workers "${GUNICORN_WORKERS:-2}" \
         --threads "${GUNICORN_THREADS:-4}" \

@@ -15,6 +15,7 @@ from .errors import (
     MissingFileError,
     NotSumupExportError,
     SumupParseError,
+    TooComplexError,
     TooLargeError,
     TooManyMembersError,
     UnreadableFileError,
@@ -34,7 +35,7 @@ from .models import (
     SourceFile,
     VatBreakdown,
 )
-from .reader import REQUIRED_FILES, read_export
+from .reader import REQUIRED_FILES, export_order_count, read_export
 from .vat import LEGAL_RATES, snap_rate
 
 __all__ = [
@@ -67,10 +68,12 @@ __all__ = [
     "Source",
     "SourceFile",
     "SumupParseError",
+    "TooComplexError",
     "TooLargeError",
     "TooManyMembersError",
     "UnreadableFileError",
     "VatBreakdown",
+    "export_order_count",
     "read_export",
     "snap_rate",
 ]

@@ -105,6 +105,12 @@ class CompressionRatioError(ArchiveLimitError):
     code = "compression_ratio"
 
 
+class TooComplexError(ArchiveLimitError):
+    """Within the size limits, but beyond the reading budget (CPU, memory, time) of a sandboxed read."""
+
+    code = "too_complex"
+
+
 class EncodingError(SumupParseError):
     """The bytes are not text in the declared (or any detected) encoding."""
 

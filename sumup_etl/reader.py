@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from .archive import Limits, Source, read_sources
 from .assemble import build_cancelled, build_orders, build_products, build_refunds
@@ -39,7 +39,7 @@ def read_export(
     for raw in raws:
         try:
             parsed = parse_csv(raw, max_field_chars=limits.max_field_chars, encoding=encoding)
-        except SumupParseError:
+        except (SumupParseError, MemoryError):  # out of memory: the caller's budget, not a bug here
             raise
         except Exception as exc:
             raise InternalParseError(f"unexpected {type(exc).__name__}: {exc}", filename=raw.name) from exc
@@ -63,3 +63,10 @@ def read_export(
         refunds=build_refunds(files.get(FileKind.REFUNDS)),
         issues=orphans,
     )
+
+
+def export_order_count(job: tuple[Sequence[Source], Limits]) -> int:
+    """`read_export(sources, limits=limits)` taking one argument, for a sandboxed child process: the number
+    of orders, so that the export itself (slow to pickle) never crosses the process boundary."""
+    sources, limits = job
+    return len(read_export(sources, limits=limits).orders)

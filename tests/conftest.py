@@ -11,6 +11,7 @@ import redis
 from django.conf import settings
 from django.test import Client
 
+from shared_apps.core import redis_fence
 from shared_apps.tenants.db import use_public_schema
 from shared_apps.tenants.models import Tenant
 from shared_apps.tenants.routing import clear_routing_cache
@@ -27,10 +28,12 @@ def _get_or_create(spec: dict[str, str]) -> Tenant:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     with django_db_blocker.unblock():
         _get_or_create(TENANT_A)
         _get_or_create(TENANT_B)
+    yield
+    redis_fence.listener_close()  # its connection would keep the test database from being dropped
 
 
 @pytest.fixture(scope="session", autouse=True)

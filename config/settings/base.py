@@ -406,6 +406,12 @@ SALES_IMPORT_MAX_FILES = env.int("SALES_IMPORT_MAX_FILES", default=8)
 SALES_IMPORT_MAX_FILE_BYTES = env.int("SALES_IMPORT_MAX_FILE_BYTES", default=METRO_IMPORT_MAX_FILE_BYTES)
 SALES_IMPORT_MAX_BODY_BYTES = env.int("SALES_IMPORT_MAX_BODY_BYTES", default=METRO_IMPORT_MAX_BODY_BYTES)
 SALES_IMPORT_SYNC_MAX_ORDERS = env.int("SALES_IMPORT_SYNC_MAX_ORDERS", default=2000)
+# An export is first read in a child process with these limits (the two-year export takes ~1 s and ~100 MB):
+# beyond them it is refused as `too_complex` before the server's own process reads it (the same bytes, so
+# then within the same cost).
+SALES_PARSE_CPU_SECONDS = env.int("SALES_PARSE_CPU_SECONDS", default=10)
+SALES_PARSE_MEMORY_MB = env.int("SALES_PARSE_MEMORY_MB", default=1024)
+SALES_PARSE_WALL_SECONDS = env.float("SALES_PARSE_WALL_SECONDS", default=20.0)
 # The zone of the till's wall-clock times when a tenant's settings name none.
 SALES_DEFAULT_TIME_ZONE = env.str("SALES_DEFAULT_TIME_ZONE", default="Europe/Paris")
 

@@ -3,9 +3,10 @@
     .venv/bin/python scripts/bench/soak.py [--minutes 10] [--probe-seconds 15] [--clients 8] [--share 0.7]
         [--no-recycle]
 
-Starts gunicorn on loopback with the production flags of docker/entrypoint.sh (2 workers x 4 threads,
---timeout 60, --max-requests 10000 with jitter; config.settings.dev with DEBUG off, LOG_LEVEL=WARNING, the
-benchmark's own database massacorp_bench_soak and Redis keys under `benchsoak:`), logs one member in, then:
+Starts gunicorn on loopback with the production flags of docker/entrypoint.sh (its draining worker class,
+2 workers x 4 threads, --timeout 60, --max-requests 10000 with jitter; config.settings.dev with DEBUG off,
+LOG_LEVEL=WARNING, the benchmark's own database massacorp_bench_soak and Redis keys under `benchsoak:`),
+logs one member in, then:
 
 1. probe: --clients threads, each on a keep-alive connection, send the mix as fast as they can for
    --probe-seconds: the maximum throughput (req/s);
@@ -16,7 +17,8 @@ GET /api/v1/metro/products (Bearer, a tenant query) 2. A login is no part of it 
 measure). It prints errors (any answer but 200, or no answer; goal 0), the sum of the workers' RSS at the
 start and the end of the soak and its change (goal: within 10 %), worker restarts by --max-requests
 (their new processes start small, which lowers the end figure: --no-recycle keeps the same workers, to see
-growth), reconnects (a recycled worker closes its kept-alive connections; the GET is sent again once),
+growth), reconnects (a GET that finds its kept-alive connection closed is sent again once and counted:
+gunicorn's own worker reset those of a recycled worker, the entrypoint's DrainingThreadWorker should not),
 achieved rate and latency percentiles, and the load average at start and end. The load generator runs on
 the same machine: on 2 cores the maximum is the server's and the generator's together.
 """
@@ -97,6 +99,7 @@ def gunicorn(
         f"127.0.0.1:{port}",
     ]
     command += ["--workers", "2", "--threads", "4", "--timeout", "60", "--graceful-timeout", "30"]
+    command += ["--worker-class", "config.gunicorn_worker.DrainingThreadWorker"]
     if recycle:
         command += ["--max-requests", "10000", "--max-requests-jitter", "1000"]
     log = (workdir / "gunicorn.log").open("w")

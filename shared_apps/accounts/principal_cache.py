@@ -13,7 +13,8 @@ before the commit, and one token per user covers every tenant at once. Role expi
 a snapshot keeps each assignment's expiry and the reader drops what has run out at the time of its
 request. The TTL is the safety net for a change made outside the services (Django admin, a shell).
 
-Without Redis, or when it cannot be reached, the reader asks PostgreSQL as before.
+Without Redis, when it cannot be reached, or while a write it missed is not replayed yet
+(shared_apps.core.redis_fence), the reader asks PostgreSQL as before.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from django.db import transaction
 
 from shared_apps.core import near_cache
 from shared_apps.core.redis_client import redis_client
+from shared_apps.core.redis_fence import missed_write_record, redis_facts_trusted
 from shared_apps.core.redis_keys import redis_key
 
 logger = logging.getLogger(__name__)
@@ -77,7 +79,7 @@ def lookup(*, session_keys: tuple[str, str], tenant_id: Any, user_id: UUID) -> L
     """`session_keys`: the session's (alive, generation) keys (tenant_apps.sessions.revocation.session_keys),
     read in the same round trip."""
     client = redis_client()
-    if client is None:
+    if client is None or not redis_facts_trusted():  # a write Redis missed: it may vouch for a revoked fact
         return Lookup(session_alive=None)
     keys = (
         *session_keys,
@@ -137,8 +139,8 @@ def _renew(keys: list[str]) -> None:
         pipe.execute()
         near_cache.barrier(client)
     except redis.RedisError:
-        # Readers then trust a snapshot until its TTL runs out: the same window as a change made in a shell.
         logger.exception("could not invalidate %d cached principal generation(s) in Redis", len(keys))
+        missed_write_record(keys, renew_seconds=ttl)  # no snapshot is trusted until they are renewed
 
 
 def _forget(keys: list[str]) -> None:

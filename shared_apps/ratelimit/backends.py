@@ -25,6 +25,8 @@ import redis
 from django.conf import settings
 from django.db import connections
 
+from shared_apps.core.direct_db import direct_connection_params
+
 # (count, milliseconds until the key expires)
 Counter = tuple[int, int]
 
@@ -143,7 +145,6 @@ RETURNING 1
 """
 _PG_PURGE = "DELETE FROM ratelimit_counter WHERE expires_at < statement_timestamp() - interval '1 minute'"
 # Keys of Django's OPTIONS that are not libpq connection parameters.
-_DJANGO_ONLY_OPTIONS = frozenset({"isolation_level", "server_side_binding", "assume_role", "pool", "context"})
 # One write in this many also deletes long-expired rows, so that the table does not grow without bound.
 _PURGE_ONE_IN = 1000
 
@@ -161,18 +162,7 @@ class PostgresBackend:
         self._local = threading.local()
 
     def _params(self) -> dict[str, Any]:
-        conf = connections[self.alias].settings_dict
-        options = {k: v for k, v in (conf.get("OPTIONS") or {}).items() if k not in _DJANGO_ONLY_OPTIONS}
-        params: dict[str, Any] = {
-            "dbname": conf["NAME"],
-            "user": conf.get("USER"),
-            "password": conf.get("PASSWORD"),
-            "host": conf.get("HOST"),
-            "port": str(conf.get("PORT") or ""),
-            "application_name": "massacorp-ratelimit",
-            **options,
-        }
-        return {k: v for k, v in params.items() if v not in (None, "")}
+        return direct_connection_params(application_name="massacorp-ratelimit", alias=self.alias)
 
     def _connection(self) -> psycopg.Connection[Any]:
         local = self._local

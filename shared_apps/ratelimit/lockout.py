@@ -10,8 +10,9 @@ Failures are forgotten one hour after the last one, or by `failure_clear` (succe
 Callers check `lock_state(...)` before evaluating credentials; while `blocked`, they answer exactly as for
 bad credentials (the response never reveals a lock) and do not evaluate the password. `lock_started` is
 True on the one call that started a lock: alert then (audit event, mail to the user), once.
-Failures and delays live in the rate-limit backend (Redis, or the PostgreSQL counter table); locks always
-live in PostgreSQL (`get_durable_backend`), so that a Redis outage, restart or flush cannot lift one.
+Failures and delays live in the rate-limit backend (Redis, or the PostgreSQL counter table) and may reset
+with it; what must not reset lives in PostgreSQL (`get_durable_backend`): locks, the repeat-offender count and
+the CAPTCHA requirement (kept for the failure window), so that a Redis outage, restart or flush lifts none.
 """
 
 from __future__ import annotations
@@ -79,11 +80,18 @@ class _Keys:
     delay: str
     lock: str
     locks: str
+    captcha: str
 
 
 def _keys(scope_key: str) -> _Keys:
     base = f"lockout:{scope_key}:"
-    return _Keys(failures=base + "failures", delay=base + "delay", lock=base + "lock", locks=base + "locks")
+    return _Keys(
+        failures=base + "failures",
+        delay=base + "delay",
+        lock=base + "lock",
+        locks=base + "locks",
+        captcha=base + "captcha",
+    )
 
 
 def _seconds(ttl_ms: int) -> int:
@@ -93,17 +101,17 @@ def _seconds(ttl_ms: int) -> int:
 @dataclass(frozen=True)
 class _Stores:
     fast: CounterBackend  # failures and delays
-    durable: CounterBackend  # locks and the repeat-offender count
+    durable: CounterBackend  # locks, the repeat-offender count, the CAPTCHA requirement
 
     @classmethod
     def current(cls) -> _Stores:
         return cls(fast=get_backend(), durable=get_durable_backend())
 
     def get_many(self, keys: _Keys) -> dict[str, tuple[int, int]]:
+        durable = [keys.lock, keys.locks, keys.captcha]
         if self.fast is self.durable:
-            return self.fast.get_many([keys.failures, keys.delay, keys.lock, keys.locks])
-        fast = self.fast.get_many([keys.failures, keys.delay])
-        return {**fast, **self.durable.get_many([keys.lock, keys.locks])}
+            return self.fast.get_many([keys.failures, keys.delay, *durable])
+        return {**self.fast.get_many([keys.failures, keys.delay]), **self.durable.get_many(durable)}
 
 
 def _read(stores: _Stores, keys: _Keys, policy: LockoutPolicy) -> LockState:
@@ -120,7 +128,9 @@ def _read(stores: _Stores, keys: _Keys, policy: LockoutPolicy) -> LockState:
         lock_count=lock_count,
         locked=locked,
         retry_after=retry_after,
-        captcha_required=locked or lock_count > 0 or failures >= policy.captcha_after,
+        captcha_required=(
+            locked or lock_count > 0 or failures >= policy.captcha_after or keys.captcha in found
+        ),
     )
 
 
@@ -155,6 +165,10 @@ def failure_register(scope_key: str, *, policy: LockoutPolicy | None = None) -> 
             captcha_required=True,
             lock_started=True,
         )
+    captcha_required = state.captcha_required or failures >= policy.captcha_after
+    if failures >= policy.captcha_after:
+        # Renewed with each failure, as the failure count is: forgotten when the failures are.
+        stores.durable.put(keys.captcha, 1, policy.failure_window_seconds * 1000)
     delay = policy.delay_for(failures)
     if delay:
         stores.fast.put(keys.delay, 1, delay * 1000)
@@ -163,7 +177,7 @@ def failure_register(scope_key: str, *, policy: LockoutPolicy | None = None) -> 
         lock_count=state.lock_count,
         locked=False,
         retry_after=delay,
-        captcha_required=state.lock_count > 0 or failures >= policy.captcha_after,
+        captcha_required=captcha_required,
     )
 
 
@@ -172,4 +186,4 @@ def failure_clear(scope_key: str) -> None:
     memory stays, so the next lock within the memory period is still doubled."""
     keys, stores = _keys(scope_key), _Stores.current()
     stores.fast.delete(keys.failures, keys.delay)
-    stores.durable.delete(keys.lock)
+    stores.durable.delete(keys.lock, keys.captcha)

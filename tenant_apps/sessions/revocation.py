@@ -14,9 +14,10 @@ and again once its transaction commits: a request that read the session row befo
 its fact afterwards stores it under a generation that is gone, so no reader trusts it. Losing only the
 generation (an eviction) likewise invalidates the fact, since a fact is never stored under an empty one.
 
-If Redis cannot be reached when a session is revoked, the database row is revoked anyway and readers cut
-off from Redis read it; if that same Redis later answers with its data intact, a fact it still holds may be
-trusted until its TTL runs out (AUTHN_SESSION_CACHE_SECONDS, 60 s by default): the one bounded window.
+If Redis cannot be reached when a session is revoked, the database row is revoked anyway and the keys are
+recorded as a missed write (shared_apps.core.redis_fence) in the same transaction: until they are replayed
+into Redis, no process trusts a fact Redis holds, so one that comes back with its data intact cannot vouch
+for the revoked session.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from django.db import transaction
 
 from shared_apps.core import near_cache
 from shared_apps.core.redis_client import redis_client
+from shared_apps.core.redis_fence import missed_write_record
 from shared_apps.core.redis_keys import redis_key
 
 logger = logging.getLogger(__name__)
@@ -101,8 +103,8 @@ def _forget(keys: list[str]) -> None:
         client.delete(*keys)
         near_cache.barrier(client)
     except redis.RedisError:
-        # The database row is revoked already, and it is what a reader without a trusted fact reads.
         logger.exception("could not drop %d cached session fact(s) from Redis", len(keys))
+        missed_write_record(keys)
 
 
 def mark_revoked(*, schema_name: str, session_ids: Iterable[UUID | str]) -> None:

@@ -21,6 +21,11 @@ def test_gunicorn_workers_are_recycled_with_jitter() -> None:
     assert 0 < jitter < max_requests
 
 
+def test_gunicorn_runs_the_worker_that_drains_its_connections_when_recycled() -> None:
+    # What tests/config/test_gunicorn_worker.py proves holds only if the container runs that worker.
+    assert "--worker-class config.gunicorn_worker.DrainingThreadWorker" in ENTRYPOINT.read_text()
+
+
 def test_the_entrypoint_deploys_with_deploy_migrations() -> None:
     text = ENTRYPOINT.read_text()
     assert "manage.py deploy_migrations" in text

@@ -1,7 +1,8 @@
 """A redis-server of the test's own, on a free loopback port, for what must not touch a shared server (a
 FLUSHDB, a restart): `private_redis_server(directory)` yields its base URL (`redis://127.0.0.1:PORT/`, add the
 database number); `private_redis(directory)` yields a handle that can also kill it and start it again. Skips
-the test, with the reason, when no redis-server binary is installed."""
+the test, with the reason, when no redis-server binary is installed. `unreachable_redis(settings)` cuts the
+application off from it for a while."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import pytest
 import redis
@@ -92,3 +93,18 @@ def private_redis(directory: Path) -> Iterator[PrivateRedis]:
 def private_redis_server(directory: Path) -> Iterator[str]:
     with private_redis(directory) as server:
         yield server.base
+
+
+@contextmanager
+def unreachable_redis(settings: Any) -> Iterator[None]:
+    """Point REDIS_URL at a port that accepts connections and never answers (a partition: what is sent
+    there is lost, unlike with a paused server, which runs it on resuming); restore it on exit."""
+    saved = settings.REDIS_URL
+    with socket.socket() as blackhole:
+        blackhole.bind(("127.0.0.1", 0))
+        blackhole.listen(64)  # connections wait in the backlog: connect succeeds, reads time out
+        settings.REDIS_URL = f"redis://127.0.0.1:{blackhole.getsockname()[1]}/0"
+        try:
+            yield
+        finally:
+            settings.REDIS_URL = saved

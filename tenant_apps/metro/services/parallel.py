@@ -99,9 +99,10 @@ class ConnectionThreads:
             connection.close()
 
 
-def parse_budget(*, synchronous: bool) -> Budget:
-    """The parse budget of uploaded files (settings METRO_PARSE_*): per file, and for a request answered
-    at once a total that keeps the request within the server's timeout."""
+def parse_budget(*, synchronous: bool, workers: int | None = None) -> Budget:
+    """The parse budget of files from outside (settings METRO_PARSE_*): per file, and for a request answered
+    at once a total that keeps the request within the server's timeout. `workers`: files parsed at once
+    (default: one for a request, else up to two, leaving the server a core)."""
     cpu_seconds = int(settings.METRO_PARSE_CPU_SECONDS)
     wall_seconds = float(settings.METRO_PARSE_WALL_SECONDS)
     return Budget(
@@ -109,7 +110,7 @@ def parse_budget(*, synchronous: bool) -> Budget:
         memory_bytes=int(settings.METRO_PARSE_MEMORY_MB) * 1024 * 1024,
         wall_seconds=wall_seconds,
         total_seconds=float(settings.METRO_IMPORT_SYNC_PARSE_SECONDS) if synchronous else float("inf"),
-        workers=1 if synchronous else max(1, min(2, os.cpu_count() or 1)),
+        workers=1 if synchronous else max(1, workers or min(2, os.cpu_count() or 1)),
     )
 
 

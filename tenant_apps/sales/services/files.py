@@ -8,6 +8,7 @@ files are deleted when the job ends. The job can be run again: the orders alread
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, cast
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -17,8 +18,18 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from shared_apps.core.exceptions import ValidationFailed
+from shared_apps.core.sandbox import CRASHED, Budget, Exceeded, sandbox_map
 from shared_apps.tenants.models import Tenant
-from sumup_etl import Export, Limits, Source, SumupParseError, read_export
+from sumup_etl import (
+    Export,
+    InternalParseError,
+    Limits,
+    Source,
+    SumupParseError,
+    TooComplexError,
+    export_order_count,
+    read_export,
+)
 
 from ..models import ImportSource, ImportStatus, PendingUpload, SalesImport
 from .imports import ImportResult, export_load, sales_import_create
@@ -57,8 +68,31 @@ def limits() -> Limits:
     return Limits(max_archive_bytes=settings.SALES_IMPORT_MAX_FILE_BYTES)
 
 
+def parse_budget() -> Budget:
+    """The budget of one export's sandboxed read (settings SALES_PARSE_*)."""
+    wall_seconds = float(settings.SALES_PARSE_WALL_SECONDS)
+    return Budget(
+        cpu_seconds=int(settings.SALES_PARSE_CPU_SECONDS),
+        memory_bytes=int(settings.SALES_PARSE_MEMORY_MB) * 1024 * 1024,
+        wall_seconds=wall_seconds,
+        total_seconds=wall_seconds,
+    )
+
+
 def export_read(*, sources: Sequence[Source]) -> Export:
+    """The parsed export, or ExportRejected naming the file at fault. The export is first read in a
+    sandboxed child within `parse_budget()`: a hostile one (millions of rows, a slow one) is refused there
+    as `too_complex`; one that fits is read again here, where the same bytes cost the same."""
+    outcome = sandbox_map(export_order_count, [(tuple(sources), limits())], budget=parse_budget())[0]
     try:
+        if isinstance(outcome, Exceeded):
+            names = ", ".join(_source_name(source) for source in sources)
+            reason = "the process reading it died" if outcome.reason == CRASHED else outcome.reason
+            raise TooComplexError(f"the export exceeds its reading budget ({reason})", filename=names)
+        if isinstance(outcome, SumupParseError):
+            raise outcome
+        if isinstance(outcome, Exception):
+            raise InternalParseError(f"unexpected {type(outcome).__name__}: {outcome}") from outcome
         return read_export(sources, limits=limits())
     except SumupParseError as error:
         raise ExportRejected(
@@ -66,6 +100,10 @@ def export_read(*, sources: Sequence[Source]) -> Export:
             code=error.code,
             details=error.as_dict(),
         ) from error
+
+
+def _source_name(source: Source) -> str:
+    return source[0] if isinstance(source, tuple) else Path(source).name
 
 
 def sales_import_files(

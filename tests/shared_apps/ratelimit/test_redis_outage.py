@@ -104,6 +104,35 @@ def test_a_lock_outlives_a_redis_outage_and_a_redis_restart(
     assert on_private_redis.active == "redis"
 
 
+def test_the_captcha_requirement_outlives_a_flushdb_and_a_redis_restart_without_data(
+    client_a: Client,
+    member_a: Membership,  # noqa: F811
+    settings: Any,
+    redis_server: PrivateRedis,
+    on_private_redis: FailoverBackend,
+) -> None:
+    settings.LOGIN_RATE_LIMIT_PER_ACCOUNT = 100
+    settings.LOCKOUT_CAPTCHA_AFTER = 3
+    email = member_a.user.email
+    for _ in range(3):
+        assert _attempt(client_a, email, "wrong password 1") == 401
+
+    def captcha_demanded() -> bool:
+        response = client_a.post(
+            "/api/v1/auth/login", {"email": email, "password": PASSWORD}, content_type="application/json"
+        )
+        return response.status_code == 401 and response.json()["details"]["captcha_required"] is True
+
+    assert captcha_demanded()
+    redis.Redis.from_url(redis_server.url).flushdb()
+    assert captcha_demanded()  # the failure count is gone with Redis, the requirement is not
+    redis_server.kill()
+    redis_server.start()  # empty
+    time.sleep(RETRY_SECONDS + 0.1)
+    assert captcha_demanded()
+    assert on_private_redis.active == "redis"
+
+
 def test_after_a_failure_redis_is_left_alone_for_the_retry_period(settings: Any) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -10,6 +12,7 @@ from django.core.management import call_command
 from shared_apps.tenants.models import Tenant
 from tenant_apps.metro.models import Invoice
 from tests.factories.metro import in_schema, sample_paths
+from tests.support.hostile_pdf import hostile_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +39,6 @@ def test_a_folder_is_imported_with_a_summary_then_recognised(tenant_a: Tenant, t
 
 
 def test_bad_files_are_listed_in_the_summary(tenant_a: Tenant, tmp_path: object) -> None:
-    from pathlib import Path
-
     bad = Path(str(tmp_path)) / "bad.pdf"
     bad.write_bytes(b"hello")
     out, _ = _run("--tenant", tenant_a.slug, str(bad), str(sample_paths("135_13_81001")[0]))
@@ -62,3 +63,20 @@ def test_bad_arguments_exit_2_with_one_line(tenant_a: Tenant, args: tuple[str, .
         call_command("import_metro", *args, stdout=io.StringIO(), stderr=err)
     assert exit_info.value.code == 2
     assert err.getvalue().strip() == f"error: {message}"
+
+
+def test_costly_pdfs_from_the_command_line_are_too_complex_and_the_import_goes_on(
+    tenant_a: Tenant, tmp_path: Path, settings: Any
+) -> None:
+    costly = tmp_path / "costly"
+    costly.mkdir()
+    for n in range(2):  # each takes about 1 s of CPU to parse: far beyond this budget
+        (costly / f"costly{n}.pdf").write_bytes(hostile_pdf(pages=4, content_bytes=250_000) + b"%" * n)
+    settings.METRO_PARSE_WALL_SECONDS = 0.4
+    out, _ = _run("--tenant", tenant_a.slug, "--workers", "1", str(costly))
+    assert "errors: 2" in out
+    assert "costly0.pdf: [too_complex]" in out
+    assert "costly1.pdf: [too_complex]" in out
+    settings.METRO_PARSE_WALL_SECONDS = 60.0  # a good file, through the same sandbox, on a busy machine
+    out, _ = _run("--tenant", tenant_a.slug, str(sample_paths("135_13_81001")[0]))
+    assert "imported: 1 invoices" in out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from shared_apps.tenants.selectors import tenant_find_by_slug
 
 from ...models import ImportSource
 from ...services import BatchResult, FileOutcome, SourceFile, batch_import
+from ...services.parallel import parse_budget
 
 
 def files_collect(paths: list[str]) -> list[SourceFile]:
@@ -53,10 +55,13 @@ class Command(ServiceCommand):
             def advance(source: SourceFile, outcome: FileOutcome) -> None:
                 bar.update(1)
 
+            # Files from the command line are no more trusted than uploads: each parses in a sandboxed
+            # process within its budget (too_complex beyond it), on every core unless --workers says.
+            budget = parse_budget(synchronous=False, workers=options["workers"] or os.cpu_count())
             with schema_context(tenant.schema_name):
                 result = batch_import(
-                    files=files, source=ImportSource.CLI, force=options["force"], workers=options["workers"],
-                    on_file=advance,
+                    files=files, source=ImportSource.CLI, force=options["force"], on_file=advance,
+                    parse_budget=budget,
                 )  # fmt: skip
         self._summary(result)
 
