@@ -37,8 +37,9 @@ def _period(query: PeriodFilter) -> tuple[Any, Any]:
 class FecExportApi(APIView):
     """The "Fichier des Écritures Comptables" of a year (`annee`) or of a fiscal year (`date_debut`,
     `date_fin`): a tab-separated text file in ISO 8859-15, named `{SIREN}FEC{closing date}.txt`, with the
-    purchases journal (AC: each METRO document) and the sales journal (VT: each day's till takings). A
-    400 `SIREN_MISSING` until the tenant's SIREN is set. Each export is written to the audit log."""
+    purchases journal (AC: each METRO document and each expense, by date) and the sales journal (VT: each
+    day's till takings). A 400 `SIREN_MISSING` until the tenant's SIREN is set. Each export is written to
+    the audit log."""
 
     required_permission = PermissionCode.ACCOUNTING_EXPORT
     FilterSerializer = PeriodFilter

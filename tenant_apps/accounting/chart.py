@@ -12,25 +12,31 @@ Choices a French accountant would expect, and why:
 - down payments to METRO on 4091 (advances on orders), cleared by their credit note;
 - till takings on 707xxx by VAT rate, collected VAT on 44571x, money on the account of its payment method
   (cash 53, cards and meal vouchers waiting for the bank 511x, store credit redeemed 4191); a day whose
-  payments differ from its sales posts the difference to 658/758 (cash short / over).
+  payments differ from its sales posts the difference to 658/758 (cash short / over);
+- an expense on the charge account of its category (`expense:<category name>`: rent 6132, energy and
+  water 6061, fees 6226…; a category without one, or none, on 628 "divers"), its VAT on 44566x like a
+  purchase, and its supplier on 401 with the supplier's name as the auxiliary account
+  (`supplier:<name>`), so that each supplier's balance can be read as METRO's is.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
 # The FEC (A47 A-1 LPF): an account number's first three characters are digits of the French chart.
 ACCOUNT_NUMBER = re.compile(r"^[1-7][0-9]{2}[0-9A-Z]{0,17}$")
 _RATE_KEY = re.compile(r"^(purchase|purchase_vat|sales|sales_vat):(\d{1,2}\.\d{2}|none)$")
-_PAYMENT_KEY = re.compile(r"^payment:[^\t\r\n]{1,64}$")
+_NAMED_KEY = re.compile(r"^(payment|expense|supplier):[^\t\r\n]{1,64}$")
 
 SUPPLIER_METRO = "supplier:metro"
 DOWN_PAYMENT = "down_payment"
 CASH_OVER = "cash_over"
 CASH_SHORT = "cash_short"
 PAYMENT_OTHER = "payment:other"  # a method the tenant has not mapped
+EXPENSE_OTHER = "expense:other"  # an expense without a category, or of a category not mapped
 NO_RATE = "none"  # a till line with no VAT rate
 
 
@@ -85,6 +91,25 @@ DEFAULTS: dict[str, Account] = {
     PAYMENT_OTHER: Account("511800", "Autres moyens de paiement à encaisser"),
     CASH_OVER: Account("758000", "Écarts de caisse (excédents)"),
     CASH_SHORT: Account("658000", "Écarts de caisse (manquants)"),
+    # The expense categories every tenant starts with (tenant_apps.expenses.seeds), by name.
+    "expense:Achats de marchandises": Account("607000", "Achats de marchandises"),
+    "expense:Salaires et charges sociales": Account("641000", "Rémunérations du personnel"),
+    "expense:Intérim et extras": Account("621000", "Personnel extérieur à l'entreprise"),
+    "expense:Loyer": Account("613200", "Locations immobilières"),
+    "expense:Charges locatives": Account("614000", "Charges locatives et de copropriété"),
+    "expense:Électricité": Account("606100", "Fournitures non stockables (eau, énergie)"),
+    "expense:Gaz": Account("606100", "Fournitures non stockables (eau, énergie)"),
+    "expense:Eau": Account("606100", "Fournitures non stockables (eau, énergie)"),
+    "expense:Entretien et réparations": Account("615000", "Entretien et réparations"),
+    "expense:Nettoyage et hygiène": Account("615000", "Entretien et réparations"),
+    "expense:Marketing et publicité": Account("623000", "Publicité, publications, relations publiques"),
+    "expense:Assurances": Account("616000", "Primes d'assurances"),
+    "expense:Frais bancaires": Account("627000", "Services bancaires et assimilés"),
+    "expense:Honoraires comptables": Account("622600", "Honoraires"),
+    "expense:Télécom et logiciels": Account("626000", "Frais postaux et de télécommunications"),
+    "expense:Fournitures": Account("606400", "Fournitures administratives"),
+    "expense:Impôts et taxes": Account("635000", "Autres impôts, taxes et versements assimilés"),
+    EXPENSE_OTHER: Account("628000", "Charges externes diverses"),
 }
 
 # A rate the table above does not know (the till's rates are snapped to French ones, METRO's codes too).
@@ -94,19 +119,38 @@ _FALLBACK = {
     "sales": Account("707000", "Ventes"),
     "sales_vat": Account("445710", "TVA collectée"),
     "payment": DEFAULTS[PAYMENT_OTHER],
+    "expense": DEFAULTS[EXPENSE_OTHER],
 }
+
+
+def expense_key(category: str) -> str:
+    return f"expense:{category}" if category else EXPENSE_OTHER
+
+
+def supplier_key(name: str) -> str:
+    return f"supplier:{' '.join(name.split())}"
+
+
+def _supplier_account(name: str) -> Account:
+    # The auxiliary number is the name folded to capitals and digits (METRO's is "METRO"): readable in
+    # the accountant's ledger, stable as long as the name is typed the same way.
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().upper()
+    aux = "".join(c for c in folded if c.isalnum())[:17] or "DIVERS"
+    return Account("401000", "Fournisseurs", aux, name)
 
 
 def describe(key: str) -> str:
     """What the key's account receives, in French (the web page and the API show it)."""
     role, _, rest = key.partition(":")
-    rate = _pct(rest) if rest and rest != NO_RATE and role != "payment" else "sans taux"
+    rate = _pct(rest) if _RATE_KEY.match(key) and rest != NO_RATE else "sans taux"
     texts = {
         "purchase": f"Achats METRO au taux de {rate}",
         "purchase_vat": f"TVA déductible sur achats à {rate}",
         "sales": f"Ventes en caisse au taux de {rate}",
         "sales_vat": f"TVA collectée à {rate}",
         "payment": f"Encaissements « {rest} »" if rest != "other" else "Autres moyens de paiement",
+        "expense": f"Dépenses de la catégorie « {rest} »",
+        "supplier": f"Fournisseur « {rest} » des dépenses (compte auxiliaire)",
     }
     fixed = {
         "purchase:0.00": "Consignes METRO (code TVA 0 %), remboursées par les avoirs consigne",
@@ -114,6 +158,7 @@ def describe(key: str) -> str:
         DOWN_PAYMENT: "Acomptes versés à METRO",
         CASH_OVER: "Excédents de caisse (paiements au-delà des ventes)",
         CASH_SHORT: "Manquants de caisse (paiements en deçà des ventes)",
+        EXPENSE_OTHER: "Dépenses sans catégorie ou d'une catégorie sans compte propre",
     }
     return fixed.get(key) or texts.get(role, key)
 
@@ -121,8 +166,11 @@ def describe(key: str) -> str:
 def default_account(key: str) -> Account:
     if key in DEFAULTS:
         return DEFAULTS[key]
+    role, _, name = key.partition(":")
+    if role == "supplier":
+        return _supplier_account(name)
     return _FALLBACK.get(key.partition(":")[0], DEFAULTS[PAYMENT_OTHER])
 
 
 def key_is_valid(key: str) -> bool:
-    return key in DEFAULTS or bool(_RATE_KEY.match(key) or _PAYMENT_KEY.match(key))
+    return key in DEFAULTS or bool(_RATE_KEY.match(key) or _NAMED_KEY.match(key))

@@ -1,4 +1,4 @@
-"""Journal entries from source documents: one balanced entry per METRO document and per till day.
+"""Journal entries from source documents: one balanced entry per METRO document, expense and till day.
 
 Amounts are signed (positive: debit, negative: credit), so a credit note, whose amounts METRO prints
 negative, reverses its accounts without a case of its own. Each entry sums to zero to the cent: when a
@@ -13,10 +13,19 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from tenant_apps.expenses.selectors import ExpenseVatLine
 from tenant_apps.metro.selectors import LedgerDocument
 from tenant_apps.sales.selectors import DayTakings
 
-from .chart import CASH_OVER, CASH_SHORT, DOWN_PAYMENT, SUPPLIER_METRO, rate_key
+from .chart import (
+    CASH_OVER,
+    CASH_SHORT,
+    DOWN_PAYMENT,
+    SUPPLIER_METRO,
+    expense_key,
+    rate_key,
+    supplier_key,
+)
 
 ZERO = Decimal("0.00")
 
@@ -86,6 +95,28 @@ def purchase_entry(doc: LedgerDocument, *, valid_date: date) -> Entry | None:
         piece_date=doc.invoice_date,
         label=f"METRO {_kind_label(doc.doc_type)} {doc.number}",
         valid_date=max(valid_date, doc.invoice_date),
+        postings=balanced,
+    )
+
+
+def expense_entry(line: ExpenseVatLine) -> Entry | None:
+    """The purchases-journal entry of one expense: its HT on its category's charge account, its VAT as
+    deductible at its rate, its TTC owed to its supplier. None for an expense of zero."""
+    postings = [
+        Posting(expense_key(line.category), line.amount_ht),
+        Posting(rate_key("purchase_vat", line.vat_rate), line.vat),
+        Posting(supplier_key(line.supplier), -line.amount_ttc),
+    ]
+    balanced = _balanced(postings)
+    if not balanced:
+        return None
+    return Entry(
+        journal=Journal.PURCHASES,
+        day=line.date,
+        piece_ref=line.reference or f"DEP{line.expense_id:06d}",
+        piece_date=line.date,
+        label=f"{line.supplier} {line.label}",
+        valid_date=line.date,
         postings=balanced,
     )
 

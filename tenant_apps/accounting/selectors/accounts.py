@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from tenant_apps.expenses.selectors import category_list
 from tenant_apps.sales.selectors import payment_methods
 
-from ..chart import DEFAULTS, Account, default_account, describe
+from ..chart import DEFAULTS, Account, default_account, describe, expense_key
 from ..models import LedgerAccount
 
 
@@ -33,10 +34,17 @@ def accounts_resolve(keys: Iterable[str]) -> dict[str, Account]:
 
 
 def account_list() -> list[AccountRow]:
-    """Every key the journals may post to: the defaults, the payment methods the till has used and the
-    tenant's own overrides, with the account each one posts to now, in account-number order."""
+    """Every key the journals may post to: the defaults, the payment methods the till has used, the
+    tenant's expense categories and its own overrides, with the account each one posts to now, in
+    account-number order."""
     overrides = _overrides()
-    keys = {*DEFAULTS, *overrides, *(f"payment:{method}" for method in payment_methods())}
+    categories = category_list().values_list("name", flat=True)
+    keys = {
+        *DEFAULTS,
+        *overrides,
+        *(f"payment:{method}" for method in payment_methods()),
+        *(expense_key(name) for name in categories),
+    }
     rows = [
         AccountRow(
             key=key,

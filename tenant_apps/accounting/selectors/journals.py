@@ -14,11 +14,12 @@ from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from tenant_apps.expenses.selectors import expense_vat_lines
 from tenant_apps.metro.selectors import ledger_documents
 from tenant_apps.sales.selectors import daily_takings
 
 from .. import fec
-from ..entries import Entry, Journal, purchase_entry, sales_entry
+from ..entries import Entry, Journal, expense_entry, purchase_entry, sales_entry
 from .accounts import accounts_resolve
 
 # Entries whose accounts are resolved at once: bounded memory, a handful of queries per file.
@@ -41,15 +42,25 @@ def metro_entries(*, start: date, end: date, zone: ZoneInfo) -> Iterator[Entry]:
             yield entry
 
 
-# The purchases journal's sources, each yielding its entries by date. Other suppliers' invoices and the
-# tenant's other expenses join here: one more function, merged by date with the others.
-PURCHASE_SOURCES: tuple[Callable[..., Iterator[Entry]], ...] = (metro_entries,)
+def expense_entries(*, start: date, end: date, zone: ZoneInfo) -> Iterator[Entry]:
+    entries = (expense_entry(line) for line in expense_vat_lines(start=start, end=end))
+    # The merge below needs each source in its own key order; a period's expenses are few enough to sort.
+    yield from sorted((e for e in entries if e is not None), key=_merge_key)
+
+
+def _merge_key(entry: Entry) -> tuple[date, str]:
+    return entry.day, entry.piece_ref
+
+
+# The purchases journal's sources, each yielding its entries by date. Other suppliers' invoices join here:
+# one more function, merged by date with the others.
+PURCHASE_SOURCES: tuple[Callable[..., Iterator[Entry]], ...] = (metro_entries, expense_entries)
 
 
 def journal_entries(*, start: date, end: date, zone: ZoneInfo) -> Iterator[Entry]:
     """Every entry of [start, end]: the purchases journal, then the sales journal, each by date."""
     sources = (source(start=start, end=end, zone=zone) for source in PURCHASE_SOURCES)
-    yield from heapq.merge(*sources, key=lambda entry: (entry.day, entry.piece_ref))
+    yield from heapq.merge(*sources, key=_merge_key)
     for takings in daily_takings(start=start, end=end, zone=zone):
         imported = takings.imported_at.astimezone(zone).date() if takings.imported_at else takings.day
         entry = sales_entry(takings, valid_date=imported)
