@@ -34,7 +34,7 @@ class IssueOutput(serializers.Serializer[Any]):
     message = serializers.CharField()
 
 
-class FileErrorOutput(IssueOutput):
+class SalesFileErrorOutput(IssueOutput):
     file = serializers.CharField(allow_null=True)
     line = serializers.IntegerField(allow_null=True)
     column = serializers.CharField(allow_null=True)
@@ -57,7 +57,7 @@ class ImportOutput(serializers.Serializer[Any]):
     ca_ttc_importe = serializers.DecimalField(max_digits=14, decimal_places=2)
     nb_avertissements = serializers.IntegerField()
     commandes_invalides = InvalidOrderOutput(many=True)
-    erreurs = FileErrorOutput(many=True)
+    erreurs = SalesFileErrorOutput(many=True)
     duree_ms = serializers.IntegerField()
 
 
