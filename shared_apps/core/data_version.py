@@ -22,6 +22,10 @@ service remembering to call something:
 4. A connection with uncommitted changes of a schema must not read or fill the cache of that schema
    (`pending`): its own writes are visible to it only.
 
+On a Citus coordinator there are no triggers (Citus refuses them on reference tables, and on sharded
+schemas' tables without `citus.enable_unsafe_triggers`): `current` gives no token there, so nothing is
+cached and every read is computed — correct, at the uncached speed.
+
 The one bounded window, the same as session revocation's: a writer that cannot reach Redis when it commits
 (the data is committed anyway) while readers still can, or a write made outside this code base (psql, a
 restore): readers may keep a token for at most READ_CACHE_TOKEN_SECONDS (60 s by default). Operators who
@@ -33,9 +37,12 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Iterable
+from typing import Any
 
 import redis
 from django.conf import settings
+from django.db import connection
+from django.db.migrations.operations import RunPython
 
 from . import near_cache
 from .redis_client import redis_client
@@ -82,10 +89,40 @@ def schema_from_notice(message: str) -> str | None:
     return message[len(NOTICE_PREFIX) :] if message.startswith(NOTICE_PREFIX) else None
 
 
+def _is_citus(cursor: Any) -> bool:
+    cursor.execute("SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus'")
+    return cursor.fetchone() is not None
+
+
+def citus_database() -> bool:
+    """Whether the default database is a Citus coordinator: the backend looks once per connection
+    (`shared_apps.core.postgresql_backend`), so this costs no query."""
+    connection.ensure_connection()
+    return bool(getattr(connection, "citus", False))
+
+
+def triggers_operation(forward: list[str], backward: list[str]) -> RunPython:
+    """A migration operation running the trigger statements, except on a Citus coordinator (module
+    docstring: no triggers, no cache there)."""
+
+    def run(statements: list[str]) -> Any:
+        def apply(apps: Any, schema_editor: Any) -> None:
+            with schema_editor.connection.cursor() as cursor:
+                if _is_citus(cursor):
+                    return
+                for statement in statements:
+                    cursor.execute(statement)
+
+        return apply
+
+    return RunPython(run(forward), run(backward))
+
+
 def current(schema_name: str) -> str | None:
-    """The schema's data token, created if absent; None when Redis cannot answer (then do not cache)."""
+    """The schema's data token, created if absent; None when Redis cannot answer or the database is a
+    Citus coordinator (then do not cache)."""
     client = redis_client()
-    if client is None or token_seconds() <= 0:
+    if client is None or token_seconds() <= 0 or citus_database():
         return None
     key = token_key(schema_name)
     try:

@@ -41,11 +41,22 @@ class DatabaseWrapper(tenant_base.DatabaseWrapper):  # type: ignore[misc]  # unt
         super().__init__(*args, **kwargs)
         # Schemas this connection changed since its last commit (see the module docstring).
         self.changed_schemas: set[str] = set()
+        # Whether the server is a Citus coordinator, read with each new connection (no trigger, so no
+        # cached read there: shared_apps.core.data_version).
+        self.citus = False
         self.execute_wrappers.append(self._after_statement)
 
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         raw = super().get_new_connection(conn_params)
         raw.add_notice_handler(_notice_handler(weakref.ref(self)))
+        # On the raw connection: not a query of the request (query-count pins), and back out of the
+        # transaction it opens so that Django can set autocommit.
+        self.citus = (
+            raw.execute("SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus'").fetchone()
+            is not None
+        )
+        if raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            raw.rollback()
         return raw
 
     def publish_changes(self) -> None:

@@ -22,13 +22,13 @@ class Migration(migrations.Migration):
     dependencies = [("tenants", "0004_citus_reference_tables")]
 
     operations = [
-        migrations.RunSQL(
+        data_version.triggers_operation(
             [
                 FUNCTION,
                 f"CREATE TRIGGER {data_version.TRIGGER_NAME} AFTER UPDATE OR DELETE ON tenants_tenant "
                 "FOR EACH ROW EXECUTE FUNCTION tenant_data_changed();",
             ],
-            reverse_sql=[
+            [
                 f"DROP TRIGGER IF EXISTS {data_version.TRIGGER_NAME} ON tenants_tenant;",
                 "DROP FUNCTION IF EXISTS tenant_data_changed();",
             ],

@@ -44,9 +44,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(
+        data_version.triggers_operation(
             [data_version.TRIGGER_FUNCTION_SQL, *(data_version.trigger_sql(table) for table in TABLES)],
-            reverse_sql=[
+            [
                 *(data_version.trigger_drop_sql(table) for table in TABLES),
                 "DROP FUNCTION IF EXISTS data_changed();",
             ],

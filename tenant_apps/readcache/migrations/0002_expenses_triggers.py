@@ -14,8 +14,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(
+        data_version.triggers_operation(
             [data_version.trigger_sql(table) for table in TABLES],
-            reverse_sql=[data_version.trigger_drop_sql(table) for table in TABLES],
+            [data_version.trigger_drop_sql(table) for table in TABLES],
         ),
     ]

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from shared_apps.accounts.models import User
+from shared_apps.core import data_version
 from shared_apps.tenants import citus, template
 from shared_apps.tenants.services import tenant_create, tenant_delete
 from tenant_apps.sessions.models import UserSession
@@ -155,3 +156,11 @@ def test_public_rows_seeded_before_citus_took_the_tables_keep_their_sequences_ah
             cursor.execute(f"SELECT max({column}), (SELECT last_value FROM {sequence}) FROM {table}")  # noqa: S608
             highest, last_value = cursor.fetchone()
             assert highest is None or last_value >= highest, table
+
+
+def test_no_data_changed_trigger_and_no_read_cache_token_on_citus() -> None:
+    """Citus refuses triggers on reference tables (and on sharded ones without its unsafe-triggers
+    setting): the read cache is off there, so every read is computed, never stale."""
+    assert data_version.citus_database()
+    assert data_version.current("alpha") is None
+    assert _rows("SELECT 1 FROM pg_trigger WHERE tgname = %s", [data_version.TRIGGER_NAME]) == []
