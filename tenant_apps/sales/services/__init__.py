@@ -1,15 +1,14 @@
-"""Writes of the sales app: till imports."""
+"""Writes of the sales app: till imports (dishes and recipes: services.dishes)."""
 
 from .files import (
     ExportRejected,
-    current_time_zone,
     export_read,
     sales_import_enqueue,
     sales_import_files,
     sales_import_process,
-    tenant_time_zone,
 )
 from .imports import ImportResult, export_load, sales_import_create
+from .zones import current_time_zone, tenant_time_zone
 
 __all__ = [
     "ExportRejected",
