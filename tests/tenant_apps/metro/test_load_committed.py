@@ -36,6 +36,7 @@ from tenant_apps.metro.models import (
 )
 from tenant_apps.metro.services.outcomes import FileOutcome
 from tests.factories.metro import _cached_parse, import_samples, in_schema, sample_paths
+from tests.support.committing import committing, tables_truncate
 from tests.tenant_apps.metro.test_load import CREDIT_NOTE, ORIGINAL, WorkerDied, state
 
 T = TypeVar("T")
@@ -49,20 +50,11 @@ _TABLES = (
 
 @pytest.fixture
 def committing_tenant(django_db_setup: None, django_db_blocker: Any) -> Iterator[Tenant]:
-    # `django_db_setup`: the test database (and its session tenants) even when these tests run alone.
-    with django_db_blocker.unblock():
-        tenant = Tenant.objects.get(slug="alpha")
-        assert connection.get_autocommit()
-        try:
-            yield tenant
-        finally:
-            with in_schema(tenant), connection.cursor() as cursor:
-                cursor.execute(f"TRUNCATE {_TABLES} CASCADE")
+    yield from committing(django_db_blocker, tables=_TABLES)
 
 
 def _truncate(tenant: Tenant) -> None:
-    with in_schema(tenant), connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {_TABLES} CASCADE")
+    tables_truncate(tenant, _TABLES)
 
 
 def _race(tenant: Tenant, batch: ImportBatch, loads: list[Callable[[], T]]) -> list[T]:
