@@ -46,6 +46,11 @@ class EventType(models.TextChoices):
     OAUTH_UNLINKED = "oauth_unlinked", "OAuth identity unlinked"
     GDPR_ERASED = "gdpr_erased", "Personal data erased"
     GDPR_ANONYMIZED = "gdpr_anonymized", "Personal data anonymised"
+    # Sales: what the owner changes about dishes (a recipe also rewrites the stock exits of past sales)
+    DISH_CREATED = "dish_created", "Dish created"
+    DISH_UPDATED = "dish_updated", "Dish updated"
+    DISH_DELETED = "dish_deleted", "Dish deleted"
+    RECIPE_SET = "recipe_set", "Recipe set"
 
 
 class Factor(models.TextChoices):
