@@ -19,8 +19,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("tenant_apps.metro.urls")),
     path("", include("tenant_apps.stock.urls")),
     path("", include("tenant_apps.analytics.urls")),
-    path("", include("tenant_apps.catalog.urls")),
     path("", include("tenant_apps.sales.urls")),
+    path("", include("tenant_apps.expenses.urls")),
 ]
 
 urlpatterns = [

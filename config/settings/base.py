@@ -83,6 +83,7 @@ TENANT_APPS: list[str] = [
     "tenant_apps.analytics",
     "tenant_apps.metro",
     "tenant_apps.sales",
+    "tenant_apps.expenses",
     # The tenant's French site (no tables of its own): templates, static assets, the cookie session.
     "tenant_apps.web",
 ]

@@ -46,6 +46,14 @@ class EventType(models.TextChoices):
     OAUTH_UNLINKED = "oauth_unlinked", "OAuth identity unlinked"
     GDPR_ERASED = "gdpr_erased", "Personal data erased"
     GDPR_ANONYMIZED = "gdpr_anonymized", "Personal data anonymised"
+    # Expenses and budgets
+    COST_CENTRE_CREATED = "cost_centre_created", "Cost centre created"
+    COST_CENTRE_UPDATED = "cost_centre_updated", "Cost centre updated"
+    COST_CENTRE_DELETED = "cost_centre_deleted", "Cost centre deleted or deactivated"
+    EXPENSE_CATEGORY_CREATED = "expense_category_created", "Expense category created"
+    EXPENSE_CREATED = "expense_created", "Expense recorded"
+    EXPENSE_UPDATED = "expense_updated", "Expense changed"
+    EXPENSE_DELETED = "expense_deleted", "Expense deleted"
     # Sales: what the owner changes about dishes (a recipe also rewrites the stock exits of past sales)
     DISH_CREATED = "dish_created", "Dish created"
     DISH_UPDATED = "dish_updated", "Dish updated"

@@ -22,6 +22,8 @@ class PermissionCode(models.TextChoices):
     METRO_WRITE = "metro:write", "Import METRO invoices, recompute aggregates"
     ANALYTICS_READ = "analytics:read", "Read analytics"
     API_KEYS_MANAGE = "api-keys:manage", "Create and revoke one's own API keys"
+    EXPENSES_READ = "expenses:read", "Read expenses, cost centres and budgets"
+    EXPENSES_WRITE = "expenses:write", "Record expenses, edit cost centres and budgets"
 
 
 ALL_CODES: frozenset[str] = frozenset(PermissionCode.values)
@@ -40,9 +42,9 @@ class SystemRole(models.TextChoices):
 
 P = PermissionCode
 # Ending one's own sessions is self-protection, not a write to the tenant's data: read-only has it too.
-_READ = {P.SESSIONS_READ, P.SESSIONS_WRITE, P.METRO_READ, P.ANALYTICS_READ}
+_READ = {P.SESSIONS_READ, P.SESSIONS_WRITE, P.METRO_READ, P.ANALYTICS_READ, P.EXPENSES_READ}
 _MEMBER = _READ | {P.API_KEYS_MANAGE}
-_MANAGER = _MEMBER | {P.USERS_READ, P.USERS_WRITE, P.AUDIT_READ, P.METRO_WRITE}
+_MANAGER = _MEMBER | {P.USERS_READ, P.USERS_WRITE, P.AUDIT_READ, P.METRO_WRITE, P.EXPENSES_WRITE}
 
 # Seeded by migration 0002 (which keeps its own frozen copy) and used as-is at request time for the two
 # implicit roles (see selectors.permission_codes_for). Owner and admin hold every code; only an owner may

@@ -4,7 +4,9 @@ Stock figures are the positions at the end of the reference day (each product an
 it). Sales figures cover the 30 days ending on the reference day, in the tenant's zone, inclusive; margins
 and food cost are on the HT base with each dish's recipe at its ingredients' current average cost; the
 food cost is that of the dishes that have a recipe.
-`depenses_mois` stays None until the tenant records expenses (no expenses are kept yet).
+`depenses_mois` is HT spent in the reference day's month up to that day, on the expenses synthesis's base
+(expenses recorded plus the supplier invoices of the purchases centre); None for a caller who may not read
+expenses.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Sum
 
 from tenant_apps.catalog.models import Category
+from tenant_apps.expenses.selectors import expense_month_total
 from tenant_apps.sales.selectors import sales_by_day, top_dishes
 from tenant_apps.stock.models import StockDay
 
@@ -42,7 +45,7 @@ def _stock_on(day: date) -> tuple[Decimal, int, Decimal, Decimal]:
     return value, ruptures, units, gone
 
 
-def dashboard(*, day: date, zone: ZoneInfo) -> dict[str, Any]:
+def dashboard(*, day: date, zone: ZoneInfo, with_expenses: bool = True) -> dict[str, Any]:
     value, ruptures, units, gone = _stock_on(day)
     start = datetime.combine(day - timedelta(days=WINDOW_DAYS - 1), time.min, tzinfo=zone)
     end = datetime.combine(day, time.max, tzinfo=zone)
@@ -65,6 +68,6 @@ def dashboard(*, day: date, zone: ZoneInfo) -> dict[str, Any]:
         "dishes_sold_30d": sum((d["quantity"] for d in days), Decimal(0)),
         "gross_margin_30d": margin,
         "food_cost_pct": food_cost,
-        "expenses_month": None,
+        "expenses_month": expense_month_total(day=day) if with_expenses else None,
         "categories": Category.objects.count(),
     }

@@ -12,6 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.rbac.enums import PermissionCode
+from shared_apps.rbac.permissions import has_permission
+from shared_apps.rbac.principal import current_principal
 from tenant_apps.sales.selectors import sales_by_day, top_dishes
 from tenant_apps.sales.services import current_time_zone
 from tenant_apps.stock.services import site_resolve
@@ -161,7 +163,9 @@ class SalesDashboardOutput(serializers.Serializer[Any]):
 
 class DashboardApi(APIView):
     """The nine figures as of `?date=` (default today): stock at the end of that day, sales over the 30
-    days ending on it (margins and food cost on the HT base)."""
+    days ending on it (margins and food cost on the HT base), `depenses_mois` the HT spent in that day's
+    month up to it (expenses plus supplier invoices, as in /analytics/depenses/synthese; null without the
+    expenses:read permission)."""
 
     required_permission = PermissionCode.ANALYTICS_READ
 
@@ -174,4 +178,6 @@ class DashboardApi(APIView):
         query.is_valid(raise_exception=True)
         zone = current_time_zone()
         day = query.validated_data["date"] or datetime.now(zone).date()
-        return Response(SalesDashboardOutput(dashboard(day=day, zone=zone)).data)
+        # Budgets are the expenses readers' business: a key or role with analytics alone gets null.
+        with_expenses = has_permission(current_principal(), PermissionCode.EXPENSES_READ)
+        return Response(SalesDashboardOutput(dashboard(day=day, zone=zone, with_expenses=with_expenses)).data)

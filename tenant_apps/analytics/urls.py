@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .apis import CatalogDetailApi, CatalogListApi, FamilyListApi
+from .expense_apis import ExpenseSynthesisApi
 from .report_apis import (
     CategoryTaxonomyApi,
     ClassifyApi,
@@ -29,4 +30,5 @@ urlpatterns = [
     path("analytics/dashboard", DashboardApi.as_view(), name="analytics-dashboard"),
     path("stock/ecarts", StockVarianceApi.as_view(), name="stock-variance"),
     path("analytics/ventes/top-plats", TopDishesApi.as_view(), name="analytics-top-dishes"),
+    path("analytics/depenses/synthese", ExpenseSynthesisApi.as_view(), name="analytics-expense-synthesis"),
 ]

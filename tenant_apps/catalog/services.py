@@ -69,3 +69,8 @@ def price_alert_mark(*, alert: PriceAlert, seen: bool) -> PriceAlert:
     alert.seen = seen
     alert.save(update_fields=["seen"])
     return alert
+
+
+def price_alerts_mark_all(*, seen: bool) -> int:
+    """Mark every alert seen (or not); returns how many changed."""
+    return PriceAlert.objects.exclude(seen=seen).update(seen=seen)

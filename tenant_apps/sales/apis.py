@@ -18,9 +18,9 @@ from shared_apps.core.exceptions import NotFound
 from shared_apps.rbac.enums import PermissionCode
 from tenant_apps.analytics.periods import MAX_PERIOD_DAYS, PERIOD_PARAMETERS, period_parse
 
-from .models import ImportSource, SalesImport
+from .models import SalesImport
 from .selectors import sales_import_get, unlinked_revenue
-from .services import current_time_zone, export_read, sales_import_enqueue, sales_import_files
+from .services import current_time_zone, sales_import_upload
 from .services.uploads import uploads_read
 
 
@@ -102,20 +102,14 @@ class SalesImportApi(APIView):
             max_files=settings.SALES_IMPORT_MAX_FILES,
             max_file_bytes=settings.SALES_IMPORT_MAX_FILE_BYTES,
         )
-        export = export_read(sources=files)
         user_id = getattr(request.user, "pk", None)
-        if len(export.orders) > settings.SALES_IMPORT_SYNC_MAX_ORDERS:
-            job = sales_import_enqueue(
-                files=files, user_id=user_id, force=force, order_count=len(export.orders)
-            )
-            url = reverse("api:sales-import-job", kwargs={"job_id": job.pk})
-            body = {"job_id": str(job.pk), "status": job.status, "nb_commandes": job.order_count}
+        outcome = sales_import_upload(files=files, user_id=user_id, force=force)
+        if isinstance(outcome, SalesImport):
+            url = reverse("api:sales-import-job", kwargs={"job_id": outcome.pk})
+            body = {"job_id": str(outcome.pk), "status": outcome.status, "nb_commandes": outcome.order_count}
             body["status_url"] = url
             return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": url})
-        result = sales_import_files(
-            sources=files, source=ImportSource.API, user_id=user_id, force=force, export=export
-        )
-        return Response(result.as_json())
+        return Response(outcome.as_json())
 
 
 class SalesImportJobApi(APIView):

@@ -15,7 +15,7 @@ from shared_apps.core.exceptions import NotFound
 from shared_apps.rbac.enums import PermissionCode
 
 from .models import Dish
-from .selectors import DishCost, average_costs, dish_costs, dish_get, dish_list, recipe_of
+from .selectors import DishCost, dish_costs, dish_get, dish_list, recipe_costed
 from .services.dishes import Ingredient, dish_create, dish_delete, dish_update, recipe_set
 
 MAX_PER_PAGE = 200
@@ -193,21 +193,20 @@ class RecipeOutput(serializers.Serializer[Any]):
 
 
 def _recipe_body(dish: Dish) -> dict[str, Any]:
-    lines = recipe_of(dish=dish)
-    unit = average_costs(product_ids=[line.product_id for line in lines])
-    cost = dish_costs(dishes=[dish])[dish.pk]
+    recipe = recipe_costed(dish=dish)
     ingredients = [
         {
-            "produit_sk": line.product_id,
-            "produit": line.product.designation,
-            "unite": line.product.unit,
-            "quantite": line.quantity,
-            "rendement": line.yield_factor,
-            "cout_unitaire": unit[line.product_id],
-            "cout": line.quantity / line.yield_factor * unit[line.product_id],
+            "produit_sk": costed.line.product_id,
+            "produit": costed.line.product.designation,
+            "unite": costed.line.product.unit,
+            "quantite": costed.line.quantity,
+            "rendement": costed.line.yield_factor,
+            "cout_unitaire": costed.unit_cost,
+            "cout": costed.cost,
         }
-        for line in lines
+        for costed in recipe.lines
     ]
+    cost = recipe.cost
     body = {"plat_id": dish.pk, "ingredients": ingredients, "cout_matiere": cost.material_cost}
     body |= {
         "prix_vente_ht": cost.price_ht,

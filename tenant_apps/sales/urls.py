@@ -1,7 +1,9 @@
-"""/api/v1/ventes/… and /api/v1/plats (included by config.urls_tenant under the `api` namespace)."""
+"""/api/v1/ventes/…, /api/v1/plats and /api/v1/catalog/price-alerts (included by config.urls_tenant under
+the `api` namespace)."""
 
 from django.urls import path
 
+from .alert_apis import PriceAlertDetailApi, PriceAlertListApi
 from .apis import SalesCoverageApi, SalesImportApi, SalesImportJobApi
 from .dish_apis import DishDetailApi, DishListApi, RecipeApi
 
@@ -12,4 +14,6 @@ urlpatterns = [
     path("plats", DishListApi.as_view(), name="dishes"),
     path("plats/<int:dish_id>", DishDetailApi.as_view(), name="dish"),
     path("plats/<int:dish_id>/ingredients", RecipeApi.as_view(), name="dish-recipe"),
+    path("catalog/price-alerts", PriceAlertListApi.as_view(), name="catalog-price-alerts"),
+    path("catalog/price-alerts/<int:alert_id>", PriceAlertDetailApi.as_view(), name="catalog-price-alert"),
 ]

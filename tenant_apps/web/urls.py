@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import account, auth, mfa, purchases, team
+from .views import account, auth, dishes, expenses, mfa, purchases, sales, team
 
 app_name = "web"
 
@@ -37,4 +37,20 @@ urlpatterns = [
     path("factures/<int:invoice_id>", purchases.invoice_detail, name="invoice"),
     path("produits", purchases.products, name="products"),
     path("produits/<int:product_id>", purchases.product_detail, name="product"),
+    path("depenses", expenses.expense_overview, name="expenses"),
+    path("depenses/nouvelle", expenses.expense_new, name="expense-new"),
+    path("depenses/<int:expense_id>", expenses.expense_edit, name="expense-edit"),
+    path("depenses/<int:expense_id>/supprimer", expenses.expense_delete, name="expense-delete"),
+    path("depenses/centres/nouveau", expenses.centre_form, name="cost-centre-new"),
+    path("depenses/centres/<int:centre_id>", expenses.centre_form, name="cost-centre-edit"),
+    path("ventes", sales.sales_page, name="sales"),
+    path("ventes/import", sales.SalesUploadView.as_view(), name="sales-upload"),
+    path("plats", dishes.dishes, name="dishes"),
+    path("plats/nouveau", dishes.dish_new, name="dish-new"),
+    path("plats/<int:dish_id>", dishes.dish_detail, name="dish"),
+    path("plats/<int:dish_id>/modifier", dishes.dish_edit, name="dish-edit"),
+    path("plats/<int:dish_id>/recette", dishes.dish_recipe, name="dish-recipe"),
+    path("alertes-prix", sales.price_alerts, name="price-alerts"),
+    path("alertes-prix/tout-vu", sales.price_alerts_seen, name="price-alerts-seen"),
+    path("alertes-prix/<int:alert_id>/vu", sales.price_alert_seen, name="price-alert-seen"),
 ]

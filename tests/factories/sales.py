@@ -7,14 +7,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import factory
 import pytest
 from django.test import Client
 from django_tenants.utils import schema_context
+from factory.django import DjangoModelFactory
 
 from shared_apps.tenants.models import Tenant
 from sumup_etl import Export
-from tenant_apps.sales.models import ImportSource
+from tenant_apps.sales.models import Dish, ImportSource, RecipeLine
 from tenant_apps.sales.services import ImportResult, sales_import_files
+from tests.factories.catalog import ProductFactory
 from tests.factories.metro import bearer_for
 
 Importer = Callable[..., ImportResult]
@@ -54,3 +57,25 @@ def stocked_product(tenant: Tenant) -> tuple[int, int, Decimal]:
         level = StockLevel.objects.filter(quantity__gt=0).order_by("product_id").first()
         assert level is not None
         return level.product_id, level.site_id, level.value / level.quantity
+
+
+class DishFactory(DjangoModelFactory[Dish]):
+    """A dish typed by the owner (build it inside the tenant's schema)."""
+
+    class Meta:
+        model = Dish
+
+    till_name = factory.Sequence(lambda n: f"PLAT {n}")
+    name = factory.LazyAttribute(lambda dish: dish.till_name.title())
+    selling_price_ttc = Decimal("16.50")
+    vat_rate = Decimal("10.00")
+
+
+class RecipeLineFactory(DjangoModelFactory[RecipeLine]):
+    class Meta:
+        model = RecipeLine
+
+    dish = factory.SubFactory(DishFactory)
+    product = factory.SubFactory(ProductFactory)
+    quantity = Decimal("0.2500")
+    yield_factor = Decimal(1)

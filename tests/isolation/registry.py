@@ -222,3 +222,8 @@ SCENARIOS.update(OAUTH_SCENARIOS)
 from .sales import SALES_SCENARIOS  # noqa: E402
 
 SCENARIOS.update(SALES_SCENARIOS)
+
+# Expenses routes (cost centres, expenses, their synthesis) too.
+from .expenses import EXPENSES_SCENARIOS  # noqa: E402
+
+SCENARIOS.update(EXPENSES_SCENARIOS)

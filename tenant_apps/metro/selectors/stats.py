@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -44,10 +45,16 @@ def dashboard(*, top: int = 10) -> dict[str, Any]:
     }
 
 
-def spend_by_month() -> list[dict[str, Any]]:
-    """Totals as printed per month of the invoice date (credit notes count negative)."""
+def spend_by_month(*, start: date | None = None, end: date | None = None) -> list[dict[str, Any]]:
+    """Totals as printed per month of the invoice date (credit notes count negative), of the invoices
+    dated from `start` to `end` inclusive when given."""
+    invoices = Invoice.objects.all()
+    if start is not None:
+        invoices = invoices.filter(invoice_date__gte=start)
+    if end is not None:
+        invoices = invoices.filter(invoice_date__lte=end)
     rows = (
-        Invoice.objects.annotate(month=TruncMonth("invoice_date"))
+        invoices.annotate(month=TruncMonth("invoice_date"))
         .values("month")
         .annotate(
             invoice_count=Count("id"),

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
-from tenant_apps.catalog.models import Product
+from tenant_apps.catalog.models import PriceAlert, Product
 from tenant_apps.stock.models import StockLevel
 
 from ..models import Dish, RecipeLine
@@ -62,12 +62,17 @@ def cost_of(*, dish: Dish, material_cost: Decimal, has_recipe: bool) -> DishCost
     )
 
 
-def dish_costs(*, dishes: Iterable[Dish], overrides: dict[int, Decimal] | None = None) -> dict[int, DishCost]:
-    """The cost of each dish; `overrides` replaces some products' average cost (to price a change)."""
+def _lines_of(dish_ids: Iterable[int]) -> list[tuple[int, int, Decimal, Decimal]]:
+    """(dish, product, quantity, yield factor) of the recipes of these dishes."""
+    lines = RecipeLine.objects.filter(dish_id__in=list(dish_ids))
+    return list(lines.values_list("dish_id", "product_id", "quantity", "yield_factor"))
+
+
+def dish_costs(*, dishes: Iterable[Dish]) -> dict[int, DishCost]:
+    """The cost of each dish, its ingredients at their current average cost."""
     dishes = list(dishes)
-    lines = list(RecipeLine.objects.filter(dish__in=dishes).values_list("dish_id", "product_id", "quantity",
-                                                                         "yield_factor"))  # fmt: skip
-    unit = average_costs(product_ids=[line[1] for line in lines]) | (overrides or {})
+    lines = _lines_of(dish.pk for dish in dishes)
+    unit = average_costs(product_ids=[line[1] for line in lines])
     material: dict[int, Decimal] = defaultdict(Decimal)
     for dish_id, product_id, quantity, yield_factor in lines:
         material[dish_id] += quantity / yield_factor * unit.get(product_id, Decimal(0))
@@ -78,5 +83,74 @@ def dish_costs(*, dishes: Iterable[Dish], overrides: dict[int, Decimal] | None =
     }
 
 
-def dishes_using(*, product_id: int) -> list[Dish]:
-    return list(Dish.objects.filter(Q(recipe_lines__product_id=product_id)).distinct())
+@dataclass(frozen=True)
+class PriceChangeCost:
+    """A dish that uses the product of a price alert, costed before and after the rise."""
+
+    dish: Dish
+    before: DishCost
+    after: DishCost
+
+
+def price_alert_dishes(*, alerts: Sequence[PriceAlert]) -> dict[int, list[PriceChangeCost]]:
+    """For each alert (by id), the dishes whose recipe uses its product, by name.
+
+    `before` costs that product at the alert's old unit price (the purchase before the rise), `after` at
+    its new one; every other ingredient stays at its current average cost, so the difference is the rise
+    alone. Food cost % and margin on the HT base, as `DishCost`. Three queries, however many alerts.
+    """
+    product_ids = {alert.product_id for alert in alerts}
+    using = RecipeLine.objects.filter(product_id__in=product_ids).values("dish_id")
+    dishes = {dish.pk: dish for dish in Dish.objects.filter(pk__in=using)}
+    lines = _lines_of(dishes)
+    unit = average_costs(product_ids=[line[1] for line in lines])
+    material: dict[int, Decimal] = defaultdict(Decimal)  # each dish at current average costs
+    share: dict[tuple[int, int], Decimal] = {}  # (dish, product) → quantity taken from stock per dish
+    for dish_id, product_id, quantity, yield_factor in lines:
+        share[dish_id, product_id] = quantity / yield_factor
+        material[dish_id] += quantity / yield_factor * unit.get(product_id, Decimal(0))
+
+    def repriced(dish: Dish, product_id: int, price: Decimal) -> DishCost:
+        taken = share[dish.pk, product_id]
+        cost = material[dish.pk] - taken * unit.get(product_id, Decimal(0)) + taken * price
+        return cost_of(dish=dish, material_cost=cost, has_recipe=True)
+
+    users: dict[int, list[Dish]] = defaultdict(list)  # product → the dishes using it
+    for dish_id, product_id in sorted(share, key=lambda key: (dishes[key[0]].name, key[0])):
+        users[product_id].append(dishes[dish_id])
+    return {
+        alert.pk: [
+            PriceChangeCost(
+                dish=dish,
+                before=repriced(dish, alert.product_id, alert.old_price),
+                after=repriced(dish, alert.product_id, alert.new_price),
+            )
+            for dish in users[alert.product_id]
+        ]
+        for alert in alerts
+    }
+
+
+@dataclass(frozen=True)
+class CostedLine:
+    line: RecipeLine
+    unit_cost: Decimal  # the product's current average cost
+    cost: Decimal  # quantity / yield factor x unit cost
+
+
+@dataclass(frozen=True)
+class CostedRecipe:
+    lines: list[CostedLine]
+    cost: DishCost
+
+
+def recipe_costed(*, dish: Dish) -> CostedRecipe:
+    """The dish's recipe line by line with what each costs, and the dish's cost (as `dish_costs`)."""
+    lines = list(RecipeLine.objects.filter(dish=dish).select_related("product").order_by("id"))
+    unit = average_costs(product_ids=[line.product_id for line in lines])
+    costed = [
+        CostedLine(line, unit[line.product_id], line.quantity / line.yield_factor * unit[line.product_id])
+        for line in lines
+    ]
+    material = sum((line.cost for line in costed), Decimal(0))
+    return CostedRecipe(costed, cost_of(dish=dish, material_cost=material, has_recipe=bool(lines)))

@@ -1,4 +1,4 @@
-"""Writes of the sales app: till imports (dishes and recipes: services.dishes)."""
+"""Writes of the sales app: till imports (dishes and recipes: `services.dishes`)."""
 
 from .files import (
     ExportRejected,
@@ -6,6 +6,7 @@ from .files import (
     sales_import_enqueue,
     sales_import_files,
     sales_import_process,
+    sales_import_upload,
 )
 from .imports import ImportResult, export_load, sales_import_create
 from .zones import current_time_zone, tenant_time_zone
@@ -20,5 +21,6 @@ __all__ = [
     "sales_import_enqueue",
     "sales_import_files",
     "sales_import_process",
+    "sales_import_upload",
     "tenant_time_zone",
 ]

@@ -64,6 +64,19 @@ def sales_import_files(
     )  # fmt: skip
 
 
+def sales_import_upload(
+    *, files: Sequence[tuple[str, bytes]], user_id: UUID | None, force: bool
+) -> ImportResult | SalesImport:
+    """Uploaded files: parsed now (a bad file is refused, nothing written), then loaded at once, or stored
+    for a background job (the `SalesImport` returned) when the export has too many orders for a request."""
+    export = export_read(sources=files)
+    if len(export.orders) > settings.SALES_IMPORT_SYNC_MAX_ORDERS:
+        return sales_import_enqueue(files=files, user_id=user_id, force=force, order_count=len(export.orders))
+    return sales_import_files(
+        sources=files, source=ImportSource.API, user_id=user_id, force=force, export=export
+    )
+
+
 @transaction.atomic
 def sales_import_enqueue(
     *, files: Sequence[tuple[str, bytes]], user_id: UUID | None, force: bool, order_count: int

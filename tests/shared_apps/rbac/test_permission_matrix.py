@@ -132,6 +132,12 @@ MATRIX: dict[str, dict[str, str]] = {
     "api:dishes": {"GET": RO, "POST": MANAGER},
     "api:dish": {"GET": RO, "PATCH": MANAGER, "DELETE": MANAGER},
     "api:dish-recipe": {"GET": RO, "PUT": MANAGER},
+    "api:cost-centres": {"GET": RO, "POST": MANAGER},
+    "api:cost-centre": {"GET": RO, "PATCH": MANAGER, "DELETE": MANAGER},
+    "api:expense-categories": {"GET": RO, "POST": MANAGER},
+    "api:expenses": {"GET": RO, "POST": MANAGER},
+    "api:expense": {"GET": RO, "PATCH": MANAGER, "DELETE": MANAGER},
+    "api:analytics-expense-synthesis": {"GET": RO},
 }
 CALLERS = (*ROLES, "anonymous", "wrong-scope-key")
 # The site's pages (web:*) authenticate by cookie, not by token or key: their own matrix, with signed-in

@@ -39,7 +39,7 @@ def test_the_dashboard_as_of_a_day_sums_the_30_days_ending_on_it(
     ht = sum((o.total_ht for o in orders), Decimal(0))
     assert Decimal(body["marge_brute_30j"]) == ht  # no recipe yet: no material cost known
     assert body["food_cost_moyen"] is None
-    assert body["depenses_mois"] is None
+    assert body["depenses_mois"] == "0.00"  # nothing spent: no expense, no supplier invoice
     with schema_context(tenant_a.schema_name):
         assert body["nb_categories"] == Category.objects.count()
 

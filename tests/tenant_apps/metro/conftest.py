@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,8 +11,9 @@ from django.test import Client
 
 from shared_apps.tenants.models import Tenant
 from tests.factories.accounts import _clean_limiter_state  # noqa: F401
-from tests.factories.metro import _parse_once_per_session, bearer_for, import_samples  # noqa: F401
+from tests.factories.metro import _parse_once_per_session, bearer_for, import_samples, in_schema  # noqa: F401
 from tests.metro_etl.conftest import metro_dir
+from tests.support.committing import committing
 
 
 @pytest.fixture
@@ -48,3 +50,18 @@ def api_a(client_a: Client, member_headers_a: dict[str, Any]) -> Client:
 @pytest.fixture
 def admin_api_a(tenant_a: Tenant, admin_headers_a: dict[str, Any]) -> Client:
     return Client(HTTP_HOST="alpha.testserver", **admin_headers_a)
+
+
+# What a committing test leaves in tenant A, emptied after it.
+COMMITTED_TABLES = (
+    "metro_purchasefact, metro_invoiceline, metro_stageddocument, metro_invoice, "
+    "catalog_product, metro_pendingfile, metro_importbatch, metro_customeraccount, "
+    "stock_stockmovement, stock_stockday, stock_site"
+)
+
+
+@pytest.fixture
+def committing_tenant(django_db_setup: None, django_db_blocker: Any) -> Iterator[Tenant]:
+    """Tenant A outside pytest-django's per-test transaction: what a test writes commits for real (as in
+    production, and as a Citus worker needs to check a deferred key), and is emptied after."""
+    yield from committing(django_db_blocker, tables=COMMITTED_TABLES)

@@ -21,7 +21,6 @@ from tenant_apps.metro.models import BatchStatus, ImportBatch, ImportSource, Inv
 from tenant_apps.metro.services import batch_import, batches_recover_stale
 from tenant_apps.metro.services.leases import INTERRUPTED
 from tests.factories.metro import in_schema, sample_paths
-from tests.tenant_apps.metro.test_load_committed import committing_tenant  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[3]
 KILL_AFTER_FILES = 2
@@ -69,7 +68,7 @@ def _kill_mid_import(tenant: Tenant, process: subprocess.Popen[bytes]) -> Import
 
 
 @pytest.fixture
-def killed(committing_tenant: Tenant) -> ImportBatch:  # noqa: F811
+def killed(committing_tenant: Tenant) -> ImportBatch:
     files = sample_paths()
     batch = _kill_mid_import(committing_tenant, _import_process(committing_tenant, files[0].parent))
     with in_schema(committing_tenant):
@@ -83,7 +82,7 @@ def killed(committing_tenant: Tenant) -> ImportBatch:  # noqa: F811
 
 
 def test_the_next_import_finishes_a_killed_batch_and_repairs_the_aggregates(
-    committing_tenant: Tenant,  # noqa: F811
+    committing_tenant: Tenant,
     killed: ImportBatch,
 ) -> None:
     with in_schema(committing_tenant):
@@ -98,7 +97,7 @@ def test_the_next_import_finishes_a_killed_batch_and_repairs_the_aggregates(
         assert all(product.total_net != 0 for product in bought)
 
 
-def test_a_live_lease_is_left_alone(committing_tenant: Tenant) -> None:  # noqa: F811
+def test_a_live_lease_is_left_alone(committing_tenant: Tenant) -> None:
     with in_schema(committing_tenant):
         batch = ImportBatch.objects.create(
             source=ImportSource.CLI,
@@ -112,7 +111,7 @@ def test_a_live_lease_is_left_alone(committing_tenant: Tenant) -> None:  # noqa:
 
 
 def test_a_killed_background_job_is_queued_again_and_completes(
-    committing_tenant: Tenant,  # noqa: F811
+    committing_tenant: Tenant,
 ) -> None:
     """A job's files wait in the database: the batch goes back to the queue and its remaining files load
     (the test settings run jobs at once, when the recovery commits)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,6 +21,7 @@ import tenant_apps.metro.services.batches as batches
 import tenant_apps.metro.services.loading as loading
 from metro_etl import reconcile
 from shared_apps.core.exceptions import Conflict
+from shared_apps.tenants import citus
 from shared_apps.tenants.models import Tenant
 from tenant_apps.catalog.models import Product
 from tenant_apps.metro.models import (
@@ -36,25 +37,15 @@ from tenant_apps.metro.models import (
 )
 from tenant_apps.metro.services.outcomes import FileOutcome
 from tests.factories.metro import _cached_parse, import_samples, in_schema, sample_paths
-from tests.support.committing import committing, tables_truncate
+from tests.tenant_apps.metro.conftest import COMMITTED_TABLES
 from tests.tenant_apps.metro.test_load import CREDIT_NOTE, ORIGINAL, WorkerDied, state
 
 T = TypeVar("T")
 
-_TABLES = (
-    "metro_purchasefact, metro_invoiceline, metro_stageddocument, metro_invoice, "
-    "catalog_product, metro_pendingfile, metro_importbatch, metro_customeraccount, "
-    "stock_stockmovement, stock_stockday, stock_site"
-)
-
-
-@pytest.fixture
-def committing_tenant(django_db_setup: None, django_db_blocker: Any) -> Iterator[Tenant]:
-    yield from committing(django_db_blocker, tables=_TABLES)
-
 
 def _truncate(tenant: Tenant) -> None:
-    tables_truncate(tenant, _TABLES)
+    with in_schema(tenant), connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {COMMITTED_TABLES} CASCADE")
 
 
 def _race(tenant: Tenant, batch: ImportBatch, loads: list[Callable[[], T]]) -> list[T]:
@@ -88,15 +79,20 @@ def _race(tenant: Tenant, batch: ImportBatch, loads: list[Callable[[], T]]) -> l
     return results
 
 
+_BLOCKED = (
+    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+    "AND cardinality(pg_blocking_pids(pid)) > 0"
+)
+# On Citus the loads wait on the worker that holds the tenant: the coordinator's own lock table shows nothing.
+_BLOCKED_ON_CITUS = "SELECT count(DISTINCT waiting_gpid) FROM citus_lock_waits"
+
+
 def _wait_for_blocked_backends(count: int) -> None:
     deadline = time.monotonic() + 20
     with connection.cursor() as cursor:
         while time.monotonic() < deadline:
             cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND cardinality(pg_blocking_pids(pid)) > 0"
-            )
+            cursor.execute(_BLOCKED_ON_CITUS if citus.citus_active() else _BLOCKED)
             row = cursor.fetchone()
             if row is not None and row[0] >= count:
                 return
@@ -147,8 +143,14 @@ def test_a_credit_note_and_its_invoice_loaded_at_once_are_linked_after_the_batch
     assert [o.status for o in _race(committing_tenant, batch, loads)] == ["imported", "imported"]
     with in_schema(committing_tenant):
         note = Invoice.objects.get(referenced_number__gt="")
-        assert note.referenced_invoice is None  # neither snapshot saw the other: the link was missed
-        assert loading.credit_notes_link() == 1  # what every batch runs after its loads
+        if citus.citus_active():
+            # The worker that holds the tenant may let one load see the other's invoice: the link is then
+            # made at once. What must hold there is the end state after the batch's repair.
+            missed = note.referenced_invoice is None
+            assert loading.credit_notes_link() == int(missed)
+        else:
+            assert note.referenced_invoice is None  # neither snapshot saw the other: the link was missed
+            assert loading.credit_notes_link() == 1  # what every batch runs after its loads
         note.refresh_from_db()
         assert note.referenced_invoice == Invoice.objects.get(number=note.referenced_number)
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
+from django.db import connection
 
 from metro_etl import ArticleLine, reconcile
 from shared_apps.tenants.models import Tenant
 from tenant_apps.catalog.models import Product
-from tenant_apps.metro.models import ImportBatch, InvoiceLine, LineKind, PriceHistory, PurchaseFact
+from tenant_apps.metro.models import ImportBatch, PriceHistory, PurchaseFact
 from tenant_apps.metro.services.loading import invoice_load, load_context_build, product_key
 from tests.factories.metro import _cached_parse, import_samples, in_schema, sample_paths
 
@@ -71,22 +70,6 @@ def test_a_tenants_price_history_reads_its_own_facts_only(tenant_a: Tenant, tena
         assert PriceHistory.objects.exists()
 
 
-def test_a_fact_cannot_name_another_invoice_or_product_than_its_line(tenant_a: Tenant) -> None:
-    import_samples(tenant_a, "135_12_329009", "135_12_331840")
-    with in_schema(tenant_a):
-        fact = PurchaseFact.objects.select_related("line").first()
-        assert fact is not None
-        other_invoice = InvoiceLine.objects.exclude(invoice_id=fact.invoice_id).values("invoice_id")[:1]
-        other_product = Product.objects.exclude(pk=fact.product_id).first()
-        assert other_product is not None
-        for change in ({"invoice_id": other_invoice}, {"product_id": other_product.pk}):
-            with transaction.atomic():
-                PurchaseFact.objects.filter(pk=fact.pk).update(**change)
-                with connection.cursor() as cursor, pytest.raises(IntegrityError):
-                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the key is deferred to the commit
-                transaction.set_rollback(True)
-
-
 def test_a_load_flags_the_refreshed_products_it_buys_whether_the_batch_knew_them_or_not(
     tenant_a: Tenant,
 ) -> None:
@@ -112,32 +95,3 @@ def test_a_load_flags_the_refreshed_products_it_buys_whether_the_batch_knew_them
         assert outcome.status == "loaded"
         stale = set(Product.objects.filter(aggregates_fresh=False).values_list("natural_key", flat=True))
         assert stale == set(keys)  # the existing ones flagged, the new ones created stale, no other
-
-
-def test_the_schema_migrations_reverse_to_a_price_history_table_with_the_same_rows(tenant_a: Tenant) -> None:
-    """Back before the view (and before the catalogue took the products over, with their French columns),
-    then forward again: the same prices either way."""
-    import_samples(tenant_a)
-    with in_schema(tenant_a):
-        before = _prices()
-        facts = PurchaseFact.objects.count()
-        lines = InvoiceLine.objects.filter(kind=LineKind.ARTICLE).count()
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER TABLE refuses pending key checks
-        executor = MigrationExecutor(connection)
-        executor.migrate([("metro", "0003_fewer_redundant_indexes")])
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT relkind FROM pg_class WHERE oid = 'metro_pricehistory'::regclass")
-            assert cursor.fetchone() == ("r",)
-            cursor.execute(
-                "SELECT p.cle, i.numero, h.date, h.prix_unitaire FROM metro_pricehistory h "
-                "JOIN metro_product p ON p.id = h.product_id JOIN metro_invoice i ON i.id = h.invoice_id"
-            )
-            assert set(cursor.fetchall()) == before
-            cursor.execute("SELECT count(DISTINCT id), count(DISTINCT line_id) FROM metro_purchasefact")
-            assert cursor.fetchone() == (facts, facts)
-        executor.loader.build_graph()
-        graph = executor.loader.graph
-        executor.migrate([node for node in graph.leaf_nodes() if node[0] in ("metro", "catalog", "stock")])
-        assert _prices() == before
-        assert PurchaseFact.objects.count() == facts == lines

@@ -4,6 +4,7 @@ after data was stored at tenant A. A page missing from the table fails the test.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,11 +13,16 @@ from django.test import Client
 from django_tenants.utils import schema_context
 
 from shared_apps.tenants.models import Tenant
-from tenant_apps.catalog.models import Product
+from tenant_apps.catalog.models import PriceAlert, Product
 from tenant_apps.metro.models import Invoice
+from tenant_apps.sales.models import Dish, ImportSource
+from tenant_apps.sales.services import sales_import_files
 from tenant_apps.sessions.services import session_start
 from tests.factories.access import ROLES, member_with_role
+from tests.factories.catalog import PriceAlertFactory
 from tests.factories.metro import import_samples
+from tests.factories.sales import RecipeLineFactory
+from tests.factories.sumup import SumupExportBuilder
 from tests.urlwalk import Route, routes
 
 from .conftest import HOST_A, HOST_B, browser, text
@@ -57,6 +63,22 @@ WEB_MATRIX: dict[str, dict[str, str]] = {
     "web:invoice": {"GET": RO},
     "web:products": {"GET": RO},
     "web:product": {"GET": RO},
+    "web:expenses": {"GET": RO},
+    "web:expense-new": {"GET": MANAGER, "POST": MANAGER},
+    "web:expense-edit": {"GET": MANAGER, "POST": MANAGER},
+    "web:expense-delete": {"POST": MANAGER},
+    "web:cost-centre-new": {"GET": MANAGER, "POST": MANAGER},
+    "web:cost-centre-edit": {"GET": MANAGER, "POST": MANAGER},
+    "web:sales": {"GET": RO},
+    "web:sales-upload": {"GET": MANAGER, "POST": MANAGER},
+    "web:dishes": {"GET": RO},
+    "web:dish-new": {"POST": MANAGER},
+    "web:dish": {"GET": RO},
+    "web:dish-edit": {"POST": MANAGER},
+    "web:dish-recipe": {"POST": MANAGER},
+    "web:price-alerts": {"GET": RO},
+    "web:price-alerts-seen": {"POST": MANAGER},
+    "web:price-alert-seen": {"POST": MANAGER},
 }
 WEB_ROUTES = [r for r in routes("config.urls_tenant") if r.name.startswith("web:")]
 CALLERS = (*ROLES, "anonymous")
@@ -106,14 +128,27 @@ def test_web_permission_matrix(route: Route, method: str, caller: str, tenant_a:
         assert "Accès refusé" in text(response)
 
 
-def test_no_page_shows_tenant_a_data_at_tenant_b(tenant_a: Tenant, tenant_b: Tenant) -> None:
+def _sales_of(tenant: Tenant, tmp_path: Path, product: Product) -> dict[str, Any]:
+    """At `tenant`: a till sale of a dish with a recipe on `product`, and a price alert on it."""
+    builder = SumupExportBuilder().add_order(lines=(("PLAT SECRET ALPHA", 1, "15,00", "13,64", "1,36"),))
+    with schema_context(tenant.schema_name):
+        sales_import_files(sources=builder.write(tmp_path), source=ImportSource.CLI)
+        dish = Dish.objects.get(till_name="PLAT SECRET ALPHA")
+        RecipeLineFactory.create(dish=dish, product=product)
+        alert = PriceAlertFactory.create(product=product, document_number="ALERTE-ALPHA")
+    return {"dish_id": str(dish.pk), "alert_id": str(alert.pk), "secrets": [dish.name, "ALERTE-ALPHA"]}
+
+
+def test_no_page_shows_tenant_a_data_at_tenant_b(tenant_a: Tenant, tenant_b: Tenant, tmp_path: Path) -> None:
     import_samples(tenant_a, "135_11_200921", "135_11_247666")
     with schema_context(tenant_a.schema_name):
         invoices = list(Invoice.objects.all())
         products = list(Product.objects.all())
-    secrets = [i.number for i in invoices] + [p.designation for p in products]
+    sales = _sales_of(tenant_a, tmp_path, products[0])
+    secrets = [i.number for i in invoices] + [p.designation for p in products] + sales["secrets"]
     client = _signed_in(tenant_b, "owner", host=HOST_B)
     values: dict[str, Any] = {"invoice_id": str(invoices[0].pk), "product_id": str(products[0].pk)}
+    values |= {"dish_id": sales["dish_id"], "alert_id": sales["alert_id"]}
     for route in WEB_ROUTES:
         if "GET" not in WEB_MATRIX[route.name]:
             continue
@@ -123,3 +158,9 @@ def test_no_page_shows_tenant_a_data_at_tenant_b(tenant_a: Tenant, tenant_b: Ten
             assert secret not in body, (route.name, secret)
     assert client.get(f"/factures/{invoices[0].pk}").status_code == 404
     assert client.get(f"/produits/{products[0].pk}").status_code == 404
+    assert client.get(f"/plats/{sales['dish_id']}").status_code == 404
+    assert client.post(f"/plats/{sales['dish_id']}/recette", {}).status_code == 404
+    assert client.post(f"/alertes-prix/{sales['alert_id']}/vu").status_code == 404
+    client.post("/alertes-prix/tout-vu")
+    with schema_context(tenant_a.schema_name):
+        assert not PriceAlert.objects.get(pk=sales["alert_id"]).seen

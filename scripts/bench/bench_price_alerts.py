@@ -1,0 +1,106 @@
+"""Benchmark the price alerts with the dishes they reach against GET /api/v1/info, in one process and run.
+
+    .venv/bin/python scripts/bench/bench_price_alerts.py [--alerts 1000] [--dishes 300] [--requests 60]
+
+A tenant `benchalerts` of the database DATABASE_URL points to (created if missing, its data kept between
+runs: `--reload` deletes and makes it again) gets 2,000 products, `--alerts` price alerts on the first 500
+and `--dishes` dishes of 6 ingredients each drawn from those 500, so most alerts reach several dishes. Then,
+with a member's bearer token through Django's test client (bench_catalog's way): /info (the baseline),
+the alert list of 1,000 alerts with their dishes, the same list limited to 100, and the dish list. Prints
+p50 and p95 per endpoint, each p50 against /info's, and the load average.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("LOG_LEVEL", "ERROR")  # no log line per request: it would time the console
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.test import Client  # noqa: E402
+from django_tenants.utils import schema_context  # noqa: E402
+
+from scripts.bench.bench_catalog import bearer, run  # noqa: E402
+from shared_apps.tenants.models import Tenant  # noqa: E402
+from shared_apps.tenants.services import tenant_create, tenant_delete  # noqa: E402
+from tenant_apps.catalog.models import PriceAlert, Product  # noqa: E402
+from tenant_apps.sales.models import Dish, RecipeLine  # noqa: E402
+
+TENANT: dict[str, Any] = {"slug": "benchalerts", "name": "Bench alertes", "domain": "benchalerts.localhost"}
+PRODUCTS, HOT_PRODUCTS, INGREDIENTS = 2000, 500, 6
+
+
+def load(tenant: Tenant, *, alerts: int, dishes: int) -> None:
+    rng = random.Random(7)
+    with schema_context(tenant.schema_name):
+        Product.objects.bulk_create(
+            Product(natural_key=f"art:{n:07d}", article_number=f"{n:07d}", designation=f"PRODUIT {n}",
+                    unit="KG", avg_unit_price=Decimal(rng.randint(100, 3000)) / 100)
+            for n in range(PRODUCTS)
+        )  # fmt: skip
+        hot = list(Product.objects.order_by("id").values_list("id", flat=True)[:HOT_PRODUCTS])
+        day = date(2026, 1, 1)
+        PriceAlert.objects.bulk_create(
+            PriceAlert(product_id=hot[n % len(hot)], source="metro", document_id=n, document_number=f"F{n}",
+                       date=day + timedelta(days=n % 300), old_price=Decimal(10), new_price=Decimal(12),
+                       change_pct=Decimal(20))
+            for n in range(alerts)
+        )  # fmt: skip
+        made = Dish.objects.bulk_create(
+            Dish(till_name=f"PLAT {n}", name=f"Plat {n}", selling_price_ttc=Decimal(rng.randint(800, 2500)))
+            for n in range(dishes)
+        )  # fmt: skip
+        RecipeLine.objects.bulk_create(
+            RecipeLine(dish=dish, product_id=product, quantity=Decimal(rng.randint(5, 300)) / 1000)
+            for dish in made
+            for product in rng.sample(hot, INGREDIENTS)
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--alerts", type=int, default=1000)
+    parser.add_argument("--dishes", type=int, default=300)
+    parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--reload", action="store_true", help="delete the tenant and make it again")
+    args = parser.parse_args()
+    tenant = Tenant.objects.filter(slug=TENANT["slug"]).first()
+    if tenant is not None and args.reload:
+        tenant_delete(slug=TENANT["slug"])
+        tenant = None
+    if tenant is None:
+        tenant = tenant_create(**TENANT)
+        load(tenant, alerts=args.alerts, dishes=args.dishes)
+    client = Client(HTTP_HOST=TENANT["domain"], **bearer(tenant))
+    paths = {
+        "info": "/api/v1/info",
+        "alerts-1000": "/api/v1/catalog/price-alerts?limit=1000",
+        "alerts-100": "/api/v1/catalog/price-alerts?limit=100",
+        "dishes-200": "/api/v1/plats?per_page=200",
+    }
+    times = run(client, paths, args.requests)
+    print(f"{args.alerts:,} alerts, {args.dishes} dishes x {INGREDIENTS} ingredients; load average "
+          f"{os.getloadavg()[0]:.2f}")  # fmt: skip
+    base = statistics.median(times["info"])
+    for name, values in times.items():
+        p50, p95 = statistics.median(values), statistics.quantiles(values, n=20)[18]
+        print(f"{name:>12}: p50 {p50:7.2f} ms  p95 {p95:7.2f} ms  p50 {p50 / base:5.1f}x /info")
+
+
+if __name__ == "__main__":
+    main()
