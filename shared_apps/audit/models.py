@@ -61,6 +61,11 @@ class EventType(models.TextChoices):
     ACCOUNTING_EXPORTED = "accounting_exported", "Accounting entries exported (FEC)"
     ACCOUNTING_SETTINGS_CHANGED = "accounting_settings_changed", "Chart of accounts or SIREN changed"
     TILL_SITE_MAPPED = "till_site_mapped", "Till establishment mapped to a stock site"
+    # Sales: what the owner changes about dishes (a recipe also rewrites the stock exits of past sales)
+    DISH_CREATED = "dish_created", "Dish created"
+    DISH_UPDATED = "dish_updated", "Dish updated"
+    DISH_DELETED = "dish_deleted", "Dish deleted"
+    RECIPE_SET = "recipe_set", "Recipe set"
 
 
 class Factor(models.TextChoices):

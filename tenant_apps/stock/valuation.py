@@ -11,7 +11,7 @@ rules of the average are avco's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -49,8 +49,12 @@ _LOCK_NAMESPACE = 0x53_544B  # "STK"
 
 
 @transaction.atomic
-def stock_valuation_refresh() -> int:
-    """Value what is unvalued and rebuild the days after it; returns how many (product, site) pairs."""
+def stock_valuation_refresh(*, redo: Mapping[Key, date] | None = None) -> int:
+    """Value what is unvalued and rebuild the days after it; returns how many (product, site) pairs.
+
+    `redo` names pairs to rebuild from a day although nothing of theirs is unvalued: movements were
+    deleted there (a rewritten recipe's exits), which leaves no unvalued movement to start from.
+    """
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(current_schema()))", [_LOCK_NAMESPACE])
     since = {
@@ -60,13 +64,15 @@ def stock_valuation_refresh() -> int:
         .annotate(since=Min("date"))
         .order_by()
     }
+    for key, day in (redo or {}).items():
+        since[key] = min(day, since.get(key, day))
     if not since:
         return 0
     before = _positions_before(since)
     replay = _replay(since, before)  # leaves each pair's last position in `before`
     sold = _days_replace(since, replay)
     _values_save(replay)
-    _levels_save({key: before[key] for key in since if key in before}, sold)
+    _levels_save({key: before.get(key, Position()) for key in since}, sold)
     return len(since)
 
 

@@ -4,15 +4,14 @@ from .consumption import EstablishmentSiteAmbiguous
 from .establishments import establishment_site_set
 from .files import (
     ExportRejected,
-    current_time_zone,
     export_read,
     sales_import_enqueue,
     sales_import_files,
     sales_import_process,
     sales_import_upload,
-    tenant_time_zone,
 )
 from .imports import ImportResult, export_load, sales_import_create
+from .zones import current_time_zone, tenant_time_zone
 
 __all__ = [
     "EstablishmentSiteAmbiguous",

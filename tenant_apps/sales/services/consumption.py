@@ -20,13 +20,19 @@ from ..models import OrderLine, RecipeLine, TillEstablishment
 Recipes = dict[int, list[tuple[int, Decimal]]]  # dish id → [(product id, stock quantity per dish sold)]
 
 
-def recipes_load() -> Recipes:
+def recipes_load(*, dish_ids: Sequence[int] | None = None) -> Recipes:
+    lines = RecipeLine.objects.all() if dish_ids is None else RecipeLine.objects.filter(dish_id__in=dish_ids)
     recipes: Recipes = defaultdict(list)
-    for dish_id, product_id, quantity, yield_factor in RecipeLine.objects.values_list(
+    for dish_id, product_id, quantity, yield_factor in lines.values_list(
         "dish_id", "product_id", "quantity", "yield_factor"
     ):
         recipes[dish_id].append((product_id, quantity / yield_factor))
     return dict(recipes)
+
+
+def exit_quantity(*, sold: Decimal, per_dish: Decimal) -> Decimal:
+    """The signed stock quantity of an exit: what `sold` dishes take of one ingredient."""
+    return -(sold * per_dish).quantize(Decimal("0.001"))
 
 
 class EstablishmentSiteAmbiguous(ValidationFailed):
@@ -79,7 +85,7 @@ def sale_exits_write(*, lines: Sequence[OrderLine], sites: dict[str, int], recip
                     date=line.closed_at.date(),  # aware in the tenant's zone: its local day
                     kind=MovementKind.EXIT,
                     reason=ExitReason.SALE,
-                    quantity=-(line.quantity * per_dish).quantize(Decimal("0.001")),
+                    quantity=exit_quantity(sold=line.quantity, per_dish=per_dish),
                     source=MovementSource.SALE,
                     source_ref=f"{line.order.till_id}:{line.position}"[:64],
                 )

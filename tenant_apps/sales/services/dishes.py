@@ -7,13 +7,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
+from shared_apps.audit.models import EventType
+from shared_apps.audit.services import audit_record
 from shared_apps.core.exceptions import Conflict, ValidationFailed
+from shared_apps.rbac.principal import current_principal_or_none
+from shared_apps.tenants.models import Tenant
 from sumup_etl import Product as TillProduct
 from tenant_apps.catalog.models import Product
 
 from ..models import Dish, RecipeLine
+from .recost import sale_exits_rewrite
 
 EDITABLE = ("name", "category", "channel", "selling_price_ttc", "vat_rate", "is_active")
 DEFAULT_VAT_RATE = Decimal("10")  # food served on the premises
@@ -48,6 +53,19 @@ def dishes_from_till(*, products: Iterable[TillProduct]) -> dict[str, int]:
     return dict(Dish.objects.filter(till_name__in=names).values_list("till_name", "id"))
 
 
+def _audit(event_type: EventType, details: dict[str, Any]) -> None:
+    """The owner's change to a dish, in the caller's transaction: who (the request's or job's principal),
+    at which tenant (the schema it was written in)."""
+    principal = current_principal_or_none()
+    tenant = principal.tenant if principal is not None else getattr(connection, "tenant", None)
+    audit_record(
+        event_type=event_type,
+        tenant=tenant if isinstance(tenant, Tenant) else None,
+        user=principal.user if principal is not None else None,
+        details=details,
+    )
+
+
 def _fields_checked(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(EDITABLE)
     if unknown:
@@ -59,26 +77,41 @@ def dish_create(*, name: str, **fields: Any) -> Dish:
     """A dish typed by the owner (not from the till): its name is also its till name until a sale says."""
     try:
         with transaction.atomic():
-            return Dish.objects.create(till_name=name[:255], name=name[:255], **_fields_checked(fields))
+            dish = Dish.objects.create(till_name=name[:255], name=name[:255], **_fields_checked(fields))
+            _audit(EventType.DISH_CREATED, {"dish_id": dish.pk, "fields": fields})
+            return dish
     except IntegrityError as error:
         raise Conflict(f"Un plat nommé {name!r} existe déjà.", code="dish_exists") from error
 
 
+@transaction.atomic
 def dish_update(*, dish: Dish, **fields: Any) -> Dish:
     for key, value in _fields_checked(fields).items():
         setattr(dish, key, value)
     dish.save(update_fields=list(fields))
+    _audit(EventType.DISH_UPDATED, {"dish_id": dish.pk, "fields": fields})
     return dish
 
 
+@transaction.atomic
 def dish_delete(*, dish: Dish) -> None:
-    """Delete a dish and its recipe; its past sales stay (unlinked), and the next import recreates it."""
+    """Delete a dish and its recipe; its past sales stay (unlinked), and the next import recreates it.
+
+    Without a recipe its sales take nothing from stock: their exits after the last counts go with it
+    (services.recost)."""
+    dish_id = dish.pk
+    RecipeLine.objects.filter(dish=dish).delete()
+    rewrite = sale_exits_rewrite(dish=dish)
     dish.delete()
+    _audit(EventType.DISH_DELETED, {"dish_id": dish_id, "exits_deleted": rewrite.deleted})
 
 
 @transaction.atomic
 def recipe_set(*, dish: Dish, ingredients: Sequence[Ingredient]) -> list[RecipeLine]:
-    """Replace the dish's recipe whole; an unknown product or a repeated one is refused, nothing written."""
+    """Replace the dish's recipe whole; an unknown product or a repeated one is refused, nothing written.
+
+    The exits of the dish's sales since each ingredient's last count follow the new recipe (the rule is in
+    services.recost), in this transaction."""
     ids = [i.product_id for i in ingredients]
     known = set(Product.objects.filter(pk__in=ids).values_list("pk", flat=True))
     seen: set[int] = set()
@@ -92,7 +125,18 @@ def recipe_set(*, dish: Dish, ingredients: Sequence[Ingredient]) -> list[RecipeL
             raise ValidationFailed(message, code="duplicate_product", details=where)
         seen.add(ingredient.product_id)
     RecipeLine.objects.filter(dish=dish).delete()
-    return RecipeLine.objects.bulk_create(
+    lines = RecipeLine.objects.bulk_create(
         RecipeLine(dish=dish, product_id=i.product_id, quantity=i.quantity, yield_factor=i.yield_factor)
         for i in ingredients
     )
+    rewrite = sale_exits_rewrite(dish=dish)
+    recipe = [
+        {"product_id": i.product_id, "quantity": str(i.quantity), "yield": str(i.yield_factor)}
+        for i in ingredients
+    ]
+    _audit(
+        EventType.RECIPE_SET,
+        {"dish_id": dish.pk, "ingredients": recipe, "exits_deleted": rewrite.deleted,
+         "exits_written": rewrite.written},
+    )  # fmt: skip
+    return lines

@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, cast
 from uuid import UUID
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -19,7 +18,6 @@ from django.utils import timezone
 
 from shared_apps.core.exceptions import ValidationFailed
 from shared_apps.core.sandbox import CRASHED, Budget, Exceeded, sandbox_map
-from shared_apps.tenants.models import Tenant
 from sumup_etl import (
     Export,
     InternalParseError,
@@ -33,35 +31,12 @@ from sumup_etl import (
 
 from ..models import ImportSource, ImportStatus, PendingUpload, SalesImport
 from .imports import ImportResult, export_load, sales_import_create
-
-TIME_ZONE_SETTING = "time_zone"
+from .zones import current_time_zone
 
 
 class ExportRejected(ValidationFailed):
     """The files are not a loadable SumUp export; `details` names the file, line and column at fault.
     A 400 like any domain refusal: 422 is kept for a body or query that fails its serializer."""
-
-
-def tenant_time_zone(*, tenant: Tenant | None) -> ZoneInfo:
-    """The tenant's local time zone (its `time_zone` setting), Europe/Paris unless set."""
-    name = settings.SALES_DEFAULT_TIME_ZONE
-    if tenant is not None:
-        name = tenant.setting(TIME_ZONE_SETTING) or name
-    try:
-        return ZoneInfo(str(name))
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValidationFailed(
-            f"Fuseau horaire inconnu dans les réglages de l'organisation : {name!r}."
-        ) from error
-
-
-def current_time_zone() -> ZoneInfo:
-    """The time zone of the tenant whose schema is active (the default on a schema with no tenant)."""
-    tenant = getattr(connection, "tenant", None)
-    if not isinstance(tenant, Tenant):  # schema_context sets a schema, not the tenant's row
-        schema_name = str(cast(Any, connection).schema_name)
-        tenant = Tenant.objects.filter(schema_name=schema_name).first()
-    return tenant_time_zone(tenant=tenant)
 
 
 def limits() -> Limits:

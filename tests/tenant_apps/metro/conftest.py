@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from shared_apps.tenants.models import Tenant
 from tests.factories.accounts import _clean_limiter_state  # noqa: F401
 from tests.factories.metro import _parse_once_per_session, bearer_for, import_samples, in_schema  # noqa: F401
 from tests.metro_etl.conftest import metro_dir
+from tests.support.committing import committing
 
 
 @pytest.fixture
@@ -64,12 +64,4 @@ COMMITTED_TABLES = (
 def committing_tenant(django_db_setup: None, django_db_blocker: Any) -> Iterator[Tenant]:
     """Tenant A outside pytest-django's per-test transaction: what a test writes commits for real (as in
     production, and as a Citus worker needs to check a deferred key), and is emptied after."""
-    # `django_db_setup`: the test database (and its session tenants) even when these tests run alone.
-    with django_db_blocker.unblock():
-        tenant = Tenant.objects.get(slug="alpha")
-        assert connection.get_autocommit()
-        try:
-            yield tenant
-        finally:
-            with in_schema(tenant), connection.cursor() as cursor:
-                cursor.execute(f"TRUNCATE {COMMITTED_TABLES} CASCADE")
+    yield from committing(django_db_blocker, tables=COMMITTED_TABLES)

@@ -12,7 +12,7 @@ from django.db.models import Sum
 from django_tenants.utils import schema_context
 
 from shared_apps.tenants.models import Tenant
-from sumup_etl import Export, read_export
+from sumup_etl import read_export
 from tenant_apps.sales.models import Order, OrderLine, OrderPayment
 from tenant_apps.sales.services import ExportRejected
 from tests.factories.sumup import SumupExportBuilder
@@ -25,25 +25,6 @@ pytestmark = pytest.mark.django_db
 def _counts() -> tuple[int, int, int, Decimal]:
     total = Order.objects.aggregate(s=Sum("total_ttc"))["s"] or Decimal("0")
     return Order.objects.count(), OrderLine.objects.count(), OrderPayment.objects.count(), total
-
-
-def test_the_real_export_loads_whole_and_a_second_import_changes_nothing(
-    tenant_a: Tenant, real_export: Export, import_at: Importer
-) -> None:
-    first = import_at(tenant_a, export=real_export)
-    assert (first.imported, first.lines, first.invalid, first.duplicates) == (7880, 19660, 0, 0)
-    assert first.ca_ttc == Decimal("339196.60")
-    with schema_context(tenant_a.schema_name):
-        before = _counts()
-        assert before == (7880, 19660, 7882, Decimal("339196.60"))
-        assert OrderLine.objects.aggregate(s=Sum("ca_ttc"))["s"] == Decimal("339196.60")
-        assert OrderLine.objects.aggregate(s=Sum("ca_ht"))["s"] == Decimal("295923.06")
-        ids_before = set(Order.objects.values_list("pk", flat=True))
-    again = import_at(tenant_a, export=real_export)
-    assert (again.imported, again.duplicates, again.lines) == (0, 7880, 0)
-    with schema_context(tenant_a.schema_name):
-        assert _counts() == before
-        assert set(Order.objects.values_list("pk", flat=True)) == ids_before
 
 
 def test_times_are_the_tenants_local_time_made_aware(
