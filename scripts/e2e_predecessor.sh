@@ -74,6 +74,8 @@ class TestClient:
         return self.request("OPTIONS", url, **kwargs)
 PY
 cd "$checkout"
-E2E_BASE_URL="$base_url" E2E_TENANT_ID="$tenant" PYTHONPATH="$shim" "${PYTHON:-python3}" -m pytest \
+# -P and importlib: the checkout (it has an app/ package and tests/__init__.py) never goes on sys.path before the
+# stand-ins.
+E2E_BASE_URL="$base_url" E2E_TENANT_ID="$tenant" PYTHONPATH="$shim" "${PYTHON:-python3}" -P -m pytest --import-mode=importlib \
   --noconftest -p no:cacheprovider --rootdir "$shim" -q -rfE \
   tests/e2e/test_auth_flows_e2e.py tests/e2e/test_security_e2e.py tests/e2e/test_admin_users_e2e.py "$@"
