@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.core.exceptions import NotFound
+from shared_apps.core.read_cache import cached_read
 from shared_apps.rbac.enums import PermissionCode
 from tenant_apps.catalog.models import PriceAlert
 from tenant_apps.catalog.selectors import price_alert_get, price_alert_list
@@ -87,6 +88,7 @@ class PriceAlertListApi(APIView):
         limit = serializers.IntegerField(min_value=1, max_value=1000, default=200)
 
     @extend_schema(parameters=[FilterSerializer], responses={200: PriceAlertOutput(many=True)})
+    @cached_read
     def get(self, request: Request) -> Response:
         serializer = self.FilterSerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)
