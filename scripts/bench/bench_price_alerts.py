@@ -34,32 +34,16 @@ import django  # noqa: E402
 django.setup()
 
 from django.test import Client  # noqa: E402
-from django.utils import timezone  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
-from shared_apps.accounts.services import member_create  # noqa: E402
+from scripts.bench.bench_fec import bearer  # noqa: E402
 from shared_apps.tenants.models import Tenant  # noqa: E402
 from shared_apps.tenants.services import tenant_create, tenant_delete  # noqa: E402
 from tenant_apps.catalog.models import PriceAlert, Product  # noqa: E402
 from tenant_apps.sales.models import Dish, RecipeLine  # noqa: E402
-from tenant_apps.sessions.services import session_start  # noqa: E402
-from tenant_apps.sessions.tokens import access_token_encode  # noqa: E402
 
 TENANT: dict[str, Any] = {"slug": "benchalerts", "name": "Bench alertes", "domain": "benchalerts.localhost"}
 PRODUCTS, HOT_PRODUCTS, INGREDIENTS = 2000, 500, 6
-
-
-def bearer(tenant: Tenant) -> dict[str, Any]:
-    email = f"bench.{time.time_ns()}@example.com"
-    membership = member_create(tenant=tenant, email=email, password=None)
-    with schema_context(tenant.schema_name):
-        session = session_start(
-            tenant=tenant, user=membership.user, ip="127.0.0.1", user_agent="bench", auth_methods=["pwd"]
-        ).session
-    token, _ = access_token_encode(
-        user_id=membership.user.pk, tenant=tenant.slug, session_id=session.pk, auth_time=timezone.now()
-    )
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
 def run(client: Client, paths: dict[str, str], requests: int) -> dict[str, list[float]]:
