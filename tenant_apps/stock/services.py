@@ -8,14 +8,12 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from shared_apps.audit.models import EventType
-from shared_apps.audit.services import audit_record
 from shared_apps.core.exceptions import NotFound, ValidationFailed
-from shared_apps.rbac.principal import current_principal_or_none
-from shared_apps.tenants.models import Tenant
+from shared_apps.rbac.acting import audit_as_principal
 from tenant_apps.catalog.models import Product
 
 from .avco import Position
@@ -53,19 +51,6 @@ def site_resolve(*, site_id: int | None) -> Site:
     return sites[0]
 
 
-def _audit(event_type: EventType, details: dict[str, object]) -> None:
-    """The audit row of a stock change by hand, in the caller's transaction: who (the request's or job's
-    principal), at which tenant (the schema the change was written in)."""
-    principal = current_principal_or_none()
-    tenant = principal.tenant if principal is not None else getattr(connection, "tenant", None)
-    audit_record(
-        event_type=event_type,
-        tenant=tenant if isinstance(tenant, Tenant) else None,
-        user=principal.user if principal is not None else None,
-        details=details,
-    )
-
-
 def _checked(*, day: date, product_ids: Sequence[int]) -> None:
     """A day in the future or an unknown product is refused before anything is written."""
     if day > timezone.localdate():
@@ -97,9 +82,9 @@ def stock_count_record(
     count = StockCount.objects.create(site=site, date=day, created_by_id=user_id)
     _count_lines_write(count=count, lines=lines)
     stock_valuation_refresh()
-    _audit(
-        EventType.STOCK_COUNTED,
-        {"count_id": count.pk, "site_id": site.pk, "date": day.isoformat(), "lines": len(lines)},
+    audit_as_principal(
+        event_type=EventType.STOCK_COUNTED,
+        details={"count_id": count.pk, "site_id": site.pk, "date": day.isoformat(), "lines": len(lines)},
     )
     return count
 
@@ -183,9 +168,9 @@ def stock_exit_record(
             source_ref=str(out.pk),
         )
         stock_valuation_refresh()
-    _audit(
-        EventType.STOCK_MOVEMENT_RECORDED,
-        {"movement_id": out.pk, "kind": kind.value, "reason": out.reason, "site_id": site.pk,
+    audit_as_principal(
+        event_type=EventType.STOCK_MOVEMENT_RECORDED,
+        details={"movement_id": out.pk, "kind": kind.value, "reason": out.reason, "site_id": site.pk,
          "destination_site_id": destination.pk if destination is not None else None,
          "product_id": product_id, "date": day.isoformat(), "quantity": str(quantity)},
     )  # fmt: skip

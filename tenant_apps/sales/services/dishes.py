@@ -7,13 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from shared_apps.audit.models import EventType
-from shared_apps.audit.services import audit_record
 from shared_apps.core.exceptions import Conflict, ValidationFailed
-from shared_apps.rbac.principal import current_principal_or_none
-from shared_apps.tenants.models import Tenant
+from shared_apps.rbac.acting import audit_as_principal
 from sumup_etl import Product as TillProduct
 from tenant_apps.catalog.models import Product
 
@@ -53,19 +51,6 @@ def dishes_from_till(*, products: Iterable[TillProduct]) -> dict[str, int]:
     return dict(Dish.objects.filter(till_name__in=names).values_list("till_name", "id"))
 
 
-def _audit(event_type: EventType, details: dict[str, Any]) -> None:
-    """The owner's change to a dish, in the caller's transaction: who (the request's or job's principal),
-    at which tenant (the schema it was written in)."""
-    principal = current_principal_or_none()
-    tenant = principal.tenant if principal is not None else getattr(connection, "tenant", None)
-    audit_record(
-        event_type=event_type,
-        tenant=tenant if isinstance(tenant, Tenant) else None,
-        user=principal.user if principal is not None else None,
-        details=details,
-    )
-
-
 def _fields_checked(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(EDITABLE)
     if unknown:
@@ -78,7 +63,9 @@ def dish_create(*, name: str, **fields: Any) -> Dish:
     try:
         with transaction.atomic():
             dish = Dish.objects.create(till_name=name[:255], name=name[:255], **_fields_checked(fields))
-            _audit(EventType.DISH_CREATED, {"dish_id": dish.pk, "fields": fields})
+            audit_as_principal(
+                event_type=EventType.DISH_CREATED, details={"dish_id": dish.pk, "fields": fields}
+            )
             return dish
     except IntegrityError as error:
         raise Conflict(f"Un plat nommé {name!r} existe déjà.", code="dish_exists") from error
@@ -89,7 +76,7 @@ def dish_update(*, dish: Dish, **fields: Any) -> Dish:
     for key, value in _fields_checked(fields).items():
         setattr(dish, key, value)
     dish.save(update_fields=list(fields))
-    _audit(EventType.DISH_UPDATED, {"dish_id": dish.pk, "fields": fields})
+    audit_as_principal(event_type=EventType.DISH_UPDATED, details={"dish_id": dish.pk, "fields": fields})
     return dish
 
 
@@ -103,7 +90,9 @@ def dish_delete(*, dish: Dish) -> None:
     RecipeLine.objects.filter(dish=dish).delete()
     rewrite = sale_exits_rewrite(dish=dish)
     dish.delete()
-    _audit(EventType.DISH_DELETED, {"dish_id": dish_id, "exits_deleted": rewrite.deleted})
+    audit_as_principal(
+        event_type=EventType.DISH_DELETED, details={"dish_id": dish_id, "exits_deleted": rewrite.deleted}
+    )
 
 
 @transaction.atomic
@@ -134,9 +123,9 @@ def recipe_set(*, dish: Dish, ingredients: Sequence[Ingredient]) -> list[RecipeL
         {"product_id": i.product_id, "quantity": str(i.quantity), "yield": str(i.yield_factor)}
         for i in ingredients
     ]
-    _audit(
-        EventType.RECIPE_SET,
-        {"dish_id": dish.pk, "ingredients": recipe, "exits_deleted": rewrite.deleted,
+    audit_as_principal(
+        event_type=EventType.RECIPE_SET,
+        details={"dish_id": dish.pk, "ingredients": recipe, "exits_deleted": rewrite.deleted,
          "exits_written": rewrite.written},
     )  # fmt: skip
     return lines
