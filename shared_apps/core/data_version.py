@@ -7,8 +7,9 @@ service remembering to call something:
 1. PostgreSQL says what changed. Every business table of a tenant schema carries a statement-level trigger
    (`AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE … FOR EACH STATEMENT`, migration `readcache.0001`; the
    public tenant row has a row trigger for its settings) that sends the writing connection a NOTICE naming
-   the schema. Any writer — ORM, raw SQL, the METRO loader's prepared statement, a migration's RunPython,
-   a shell — sets it off; the notice reaches the client while the statement runs, at no extra round trip.
+   the schema, once per transaction and schema (`TRIGGER_FUNCTION_SQL`, since `readcache.0004`). Any
+   writer — ORM, raw SQL, the METRO loader's prepared statement, a migration's RunPython, a shell — sets it
+   off; the notice reaches the client while the statement runs, at no extra round trip.
 2. The connection remembers the schemas it changed (`shared_apps.core.postgresql_backend`) and, right
    after the COMMIT that made them durable (or after the statement, in autocommit), calls `forget`: the
    schema's version token in Redis is deleted, then a PING (near_cache.barrier) guarantees every other
@@ -53,12 +54,28 @@ logger = logging.getLogger(__name__)
 NOTICE_PREFIX = "massacorp:data-changed:"
 DEFAULT_TOKEN_SECONDS = 60
 
+# The transaction-local setting (SET LOCAL, through set_config(…, true)) naming the schema this transaction
+# has already told its connection about.
+TOLD_SETTING = "massacorp.data_changed"
 # The trigger function every business table of a tenant schema calls (created in each tenant schema, so
 # that a copied schema brings its own; TG_TABLE_SCHEMA names the schema whatever the search_path).
+#
+# One notice per transaction and schema is all the connection needs: it keeps the schemas it was told
+# about until the transaction ends (shared_apps.core.postgresql_backend). Each notice costs the server a
+# socket write of its own (PostgreSQL flushes a notice at once) and the client a wake-up, and one METRO
+# invoice's statement sets off the trigger of ~9 tables. So the function notes the schema in a
+# transaction-local setting and stays silent while it names that schema. The setting's life is exactly
+# what the connection's record needs: it ends with the transaction (commit or rollback, after which the
+# connection has published or dropped its record), and a rolled-back savepoint restores the value from
+# before it (the connection keeps what a rolled-back savepoint told it, so a note lost there only costs
+# one notice more). A transaction alternating between schemas may say a schema more than once: harmless.
 TRIGGER_FUNCTION_SQL = f"""
 CREATE OR REPLACE FUNCTION data_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE NOTICE '{NOTICE_PREFIX}%', TG_TABLE_SCHEMA;
+    IF current_setting('{TOLD_SETTING}', true) IS DISTINCT FROM TG_TABLE_SCHEMA THEN
+        RAISE NOTICE '{NOTICE_PREFIX}%', TG_TABLE_SCHEMA;
+        PERFORM set_config('{TOLD_SETTING}', TG_TABLE_SCHEMA, true);
+    END IF;
     RETURN NULL;
 END $$;
 """

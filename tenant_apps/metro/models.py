@@ -274,7 +274,12 @@ class PurchaseFact(models.Model):
     product = models.ForeignKey(
         Product, on_delete=models.PROTECT, related_name="facts", db_index=False, db_constraint=False
     )
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="facts", db_constraint=False)
+    # No index: nothing reads the facts by invoice (an invoice's rows are its lines, found by the unique
+    # (invoice, position) index), and one index entry fewer per line is loading speed. Invoices are
+    # never deleted; the cascade that would be the one reader scans.
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.CASCADE, related_name="facts", db_constraint=False, db_index=False
+    )
     purchase_date = models.DateField()
     case_quantity = _quantity()
     unit_quantity = _quantity()  # signed: returns and credit notes are negative
