@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import cast
 
 from metro_etl import VAT_RATES, ArticleLine, ParsedInvoice
 from tenant_apps.catalog.normalise import Rule, category_match, designation_parse
@@ -80,10 +81,20 @@ def array_literal(values: Iterable[object], kind: str) -> str:
     text about as fast as binary arrays. Strings are quoted and escaped (a designation may hold `"`, `\\`,
     `,` or braces, or read NULL); numbers and None need neither (`str(Decimal)` is valid numeric input).
     """
-    if kind == "text":
-        items = ["NULL" if v is None else '"' + _escape(str(v)) + '"' for v in values]
-    else:
-        items = ["NULL" if v is None else str(v) for v in values]
+    if kind != "text":
+        # No Python step per value: str() of a number never reads "None", so one replace writes every NULL.
+        return "{" + ",".join(map(str, values)).replace("None", "NULL") + "}"
+    values = list(values)
+    if values and None not in values:
+        # The usual text column (no NULL, nothing to escape) is joined with no Python step per value either.
+        texts = cast(list[str], values)
+        try:
+            together = "".join(texts)
+        except TypeError:  # not only strings: the general path
+            together = '"'
+        if "\\" not in together and '"' not in together:
+            return '{"' + '","'.join(texts) + '"}'
+    items = ["NULL" if v is None else '"' + _escape(str(v)) + '"' for v in values]
     return "{" + ",".join(items) + "}"
 
 

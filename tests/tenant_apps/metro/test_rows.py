@@ -24,6 +24,9 @@ def _read_back(literal: str, kind: str) -> list[object]:
         ["PRODUIT 70CL", 'VIN "ROUGE"', "C:\\TEMP\\", "A,B", "{X}", "NULL", "", " espace ", "é'ü", None],
         [],
         [None],
+        ["PRODUIT 70CL", "A,B", "{X}", "NULL", "", " espace "],  # nothing to escape, no NULL
+        ["PRODUIT 70CL", 'VIN "ROUGE"'],
+        ["C:\\TEMP\\", "A"],
     ],
 )
 def test_text_arrays_keep_every_character_and_null(values: list[object]) -> None:
@@ -36,3 +39,5 @@ def test_numbers_keep_their_value_scale_and_sign() -> None:
     assert back == numbers
     assert [str(n) for n in back[:2]] == ["0.700", "-12.5"]  # the scale survives, as with binary arrays
     assert _read_back(array_literal([1, -2, None, 2**40], "bigint"), "bigint") == [1, -2, None, 2**40]
+    assert _read_back(array_literal(numbers[:-1], "numeric"), "numeric") == numbers[:-1]
+    assert _read_back(array_literal(iter([3, 4]), "integer"), "integer") == [3, 4]
