@@ -95,14 +95,15 @@ class TopDishesApi(APIView):
     def get(self, request: Request) -> Response:
         query = self.FilterSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
+        zone = current_time_zone()
         start, end = period_parse(
             start=request.query_params.get("date_debut"),
             end=request.query_params.get("date_fin"),
-            zone=current_time_zone(),
+            zone=zone,
             default_days=30,
             max_days=MAX_PERIOD_DAYS,
         )
-        rows = top_dishes(start=start, end=end, limit=query.validated_data["limit"])
+        rows = top_dishes(start=start, end=end, zone=zone, limit=query.validated_data["limit"])
         return Response(TopDishOutput(rows, many=True).data)
 
 

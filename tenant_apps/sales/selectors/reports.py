@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Sum
 from django.db.models.functions import TruncDate
 
-from ..models import Dish, OrderLine, RecipeLine
+from ..models import DailySales, DailySalesState, Dish, OrderLine, RecipeLine
 from .costs import CENT, dish_costs
 
 # Every till sale is the restaurant's (the one channel a SumUp export describes).
@@ -24,14 +24,43 @@ def _dish_material_costs(dish_ids: set[int]) -> dict[int, Decimal]:
     }
 
 
-def _by_day_and_dish(*, start: datetime, end: datetime, zone: ZoneInfo) -> list[dict[str, Any]]:
+_SUMS = {"quantity": Sum("quantity"), "ca_ttc": Sum("ca_ttc"), "ca_ht": Sum("ca_ht")}
+_INSTANT = timedelta(microseconds=1)  # PostgreSQL's resolution: the instant before a day's first
+
+
+def _line_rows(*, start: datetime, end: datetime, zone: ZoneInfo) -> list[dict[str, Any]]:
     lines = OrderLine.objects.filter(closed_at__gte=start, closed_at__lte=end)
-    return list(
-        lines.annotate(day=TruncDate("closed_at", tzinfo=zone))
-        .values("day", "dish_id")
-        .annotate(quantity=Sum("quantity"), ca_ttc=Sum("ca_ttc"), ca_ht=Sum("ca_ht"))
-        .order_by("day")
-    )
+    rows = lines.annotate(day=TruncDate("closed_at", tzinfo=zone)).values("day", "dish_id").annotate(**_SUMS)
+    return list(rows.order_by("day"))
+
+
+def _whole_days(*, start: datetime, end: datetime, zone: ZoneInfo) -> tuple[date, date] | None:
+    """The first and last local days lying wholly inside [start, end], if any."""
+    first, last = start.astimezone(zone).date(), end.astimezone(zone).date()
+    if datetime.combine(first, time.min, tzinfo=zone) < start:
+        first += timedelta(days=1)
+    if end < datetime.combine(last, time.max, tzinfo=zone):
+        last -= timedelta(days=1)
+    return (first, last) if first <= last else None
+
+
+def _by_day_and_dish(*, start: datetime, end: datetime, zone: ZoneInfo) -> list[dict[str, Any]]:
+    """Per local day and dish, the sums of the lines closed in [start, end], in day order.
+
+    The whole days come from DailySales (a row per day and dish) when it holds every line in `zone`; the
+    partial days at either end of the window (a lunch service, a till session) from the lines themselves.
+    """
+    days = _whole_days(start=start, end=end, zone=zone)
+    if days is None or not DailySalesState.objects.filter(zone=zone.key).exists():
+        return _line_rows(start=start, end=end, zone=zone)
+    first, last = days
+    days_in = DailySales.objects.filter(day__gte=first, day__lte=last)
+    whole: list[dict[str, Any]] = list(days_in.values("day", "dish_id").annotate(**_SUMS).order_by("day"))
+    head_end = datetime.combine(first, time.min, tzinfo=zone) - _INSTANT
+    tail_start = datetime.combine(last, time.max, tzinfo=zone) + _INSTANT
+    head = _line_rows(start=start, end=head_end, zone=zone) if start <= head_end else []
+    tail = _line_rows(start=tail_start, end=end, zone=zone) if tail_start <= end else []
+    return head + whole + tail
 
 
 def _days(rows: list[dict[str, Any]], costs: dict[int, Decimal]) -> list[dict[str, Any]]:
@@ -90,16 +119,13 @@ def sales_by_day_and_dish(
     return _days(rows, costs), [_costed(row, costs) for row in dishes.values()]
 
 
-def top_dishes(*, start: datetime, end: datetime, limit: int) -> list[dict[str, Any]]:
+def top_dishes(*, start: datetime, end: datetime, zone: ZoneInfo, limit: int) -> list[dict[str, Any]]:
     """The dishes sold in [start, end] with their quantity, revenue, gross margin (HT base, as
     sales_by_day) and food cost %; ranked by margin (rang_marge) and by quantity (rang_volume)."""
-    rows = list(
-        OrderLine.objects.filter(closed_at__gte=start, closed_at__lte=end, dish__isnull=False)
-        .values("dish_id", "dish__name")
-        .annotate(quantity=Sum("quantity"), ca_ttc=Sum("ca_ttc"), ca_ht=Sum("ca_ht"))
-    )
-    costs = _dish_material_costs({row["dish_id"] for row in rows})
-    rows = [_costed(row, costs) for row in rows]
+    rows = sales_by_day_and_dish(start=start, end=end, zone=zone)[1]
+    names = dict(Dish.objects.filter(pk__in=[row["dish_id"] for row in rows]).values_list("id", "name"))
+    for row in rows:
+        row["dish__name"] = names[row["dish_id"]]
     for rank, row in enumerate(sorted(rows, key=lambda r: (-r["quantity"], r["dish__name"])), start=1):
         row["volume_rank"] = rank
     rows.sort(key=lambda r: (-r["gross_margin"], r["dish__name"]))

@@ -72,7 +72,7 @@ def _sales_context(request: HttpRequest) -> dict[str, Any]:
         error = "La période est à l'envers ou dépasse cinq ans : la vue montre les 30 derniers jours."
         start, end = _period(SalesPeriodForm())
     days = sales.sales_by_day(start=start, end=end, zone=current_time_zone())
-    ranked = sales.top_dishes(start=start, end=end, limit=ALL_DISHES)
+    ranked = sales.top_dishes(start=start, end=end, zone=current_time_zone(), limit=ALL_DISHES)
     keys = ("ca_ttc", "ca_ht", "gross_margin", "quantity")
     totals = {key: sum((row[key] for row in days), Decimal(0)) for key in keys}
     return {
