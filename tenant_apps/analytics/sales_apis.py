@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shared_apps.core.periods import MAX_PERIOD_DAYS, PERIOD_PARAMETERS, period_parse
 from shared_apps.core.read_cache import cached_read
 from shared_apps.rbac.enums import PermissionCode
 from shared_apps.rbac.permissions import has_permission
@@ -20,7 +21,6 @@ from tenant_apps.sales.services import current_time_zone
 from tenant_apps.stock.services import site_resolve
 
 from .dashboard import dashboard
-from .periods import MAX_PERIOD_DAYS, PERIOD_PARAMETERS, period_parse
 from .variance import stock_variance
 
 

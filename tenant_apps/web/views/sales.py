@@ -16,8 +16,8 @@ from django.views import View
 from django.views.decorators.http import require_http_methods
 
 from shared_apps.core.exceptions import ApplicationError, NotFound
+from shared_apps.core.periods import MAX_PERIOD_DAYS, period_parse
 from shared_apps.rbac.enums import PermissionCode
-from tenant_apps.analytics.periods import MAX_PERIOD_DAYS, period_parse
 from tenant_apps.catalog.selectors import price_alert_get, price_alert_list
 from tenant_apps.catalog.services import price_alert_mark, price_alerts_mark_all
 from tenant_apps.sales import selectors as sales
