@@ -95,8 +95,8 @@ def test_a_whole_day_window_reads_the_days_and_partial_ends_read_the_lines(
     window = {"date_debut": "2024-03-29T18:30:00", "date_fin": "2024-04-02T14:00:00"}
     rows = _per_day(reader_a.get(URL, window).json())
     assert set(rows) <= {"2024-03-29", "2024-03-30", "2024-03-31", "2024-04-01", "2024-04-02"}
-    for day in ("2024-03-30", "2024-03-31", "2024-04-01"):
-        assert rows.get(day) == truth.get(day), day
+    for whole_day in ("2024-03-30", "2024-03-31", "2024-04-01"):
+        assert rows.get(whole_day) == truth.get(whole_day), whole_day
     assert rows["2024-03-29"][0] < truth["2024-03-29"][0]  # only what closed after 18:30
 
 
