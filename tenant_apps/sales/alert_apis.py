@@ -119,6 +119,7 @@ class _BodyWriter:
 
 
 def _alerts_body(alerts: list[PriceAlertRow]) -> list[dict[str, Any]]:
+    """The alerts with their dishes, as `PriceAlertOutput(many=True)` documents them (`_BodyWriter`)."""
     reached = price_alert_dishes(alerts=alerts)
     writer = _BodyWriter()
     return [

@@ -156,7 +156,7 @@ def price_alert_dishes(*, alerts: Sequence[RepricedAlert]) -> dict[int, list[Pri
 
     `before` costs that product at the alert's old unit price (the purchase before the rise), `after` at
     its new one; every other ingredient stays at its current average cost, so the difference is the rise
-    alone. Food cost % and margin on the HT base, as `DishCost`. Three queries, however many alerts.
+    alone. Food cost % and margin on the HT base, as `DishCost`. Four queries, however many alerts.
     Alerts with the same product and prices share one list (callers may render a shared entry once).
     """
     repricing = _Repricing({alert.product_id for alert in alerts})

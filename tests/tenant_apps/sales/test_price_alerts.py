@@ -153,3 +153,20 @@ def test_the_alert_list_is_byte_for_byte_what_its_documented_serializer_writes(
     assert [len(alert["plats"]) for alert in response.json()] == [3, 3, 3, 3]
     assert {None} < {dish["nouveau_food_cost_pct"] for alert in response.json() for dish in alert["plats"]}
     assert response.content == FastJSONRenderer().render(documented)
+
+
+def test_marking_an_alert_answers_what_its_documented_serializer_writes(
+    tenant_a: Tenant, admin_api_a: Client
+) -> None:
+    _awkward_prices(tenant_a)
+    with schema_context(tenant_a.schema_name):
+        alert = price_alert_list().filter(seen=True).get()
+    response = admin_api_a.patch(f"{URL}/{alert.pk}", {"vu": False}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    with schema_context(tenant_a.schema_name):
+        alert.refresh_from_db()
+        documented = PriceAlertOutput(
+            SimpleNamespace(alert=alert, dishes=price_alert_dishes(alerts=[alert])[alert.pk])
+        ).data
+    assert response.json()["vu"] is False
+    assert response.content == FastJSONRenderer().render(documented)
