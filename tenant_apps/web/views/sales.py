@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from shared_apps.core.exceptions import ApplicationError, NotFound
 from shared_apps.core.periods import MAX_PERIOD_DAYS, period_parse
 from shared_apps.rbac.enums import PermissionCode
-from tenant_apps.catalog.selectors import price_alert_get, price_alert_list
+from tenant_apps.catalog.selectors import price_alert_get, price_alert_rows
 from tenant_apps.catalog.services import price_alert_mark, price_alerts_mark_all
 from tenant_apps.sales import selectors as sales
 from tenant_apps.sales.models import SalesImport
@@ -140,9 +140,9 @@ class SalesUploadView(View):
 @require_http_methods(["GET"])
 @web_page(permission=PermissionCode.METRO_READ)
 def price_alerts(request: HttpRequest) -> HttpResponse:
-    alerts = list(price_alert_list()[:ALERTS_SHOWN])
+    alerts = price_alert_rows(limit=ALERTS_SHOWN)  # rows, not models: the API's way (price_alert_rows)
     dishes = sales.price_alert_dishes(alerts=alerts)
-    rows = [(alert, dishes[alert.pk]) for alert in alerts]
+    rows = [(alert, dishes[alert.id]) for alert in alerts]
     context = {
         "unseen": [row for row in rows if not row[0].seen],
         "seen": [row for row in rows if row[0].seen],
