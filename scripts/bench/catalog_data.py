@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import partial
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django_tenants.utils import schema_context
@@ -169,6 +170,8 @@ JOIN sales_recipeline r ON r.dish_id = l.dish_id
 
 def sales_write(sale_lines: int, site_id: int) -> int:
     """The till's orders and lines (`sale_lines` of them), set-based; returns the sale exits written."""
+    from tenant_apps.sales.services.daily import daily_sales_rebuild
+
     orders = sale_lines * 2 // 5
     params = {
         "dishes": DISHES,
@@ -187,6 +190,9 @@ def sales_write(sale_lines: int, site_id: int) -> int:
         )
         cursor.execute(_EXITS, params)
         exits = cursor.rowcount
+    # Lines written here, not through the import: their days are summed as an import would keep them.
+    daily_sales_rebuild(zone=ZoneInfo("Europe/Paris"))
+    with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return int(exits)
 
@@ -210,8 +216,9 @@ def _sales_clear() -> None:
     """What an interrupted sales step left (each statement commits on its own)."""
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM stock_stockmovement WHERE source = 'sale'")
-        for table in ("orderpayment", "orderline", "order", "recipeline", "tillestablishment", "dish"):
+        for table in ("dailysales", "orderpayment", "orderline", "order", "recipeline", "tillestablishment"):
             cursor.execute(f"DELETE FROM sales_{table}")  # noqa: S608 - our table names
+        cursor.execute("DELETE FROM sales_dish")
 
 
 def _sales_written(sale_lines: int, site_id: int) -> int:
@@ -239,12 +246,15 @@ def generate(schema: str, *, invoices: int, lines: int, sale_lines: int) -> None
                 ("credit notes", credit_notes_link),
             ]
             steps += [("price alerts", price_alerts_detect), ("aggregates", aggregates_refresh)]
-        site_id = Site.objects.order_by("id").values_list("id", flat=True).first()
+
+        def first_site() -> int:  # looked up when the step runs: the purchases step creates the sites
+            return int(Site.objects.order_by("id").values_list("id", flat=True)[0])
+
         if not OrderLine.objects.exists():
-            steps += [("sales", partial(_sales_written, sale_lines, site_id or 0))]
+            steps += [("sales", lambda: _sales_written(sale_lines, first_site()))]
         steps.append(("valuation", stock_valuation_refresh))
         if not StockCount.objects.exists():
-            steps.append(("counts", lambda: counts_record(site_id or 0)))
+            steps.append(("counts", lambda: counts_record(first_site())))
         if len(steps) > 1:  # what autovacuum does after such loads, done now: visibility maps, statistics
             steps.append(("vacuum", _vacuum))
         for name, step in steps:

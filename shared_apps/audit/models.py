@@ -51,6 +51,8 @@ class EventType(models.TextChoices):
     COST_CENTRE_UPDATED = "cost_centre_updated", "Cost centre updated"
     COST_CENTRE_DELETED = "cost_centre_deleted", "Cost centre deleted or deactivated"
     EXPENSE_CATEGORY_CREATED = "expense_category_created", "Expense category created"
+    EXPENSE_CATEGORY_UPDATED = "expense_category_updated", "Expense category updated"
+    EXPENSE_CATEGORY_DELETED = "expense_category_deleted", "Expense category deleted"
     EXPENSE_CREATED = "expense_created", "Expense recorded"
     EXPENSE_UPDATED = "expense_updated", "Expense changed"
     EXPENSE_DELETED = "expense_deleted", "Expense deleted"

@@ -17,7 +17,7 @@ from shared_apps.rbac.principal import current_principal
 from tenant_apps.sales.services import current_time_zone
 
 from .downloads import fec_download
-from .periods import period_of
+from .periods import numbering_start, period_of
 from .selectors import account_list, company_siren, journal_totals
 from .services import AccountChange, accounts_update, siren_set
 
@@ -34,23 +34,38 @@ def _period(query: PeriodFilter) -> tuple[Any, Any]:
     return period_of(year=data.get("annee"), start=data.get("date_debut"), end=data.get("date_fin"))
 
 
+class FecFilter(PeriodFilter):
+    debut_exercice = serializers.DateField(
+        required=False,
+        help_text="first day of the fiscal year the period is part of (default: date_debut, or 1 January "
+        "with annee); entries are numbered from it, as in the whole year's file",
+    )
+
+
 class FecExportApi(APIView):
     """The "Fichier des Écritures Comptables" of a year (`annee`) or of a fiscal year (`date_debut`,
     `date_fin`): a tab-separated text file in ISO 8859-15, named `{SIREN}FEC{closing date}.txt`, with the
     purchases journal (AC: each METRO document and each expense, by date) and the sales journal (VT: each
-    day's till takings). A 400 `SIREN_MISSING` until the tenant's SIREN is set. Each export is written to
-    the audit log."""
+    day's till takings), each numbered continuously from 1 over the fiscal year (`EcritureNum`: a part of
+    the year given with its `debut_exercice` keeps the numbers of the whole year's file). A 400
+    `SIREN_MISSING` until the tenant's SIREN is set. Each export is written to the audit log."""
 
     required_permission = PermissionCode.ACCOUNTING_EXPORT
-    FilterSerializer = PeriodFilter
+    FilterSerializer = FecFilter
 
     @extend_schema(
         responses={(200, "text/plain"): OpenApiResponse(OpenApiTypes.STR, description="The FEC file.")}
     )
     def get(self, request: Request) -> StreamingHttpResponse:
-        start, end = _period(self.FilterSerializer(data=request.query_params))
+        query = self.FilterSerializer(data=request.query_params)
+        start, end = _period(query)
+        numbered_from = numbering_start(
+            fiscal_start=query.validated_data.get("debut_exercice"), start=start, end=end
+        )
         principal = current_principal()
-        return fec_download(tenant=principal.tenant, actor=principal.user, start=start, end=end)
+        return fec_download(
+            tenant=principal.tenant, actor=principal.user, start=start, end=end, numbered_from=numbered_from
+        )
 
 
 class JournalTotalsApi(APIView):

@@ -16,7 +16,8 @@ Choices a French accountant would expect, and why:
 - an expense on the charge account of its category (`expense:<category name>`: rent 6132, energy and
   water 6061, fees 6226…; a category without one, or none, on 628 "divers"), its VAT on 44566x like a
   purchase, and its supplier on 401 with the supplier's name as the auxiliary account
-  (`supplier:<name>`), so that each supplier's balance can be read as METRO's is.
+  (`supplier:<name folded to capitals and digits>`, so that one supplier typed two ways is one account),
+  so that each supplier's balance can be read as METRO's is.
 """
 
 from __future__ import annotations
@@ -127,16 +128,32 @@ def expense_key(category: str) -> str:
     return f"expense:{category}" if category else EXPENSE_OTHER
 
 
-def supplier_key(name: str) -> str:
-    return f"supplier:{' '.join(name.split())}"
-
-
-def _supplier_account(name: str) -> Account:
-    # The auxiliary number is the name folded to capitals and digits (METRO's is "METRO"): readable in
-    # the accountant's ledger, stable as long as the name is typed the same way.
+def supplier_fold(name: str) -> str:
+    """A supplier's name folded to capitals and digits: accents, case, spaces and punctuation dropped,
+    so that "Épicerie  du Coin " and "epicerie du coin" are one supplier."""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().upper()
-    aux = "".join(c for c in folded if c.isalnum())[:17] or "DIVERS"
-    return Account("401000", "Fournisseurs", aux, name)
+    return "".join(c for c in folded if c.isalnum())
+
+
+def supplier_key(name: str) -> str:
+    """The key of an expense supplier's account: its folded name (METRO's own when it folds to METRO, so
+    that an expense typed "Metro" joins the invoices' supplier account instead of a twin of it)."""
+    folded = supplier_fold(name)
+    return SUPPLIER_METRO if folded == "METRO" else f"supplier:{folded or 'DIVERS'}"
+
+
+def key_canonical(key: str) -> str:
+    """The key an account is stored and looked up under: a supplier's by its folded name, so that an
+    override set under one spelling serves them all."""
+    role, _, name = key.partition(":")
+    return supplier_key(name) if role == "supplier" else key
+
+
+def _supplier_account(folded: str) -> Account:
+    # The auxiliary number is the folded name (METRO's is "METRO"): readable in the accountant's ledger and
+    # the same however the name is typed. Its label is the name as typed, which only the entries know
+    # (entries.supplier_labels); the FEC writer takes it from the posting.
+    return Account("401000", "Fournisseurs", folded[:17] or "DIVERS", "")
 
 
 def describe(key: str) -> str:
@@ -168,7 +185,7 @@ def default_account(key: str) -> Account:
         return DEFAULTS[key]
     role, _, name = key.partition(":")
     if role == "supplier":
-        return _supplier_account(name)
+        return _supplier_account(supplier_fold(name))
     return _FALLBACK.get(key.partition(":")[0], DEFAULTS[PAYMENT_OTHER])
 
 

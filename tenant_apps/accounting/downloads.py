@@ -19,7 +19,9 @@ from .selectors import company_siren_required, fec_stream
 from .services import fec_export_record
 
 
-def fec_download(*, tenant: Tenant, actor: Any, start: date, end: date) -> StreamingHttpResponse:
+def fec_download(
+    *, tenant: Tenant, actor: Any, start: date, end: date, numbered_from: date | None = None
+) -> StreamingHttpResponse:
     siren = company_siren_required(tenant=tenant)
     fec_export_record(tenant=tenant, actor=actor, start=start, end=end)
     schema, zone = str(cast(Any, connection).schema_name), current_time_zone()
@@ -27,7 +29,7 @@ def fec_download(*, tenant: Tenant, actor: Any, start: date, end: date) -> Strea
     def content() -> Iterator[bytes]:
         # Read after the view has returned: the tenant's schema is pinned for the whole file.
         with schema_context(schema):
-            yield from fec_stream(start=start, end=end, zone=zone)
+            yield from fec_stream(start=start, end=end, zone=zone, numbered_from=numbered_from)
 
     response = StreamingHttpResponse(content(), content_type=f"text/plain; charset={fec.ENCODING}")
     response["Content-Disposition"] = f'attachment; filename="{fec.file_name(siren=siren, closing=end)}"'

@@ -9,7 +9,7 @@ the remainder goes to its largest line, the usual treatment of a rounding differ
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -39,6 +39,8 @@ class Journal:
 class Posting:
     key: str  # chart key of the account
     amount: Decimal  # positive: debit; negative: credit
+    # The auxiliary account's label when the chart has none for it (an expense supplier's name as typed).
+    aux_label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +59,7 @@ def _balanced(postings: list[Posting]) -> tuple[Posting, ...]:
     remainder = sum((p.amount for p in kept), ZERO)
     if remainder and kept:
         largest = max(range(len(kept)), key=lambda i: abs(kept[i].amount))
-        kept[largest] = Posting(kept[largest].key, kept[largest].amount - remainder)
+        kept[largest] = replace(kept[largest], amount=kept[largest].amount - remainder)
     return tuple(p for p in kept if p.amount != 0)
 
 
@@ -99,13 +101,27 @@ def purchase_entry(doc: LedgerDocument, *, valid_date: date) -> Entry | None:
     )
 
 
-def expense_entry(line: ExpenseVatLine) -> Entry | None:
+def supplier_labels(lines: Iterable[ExpenseVatLine]) -> dict[str, str]:
+    """The label of each expense supplier's account over a period: the name as first typed (lines come
+    oldest first, then by id). The first rather than the most frequent spelling: the reader of the file
+    finds it on the account's first entry, and no count or tie rule is needed to explain it."""
+    labels: dict[str, str] = {}
+    for line in lines:
+        labels.setdefault(supplier_key(line.supplier), " ".join(line.supplier.split()))
+    return labels
+
+
+def expense_entry(line: ExpenseVatLine, *, supplier_label: str = "") -> Entry | None:
     """The purchases-journal entry of one expense: its HT on its category's charge account, its VAT as
-    deductible at its rate, its TTC owed to its supplier. None for an expense of zero."""
+    deductible at its rate, its TTC owed to its supplier (labelled `supplier_label`, else the name as
+    typed). None for an expense of zero."""
+    supplier = Posting(
+        supplier_key(line.supplier), -line.amount_ttc, aux_label=supplier_label or line.supplier
+    )
     postings = [
         Posting(expense_key(line.category), line.amount_ht),
         Posting(rate_key("purchase_vat", line.vat_rate), line.vat),
-        Posting(supplier_key(line.supplier), -line.amount_ttc),
+        supplier,
     ]
     balanced = _balanced(postings)
     if not balanced:

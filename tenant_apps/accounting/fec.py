@@ -71,6 +71,9 @@ def entry_lines(entry: Entry, *, number: str, accounts: dict[str, Account]) -> I
     code, journal_label = entry.journal
     for posting in entry.postings:
         account = accounts[posting.key]
+        aux_label = (
+            (account.aux_label or posting.aux_label or account.aux_number) if account.aux_number else ""
+        )
         yield _line(
             (
                 code,
@@ -80,7 +83,7 @@ def entry_lines(entry: Entry, *, number: str, accounts: dict[str, Account]) -> I
                 account.number,
                 account.label,
                 account.aux_number,
-                account.aux_label if account.aux_number else "",
+                aux_label,
                 entry.piece_ref,
                 fec_date(entry.piece_date),
                 entry.label,

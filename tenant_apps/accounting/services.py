@@ -14,7 +14,7 @@ from shared_apps.audit.services import audit_record
 from shared_apps.core.exceptions import ValidationFailed
 from shared_apps.tenants.models import Tenant
 
-from .chart import ACCOUNT_NUMBER, key_is_valid
+from .chart import ACCOUNT_NUMBER, key_canonical, key_is_valid
 from .models import LedgerAccount
 from .selectors import SIREN_SETTING, siren_is_valid
 
@@ -50,11 +50,12 @@ def accounts_update(*, tenant: Tenant, changes: list[AccountChange], actor: Any)
     for change in changes:
         _check(change)
     for change in changes:
+        key = key_canonical(change.key)
         if change.number is None:
-            LedgerAccount.objects.filter(key=change.key).delete()
+            LedgerAccount.objects.filter(key__in={key, change.key}).delete()
             continue
         LedgerAccount.objects.update_or_create(
-            key=change.key,
+            key=key,
             defaults={
                 "number": change.number,
                 "label": change.label,

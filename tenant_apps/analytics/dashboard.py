@@ -22,19 +22,14 @@ from tenant_apps.catalog.models import Category
 from tenant_apps.expenses.selectors import expense_month_total
 from tenant_apps.sales.selectors import sales_by_day_and_dish
 from tenant_apps.stock.models import StockDay
-from tenant_apps.stock.selectors import positions_on
+from tenant_apps.stock.selectors import position_totals_on
 
 WINDOW_DAYS = 30
 
 
 def _stock_on(day: date) -> tuple[Decimal, int, Decimal, Decimal]:
     """(value, products at or under zero, units in stock, units gone in the window) at the end of `day`."""
-    value, units, by_product = Decimal(0), Decimal(0), dict[int, Decimal]()
-    for product_id, _site_id, quantity, amount in positions_on(day=day):
-        value += amount
-        units += max(quantity, Decimal(0))
-        by_product[product_id] = by_product.get(product_id, Decimal(0)) + quantity
-    ruptures = sum(1 for quantity in by_product.values() if quantity <= 0)
+    value, units, ruptures = position_totals_on(day=day)
     window = StockDay.objects.filter(date__gt=day - timedelta(days=WINDOW_DAYS), date__lte=day)
     gone = window.aggregate(gone=Sum("exits"))["gone"] or Decimal(0)
     return value, ruptures, units, gone

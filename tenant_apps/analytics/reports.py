@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -19,31 +19,43 @@ _GROUP = (
     "COALESCE(NULLIF(p.family_name, ''), 'Non classé'), COALESCE(NULLIF(p.category_name, ''), 'Non classé')"
 )
 
-# Per group, the positions before the period (each pair's last day before it: one probe of the
-# (product, site, date) index per pair of the levels) and, per day in the period, how the day's positions
-# changed them: the day's quantity and value minus the pair's previous ones (its day before, by LAG, or its
-# position before the period), and the ruptures that began or ended. The running totals are sums of those.
+# The position of each pair before the period: its last day before it, one probe of the (product, site,
+# date) index per pair of the levels, whatever the period. For a recent period, cheaper: its level now less
+# every change since the period began (each row's change is its position less its previous one, which the
+# row keeps), summed over the few days since; a pair whose first day is in there had no position before.
+_BEFORE_PROBED = """
+SELECT l.product_id, l.site_id, d.quantity, d.value FROM {level} l
+CROSS JOIN LATERAL (
+    SELECT quantity, value FROM {day} s WHERE s.product_id = l.product_id AND s.site_id = l.site_id
+    AND s.date < %(start)s ORDER BY s.date DESC LIMIT 1
+) d
+"""
+_BEFORE_RECENT = """
+SELECT l.product_id, l.site_id, l.quantity - COALESCE(c.quantity, 0), l.value - COALESCE(c.value, 0)
+FROM {level} l LEFT JOIN (
+    SELECT product_id, site_id, sum(quantity - COALESCE(prev_quantity, 0)) AS quantity,
+        sum(value - COALESCE(prev_value, 0)) AS value, bool_or(prev_quantity IS NULL) AS born
+    FROM {day} WHERE date >= %(start)s GROUP BY 1, 2
+) c ON c.product_id = l.product_id AND c.site_id = l.site_id
+WHERE NOT COALESCE(c.born, false)
+"""
+RECENT_DAYS = 62  # up to two months back the changes since are fewer rows than the pairs' probes
+
+# Per group, the positions before the period and, per day in the period, how the day's positions changed
+# them: each row's quantity and value less its pair's previous ones (kept on the row), and the ruptures
+# that began or ended. The running totals are sums of those. The period's rows are read from the (date)
+# index alone, which carries those columns.
 _VALUATION = """
-WITH before AS (
-    SELECT l.product_id, l.site_id, d.quantity, d.value FROM {level} l
-    CROSS JOIN LATERAL (
-        SELECT quantity, value FROM {day} s WHERE s.product_id = l.product_id AND s.site_id = l.site_id
-        AND s.date < %(start)s ORDER BY s.date DESC LIMIT 1
-    ) d
-), days AS (
-    SELECT s.product_id, s.date, s.quantity, s.value, s.exits,
-        COALESCE(lag(s.quantity) OVER w, b.quantity) AS was_quantity,
-        COALESCE(lag(s.value) OVER w, b.value, 0) AS was_value
-    FROM {day} s LEFT JOIN before b ON b.product_id = s.product_id AND b.site_id = s.site_id
-    WHERE s.date >= %(start)s AND s.date <= %(end)s
-    WINDOW w AS (PARTITION BY s.product_id, s.site_id ORDER BY s.date)
-)
+WITH before(product_id, site_id, quantity, value) AS ({before})
 SELECT NULL::date, {group}, sum(b.quantity), sum(b.value), count(*) FILTER (WHERE b.quantity <= 0), 0
 FROM before b JOIN {product} p ON p.id = b.product_id GROUP BY 2, 3
 UNION ALL
-SELECT d.date, {group}, sum(d.quantity - COALESCE(d.was_quantity, 0)), sum(d.value - d.was_value),
-    sum((d.quantity <= 0)::int - (d.was_quantity IS NOT NULL AND d.was_quantity <= 0)::int), sum(d.exits)
-FROM days d JOIN {product} p ON p.id = d.product_id GROUP BY 1, 2, 3
+SELECT s.date, {group}, sum(s.quantity - COALESCE(s.prev_quantity, 0)),
+    sum(s.value - COALESCE(s.prev_value, 0)),
+    sum((s.quantity <= 0)::int - (s.prev_quantity IS NOT NULL AND s.prev_quantity <= 0)::int), sum(s.exits)
+FROM {day} s JOIN {product} p ON p.id = s.product_id
+WHERE s.date >= %(start)s AND s.date <= %(end)s
+GROUP BY 1, 2, 3
 ORDER BY 1 NULLS FIRST
 """
 
@@ -57,12 +69,10 @@ def stock_valuation(*, date_from: date, date_to: date) -> list[dict[str, Any]]:
     the end of the day (each product and site's last position carried forward), its ruptures (≤ 0), and
     the rotation of the day (units gone / units in stock). Summed by PostgreSQL per day and group; here the
     running totals, one step per group and day."""
-    sql = _VALUATION.format(
-        level=StockLevel._meta.db_table,
-        day=StockDay._meta.db_table,
-        product=Product._meta.db_table,
-        group=_GROUP,
-    )
+    tables = {"level": StockLevel._meta.db_table, "day": StockDay._meta.db_table}
+    recent = date_from >= date.today() - timedelta(days=RECENT_DAYS)  # noqa: DTZ011 - a cost estimate only
+    before = (_BEFORE_RECENT if recent else _BEFORE_PROBED).format(**tables)
+    sql = _VALUATION.format(before=before, product=Product._meta.db_table, group=_GROUP, **tables)
     with connection.cursor() as cursor:
         cursor.execute(sql, {"start": date_from, "end": date_to})
         changes = cursor.fetchall()

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shared_apps.core.periods import MAX_PERIOD_DAYS, PERIOD_PARAMETERS, period_parse
 from shared_apps.core.read_cache import cached_read
 from shared_apps.rbac.enums import PermissionCode
 from shared_apps.rbac.permissions import has_permission
@@ -20,7 +21,6 @@ from tenant_apps.sales.services import current_time_zone
 from tenant_apps.stock.services import site_resolve
 
 from .dashboard import dashboard
-from .periods import MAX_PERIOD_DAYS, PERIOD_PARAMETERS, period_parse
 from .variance import stock_variance
 
 
@@ -95,14 +95,15 @@ class TopDishesApi(APIView):
     def get(self, request: Request) -> Response:
         query = self.FilterSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
+        zone = current_time_zone()
         start, end = period_parse(
             start=request.query_params.get("date_debut"),
             end=request.query_params.get("date_fin"),
-            zone=current_time_zone(),
+            zone=zone,
             default_days=30,
             max_days=MAX_PERIOD_DAYS,
         )
-        rows = top_dishes(start=start, end=end, limit=query.validated_data["limit"])
+        rows = top_dishes(start=start, end=end, zone=zone, limit=query.validated_data["limit"])
         return Response(TopDishOutput(rows, many=True).data)
 
 

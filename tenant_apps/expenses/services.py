@@ -141,6 +141,43 @@ def category_create(
     return category
 
 
+@transaction.atomic
+def category_update(*, actor: Principal, category: ExpenseCategory, **fields: Any) -> ExpenseCategory:
+    """Change the fields given. A category may keep a default centre deactivated since, not move to one."""
+    _fields_checked(fields, CATEGORY_FIELDS)
+    if "default_vat_rate" in fields:
+        amounts_resolve(vat_rate=fields["default_vat_rate"], ht=Decimal(0))  # a French rate
+    centre = fields.get("default_centre")
+    if centre is not None and not centre.is_active and centre.pk != category.default_centre_id:
+        message = f"Le centre « {centre.name} » est désactivé."
+        raise ValidationFailed(message, code="centre_inactive", details={"field": "default_centre"})
+    for key, value in fields.items():
+        setattr(category, key, value.strip() if key == "name" else value)
+    _saved(category, fields=list(fields))
+    changed = {key: str(getattr(value, "pk", value)) for key, value in fields.items() if key != "name"}
+    _audit(actor, EventType.EXPENSE_CATEGORY_UPDATED, category_id=category.pk, **changed)
+    return category
+
+
+@transaction.atomic
+def category_delete(*, actor: Principal, category: ExpenseCategory) -> None:
+    """Delete a category no expense uses. A used one is refused rather than deactivated behind the
+    caller's back: its expenses name it, and the accounts they were posted to follow its name, so the
+    owner chooses to deactivate it (it then leaves the forms and keeps its past)."""
+    # The row lock waits for (and then sees) an expense being recorded with this category: an insert
+    # referencing a row takes a key-share lock on it, which FOR UPDATE conflicts with.
+    ExpenseCategory.objects.select_for_update().filter(pk=category.pk).first()
+    used = category.expenses.count()
+    if used:
+        message = (
+            f"La catégorie « {category.name} » est utilisée par {used} dépense(s) : "
+            "désactivez-la plutôt que de la supprimer."
+        )
+        raise Conflict(message, code="category_in_use", details={"expenses": used})
+    _audit(actor, EventType.EXPENSE_CATEGORY_DELETED, category_id=category.pk, name=category.name)
+    category.delete()
+
+
 def _centre_for(centre: CostCentre | None, category: ExpenseCategory | None) -> CostCentre:
     """The centre named, else the category's default one; an inactive centre takes no new expense."""
     centre = centre or (category.default_centre if category else None)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .apis.centres import CategoryListApi, CentreDetailApi, CentreListApi
+from .apis.centres import CategoryDetailApi, CategoryListApi, CentreDetailApi, CentreListApi
 from .apis.expenses import ExpenseDetailApi, ExpenseListApi
 
 urlpatterns = [
@@ -10,5 +10,6 @@ urlpatterns = [
     path("centres-couts/<int:centre_id>", CentreDetailApi.as_view(), name="cost-centre"),
     path("depenses", ExpenseListApi.as_view(), name="expenses"),
     path("depenses/categories", CategoryListApi.as_view(), name="expense-categories"),
+    path("depenses/categories/<int:category_id>", CategoryDetailApi.as_view(), name="expense-category"),
     path("depenses/<int:expense_id>", ExpenseDetailApi.as_view(), name="expense"),
 ]

@@ -15,8 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.core.exceptions import NotFound
+from shared_apps.core.periods import MAX_PERIOD_DAYS, PERIOD_PARAMETERS, period_parse
 from shared_apps.rbac.enums import PermissionCode
-from tenant_apps.analytics.periods import MAX_PERIOD_DAYS, PERIOD_PARAMETERS, period_parse
 
 from .models import SalesImport
 from .selectors import sales_import_get, unlinked_revenue

@@ -219,3 +219,36 @@ class TillEstablishment(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.establishment_id
+
+
+class DailySales(models.Model):
+    """What the till sold per local day and dish: its lines summed, so that a period's report reads a row
+    per day and dish instead of every line (a month of a busy till is tens of thousands of lines).
+
+    Kept by the import in each chunk's own transaction, with the lines; `day` is on the calendar of the
+    zone `DailySalesState` names. Derived data: `services.daily` rebuilds it from the lines.
+    """
+
+    day = models.DateField()
+    # SET_NULL like the lines': a deleted dish's sales stay, under no dish (NULLs do not collide below).
+    dish = models.ForeignKey("Dish", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    quantity = models.DecimalField(max_digits=14, decimal_places=3)
+    ca_ttc = models.DecimalField(max_digits=14, decimal_places=2)
+    ca_ht = models.DecimalField(max_digits=14, decimal_places=2)
+    line_count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "dish"], name="sales_daily_day_dish")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.dish_id}: {self.quantity}"
+
+
+class DailySalesState(models.Model):
+    """The one row saying in which time zone `DailySales` holds every line; blank while it does not
+    (reports then read the lines, and the next import rebuilds the days). Writers lock it (services.daily)."""
+
+    zone = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return self.zone or "(stale)"

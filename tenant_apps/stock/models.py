@@ -99,6 +99,10 @@ class StockDay(models.Model):
     quantity = models.DecimalField(max_digits=14, decimal_places=3)
     value = models.DecimalField(max_digits=14, decimal_places=2)
     unit_cost = models.DecimalField(max_digits=14, decimal_places=4)  # the average cost after the day
+    # The pair's position at the end of its previous day (None on its first): how the day changed the stock
+    # is read off the row itself, where a report over a period would otherwise look back row by row.
+    prev_quantity = models.DecimalField(max_digits=14, decimal_places=3, null=True)
+    prev_value = models.DecimalField(max_digits=14, decimal_places=2, null=True)
     entries = models.DecimalField(max_digits=14, decimal_places=3, default=0)
     exits = models.DecimalField(max_digits=14, decimal_places=3, default=0)  # positive: units gone
     # The sale exits among them (positive), and their value at the average cost: what products sold most.
@@ -121,7 +125,7 @@ class StockDay(models.Model):
             # index alone: a period's days are scattered over the table, as the valuation writes them by pair.
             models.Index(
                 fields=["date"],
-                include=["product", "site", "quantity", "value", "exits"],
+                include=["product", "site", "quantity", "value", "exits", "prev_quantity", "prev_value"],
                 name="stock_day_date",
             ),
         ]

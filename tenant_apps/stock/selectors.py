@@ -36,29 +36,38 @@ def position_on(*, product_id: int, site_id: int, day: date) -> Position:
 
 
 _POSITIONS_ON = """
-SELECT l.product_id, l.site_id, d.quantity, d.value
+SELECT l.product_id, d.quantity, d.value
 FROM {level} l
 CROSS JOIN LATERAL (
     SELECT quantity, value FROM {day} s
-    WHERE s.product_id = l.product_id AND s.site_id = l.site_id AND s.date <= %s
+    WHERE s.product_id = l.product_id AND s.site_id = l.site_id AND s.date <= %(day)s
     ORDER BY s.date DESC LIMIT 1
 ) d
 """
+_CURRENT = "SELECT product_id, quantity, value FROM {level}"
+_TOTALS = """
+WITH positions AS ({positions})
+SELECT COALESCE(sum(value), 0), COALESCE(sum(GREATEST(quantity, 0)), 0),
+    (SELECT count(*) FROM (SELECT 1 FROM positions GROUP BY product_id HAVING sum(quantity) <= 0) r)
+FROM positions
+"""
 
 
-def positions_on(*, day: date) -> list[tuple[int, int, Decimal, Decimal]]:
-    """(product, site, quantity, value) at the end of `day` of every pair that had moved by then.
+def position_totals_on(*, day: date) -> tuple[Decimal, Decimal, int]:
+    """At the end of `day`: the stock's value, the units held (positive positions only) and how many
+    products are at or under zero over their sites, of every pair that had moved by then.
 
     The pairs are the current levels' (one per pair that ever moved); each one's last day up to `day` is
     one probe of the (product, site, date) index, so the cost follows the pairs, not the days stored. When
-    nothing moved after `day`, those are the current levels themselves.
+    nothing moved after `day`, those are the current levels themselves. Summed by PostgreSQL.
     """
-    if not StockDay.objects.filter(date__gt=day).exists():
-        return list(StockLevel.objects.values_list("product_id", "site_id", "quantity", "value"))
-    sql = _POSITIONS_ON.format(level=StockLevel._meta.db_table, day=StockDay._meta.db_table)
+    level, days = StockLevel._meta.db_table, StockDay._meta.db_table
+    current = not StockDay.objects.filter(date__gt=day).exists()
+    positions = (_CURRENT if current else _POSITIONS_ON).format(level=level, day=days)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [day])
-        return [(product, site, quantity, value) for product, site, quantity, value in cursor.fetchall()]
+        cursor.execute(_TOTALS.format(positions=positions), {"day": day})
+        value, units, ruptures = cursor.fetchone() or (Decimal(0), Decimal(0), 0)
+    return value, units, int(ruptures)
 
 
 _PAIRS_ON = """

@@ -30,6 +30,7 @@ SELF_VALUED = (MovementKind.ENTRY,)
 @dataclass
 class _Day:
     position: Position
+    previous: Position | None  # at the end of the pair's day before (None: its first day)
     entries: Decimal = ZERO
     exits: Decimal = ZERO
     sold: Decimal = ZERO  # the sale exits among the exits, and their value
@@ -105,7 +106,7 @@ def _replay(since: dict[Key, date], before: dict[Key, Position]) -> _Replay:
         if key not in since or day < since[key]:
             continue
         # Movements come in date order per pair: `before` holds the position so far.
-        current = replay.days.get((key, day)) or _Day(before.get(key, Position()))
+        current = replay.days.get((key, day)) or _Day(before.get(key, Position()), before.get(key))
         own = value if kind in SELF_VALUED or (kind == MovementKind.TRANSFER and quantity > 0) else None
         current.position, moved = avco_apply(current.position, quantity=quantity, value=own)
         if quantity > 0:
@@ -139,8 +140,9 @@ def _days_replace(since: dict[Key, date], replay: _Replay) -> dict[Key, tuple[De
         days = list(replay.days.items())
         cursor.execute(
             f"INSERT INTO {table} (product_id, site_id, date, quantity, value, unit_cost, entries, exits, "  # noqa: S608
-            "sold, sold_value) SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::numeric[], "
-            "%s::numeric[], %s::numeric[], %s::numeric[], %s::numeric[], %s::numeric[], %s::numeric[])",
+            "sold, sold_value, prev_quantity, prev_value) SELECT * FROM unnest(%s::bigint[], %s::bigint[], "
+            "%s::date[], %s::numeric[], %s::numeric[], %s::numeric[], %s::numeric[], %s::numeric[], "
+            "%s::numeric[], %s::numeric[], %s::numeric[], %s::numeric[])",
             [
                 [key[0] for (key, _), _ in days],
                 [key[1] for (key, _), _ in days],
@@ -152,6 +154,8 @@ def _days_replace(since: dict[Key, date], replay: _Replay) -> dict[Key, tuple[De
                 [state.exits for _, state in days],
                 [state.sold for _, state in days],
                 [state.sold_value for _, state in days],
+                [state.previous.quantity if state.previous else None for _, state in days],
+                [state.previous.value if state.previous else None for _, state in days],
             ],
         )
     for (key, _), state in days:

@@ -111,3 +111,19 @@ class CentreForm(forms.Form):
     )
     budget_mensuel = _money("Budget mensuel HT (€, vide : aucun)", required=False, min_value=Decimal(0))
     actif = forms.BooleanField(label="Actif", required=False, initial=True)
+
+
+class CategoryForm(forms.Form):
+    nom = forms.CharField(label="Nom", max_length=64)
+    tva_pct_defaut = forms.TypedChoiceField(
+        label="Taux de TVA par défaut",
+        coerce=Decimal,
+        choices=[(str(r), percent_fr(r)) for r in VAT_RATES],
+        initial=str(Decimal(20)),
+    )
+    centre_cout_defaut = forms.TypedChoiceField(
+        label="Centre de coût par défaut", coerce=int, required=False, empty_value=None
+    )
+    actif = forms.BooleanField(
+        label="Active (proposée pour les nouvelles dépenses)", required=False, initial=True
+    )

@@ -56,6 +56,13 @@ urlpatterns = [
     path("depenses/<int:expense_id>/supprimer", expenses.expense_delete, name="expense-delete"),
     path("depenses/centres/nouveau", expenses.centre_form, name="cost-centre-new"),
     path("depenses/centres/<int:centre_id>", expenses.centre_form, name="cost-centre-edit"),
+    path("depenses/categories/nouvelle", expenses.category_form, name="expense-category-new"),
+    path("depenses/categories/<int:category_id>", expenses.category_form, name="expense-category-edit"),
+    path(
+        "depenses/categories/<int:category_id>/supprimer",
+        expenses.category_delete,
+        name="expense-category-delete",
+    ),
     path("ventes", sales.sales_page, name="sales"),
     path("ventes/import", sales.SalesUploadView.as_view(), name="sales-upload"),
     path("plats", dishes.dishes, name="dishes"),

@@ -36,9 +36,15 @@ def _expenses(tenant_a: Tenant, tenant_b: Tenant) -> dict[str, object]:
 def _unchanged(ctx: dict[str, object]) -> None:
     from django_tenants.utils import schema_context
 
-    from tenant_apps.expenses.models import CostCentre, Expense
+    from tenant_apps.expenses.models import CostCentre, Expense, ExpenseCategory
 
     with schema_context(str(ctx["schema_a"])):
+        category = ExpenseCategory.objects.get(pk=int(str(ctx["category_id"])))
+        assert (category.name, category.is_active, category.default_centre_id) == (
+            CATEGORY,
+            True,
+            int(str(ctx["centre_id"])),
+        )
         centre = CostCentre.objects.get(pk=int(str(ctx["centre_id"])))
         assert (centre.name, centre.is_active, str(centre.monthly_budget)) == (CENTRE, True, "1234.00")
         expense = Expense.objects.get(pk=int(str(ctx["expense_id"])))
@@ -60,6 +66,7 @@ def _of_a(ctx: dict[str, str]) -> dict[str, object]:
 
 _EXPENSES = Scenario(arrange=_expenses)
 _CENTRE = Probe(path_values=lambda ctx: {"centre_id": str(ctx["centre_id"])})
+_CATEGORY = Probe(path_values=lambda ctx: {"category_id": str(ctx["category_id"])})
 _EXPENSE = Probe(path_values=lambda ctx: {"expense_id": str(ctx["expense_id"])})
 
 EXPENSES_SCENARIOS: dict[str, Scenario] = {
@@ -77,6 +84,19 @@ EXPENSES_SCENARIOS: dict[str, Scenario] = {
     ),
     "api:expense-categories": Scenario(
         arrange=_expenses, probes=(Probe(), Probe(method="post", body=lambda ctx: {"nom": "B"}))
+    ),
+    "api:expense-category": Scenario(
+        arrange=_expenses,
+        probes=(
+            _CATEGORY,
+            Probe(
+                method="patch",
+                path_values=_CATEGORY.path_values,
+                body=lambda ctx: {"nom": "pris par B", "actif": False},
+            ),
+            Probe(method="delete", path_values=_CATEGORY.path_values),
+        ),
+        after=_unchanged,
     ),
     "api:expenses": Scenario(
         arrange=_expenses,

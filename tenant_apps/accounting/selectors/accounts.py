@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from tenant_apps.expenses.selectors import category_list
 from tenant_apps.sales.selectors import payment_methods
 
-from ..chart import DEFAULTS, Account, default_account, describe, expense_key
+from ..chart import DEFAULTS, Account, default_account, describe, expense_key, key_canonical
 from ..models import LedgerAccount
 
 
@@ -21,8 +21,9 @@ class AccountRow:
 
 
 def _overrides() -> dict[str, Account]:
+    # Canonical keys: a supplier's override stored under one spelling serves every spelling of it.
     return {
-        row.key: Account(row.number, row.label, row.aux_number, row.aux_label)
+        key_canonical(row.key): Account(row.number, row.label, row.aux_number, row.aux_label)
         for row in LedgerAccount.objects.all()
     }
 

@@ -1,8 +1,10 @@
 """The journals of a period as entries, the FEC file streamed from them, and per-journal totals.
 
-Entries come journal by journal (purchases, then sales), each in date order and numbered from 1 with no
-gap within the file: the FEC asks for a continuous sequence per journal. Nothing is stored: the same
-period exported twice gives the same file, as long as its documents have not changed.
+Entries come journal by journal (purchases, then sales), each in date order and numbered with no gap
+from 1 at the fiscal year's first day: the FEC asks for a continuous sequence per journal over the fiscal
+year, so a file of part of the year starts at the number its first entry has in the whole year's file.
+Nothing is stored: the same period exported twice gives the same file, as long as its documents have not
+changed.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -19,7 +21,8 @@ from tenant_apps.metro.selectors import ledger_documents
 from tenant_apps.sales.selectors import daily_takings
 
 from .. import fec
-from ..entries import Entry, Journal, expense_entry, purchase_entry, sales_entry
+from ..chart import supplier_key
+from ..entries import Entry, Journal, expense_entry, purchase_entry, sales_entry, supplier_labels
 from .accounts import accounts_resolve
 
 # Entries whose accounts are resolved at once: bounded memory, a handful of queries per file.
@@ -43,7 +46,9 @@ def metro_entries(*, start: date, end: date, zone: ZoneInfo) -> Iterator[Entry]:
 
 
 def expense_entries(*, start: date, end: date, zone: ZoneInfo) -> Iterator[Entry]:
-    entries = (expense_entry(line) for line in expense_vat_lines(start=start, end=end))
+    lines = expense_vat_lines(start=start, end=end)
+    labels = supplier_labels(lines)
+    entries = (expense_entry(line, supplier_label=labels[supplier_key(line.supplier)]) for line in lines)
     # The merge below needs each source in its own key order; a period's expenses are few enough to sort.
     yield from sorted((e for e in entries if e is not None), key=_merge_key)
 
@@ -79,10 +84,22 @@ def _batches(entries: Iterator[Entry]) -> Iterator[list[Entry]]:
         yield batch
 
 
-def fec_stream(*, start: date, end: date, zone: ZoneInfo) -> Iterator[bytes]:
-    """The FEC file of [start, end], a chunk of lines at a time."""
+def _entries_before(*, numbered_from: date, start: date, zone: ZoneInfo) -> dict[str, int]:
+    """Per journal, how many entries the fiscal year holds before the period (none when it starts it)."""
+    counts: dict[str, int] = {}
+    if numbered_from < start:
+        for entry in journal_entries(start=numbered_from, end=start - timedelta(days=1), zone=zone):
+            counts[entry.journal[0]] = counts.get(entry.journal[0], 0) + 1
+    return counts
+
+
+def fec_stream(
+    *, start: date, end: date, zone: ZoneInfo, numbered_from: date | None = None
+) -> Iterator[bytes]:
+    """The FEC file of [start, end], a chunk of lines at a time; entries numbered per journal from
+    `numbered_from` (the fiscal year's first day; by default `start`)."""
     yield fec.header()
-    numbers: dict[str, int] = {}
+    numbers = _entries_before(numbered_from=numbered_from or start, start=start, zone=zone)
     for batch in _batches(journal_entries(start=start, end=end, zone=zone)):
         accounts = accounts_resolve({p.key for entry in batch for p in entry.postings})
         chunk: list[bytes] = []

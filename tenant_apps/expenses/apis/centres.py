@@ -1,4 +1,5 @@
-"""/api/v1/centres-couts (cost centres and their monthly budgets) and /api/v1/depenses/categories."""
+"""/api/v1/centres-couts (cost centres and their monthly budgets) and /api/v1/depenses/categories
+(expense categories)."""
 
 from __future__ import annotations
 
@@ -10,17 +11,31 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shared_apps.core.exceptions import ValidationFailed
 from shared_apps.rbac.enums import PermissionCode
 from shared_apps.rbac.principal import current_principal
 
-from ..models import CostCentre, CostKind
-from ..selectors import category_list, centre_get, centre_list
-from ..services import category_create, centre_create, centre_delete, centre_update
+from ..models import CostCentre, CostKind, ExpenseCategory
+from ..selectors import category_get, category_list, centre_get, centre_list
+from ..services import (
+    category_create,
+    category_delete,
+    category_update,
+    centre_create,
+    centre_delete,
+    centre_update,
+)
 from .common import found, money, rate, validated, vat_rate_field
 
 READ, WRITE = PermissionCode.EXPENSES_READ, PermissionCode.EXPENSES_WRITE
 # The contract's names of a centre's editable fields → the model's.
 CENTRE_FIELDS = {"nom": "name", "type_cout": "kind", "budget_mensuel": "monthly_budget", "actif": "is_active"}
+CATEGORY_FIELDS = {
+    "nom": "name",
+    "tva_pct_defaut": "default_vat_rate",
+    "centre_cout_defaut": "default_centre",
+    "actif": "is_active",
+}
 
 
 class CentreOutput(serializers.Serializer[Any]):
@@ -142,3 +157,48 @@ class CategoryListApi(APIView):
             default_centre=data["centre_cout_defaut"],
         )
         return Response(CategoryOutput(category).data, status=status.HTTP_201_CREATED)
+
+
+class CategoryPatch(serializers.Serializer[Any]):
+    nom = serializers.CharField(max_length=64, required=False)
+    tva_pct_defaut = vat_rate_field(required=False)
+    centre_cout_defaut = serializers.PrimaryKeyRelatedField(
+        queryset=CostCentre.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="an active centre (a category may keep one deactivated since)",
+    )
+    actif = serializers.BooleanField(required=False)
+
+
+def _category(category_id: int) -> ExpenseCategory:
+    return found(category_get(category_id=category_id), "Catégorie de dépense")
+
+
+class CategoryDetailApi(APIView):
+    """One expense category. DELETE removes a category no expense uses; a used one is a 409
+    `CATEGORY_IN_USE` (deactivate it instead: `PATCH {"actif": false}`)."""
+
+    required_permission = {"GET": READ, "PATCH": WRITE, "DELETE": WRITE}
+    response_status = {"DELETE": 204}
+    InputSerializer = CategoryPatch
+    OutputSerializer = CategoryOutput
+
+    def get(self, request: Request, category_id: int) -> Response:
+        return Response(CategoryOutput(_category(category_id)).data)
+
+    def patch(self, request: Request, category_id: int) -> Response:
+        category = _category(category_id)
+        data = validated(CategoryPatch, request.data)
+        fields = {CATEGORY_FIELDS[key]: value for key, value in data.items()}
+        try:
+            category = category_update(actor=current_principal(), category=category, **fields)
+        except ValidationFailed as error:
+            if error.details.get("field") != "default_centre":
+                raise
+            raise serializers.ValidationError({"centre_cout_defaut": error.message}) from error
+        return Response(CategoryOutput(category).data)
+
+    def delete(self, request: Request, category_id: int) -> Response:
+        category_delete(actor=current_principal(), category=_category(category_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -78,6 +78,13 @@ class ExpenseChange(serializers.Serializer[Any]):
             and (expense is None or centre.pk != expense.centre_id)
         ):
             raise serializers.ValidationError({"centre_cout": "Ce centre de coût est désactivé."})
+        # Likewise a deactivated category: kept by the expenses that have it, given to no other.
+        if (
+            category is not None
+            and not category.is_active
+            and (expense is None or category.pk != expense.category_id)
+        ):
+            raise serializers.ValidationError({"categorie": "Cette catégorie est désactivée."})
         if expense is None and centre is None and (category is None or category.default_centre is None):
             raise serializers.ValidationError({"centre_cout": "Choisissez un centre de coût."})
         attrs["amounts"] = _amounts(attrs, expense=expense, category=category)

@@ -2,52 +2,86 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import Sum
-from django.db.models.functions import TruncDate
 
-from ..models import Dish, OrderLine, RecipeLine
+from ..models import DailySales, DailySalesState, Dish, OrderLine, RecipeLine
 from .costs import CENT, dish_costs
 
 # Every till sale is the restaurant's (the one channel a SumUp export describes).
 CHANNEL = "restaurant"
 
 
-def _dish_material_costs(dish_ids: set[int]) -> dict[int, Decimal]:
-    dishes = Dish.objects.filter(pk__in=dish_ids)
+def _recipe_costs() -> dict[int, Decimal]:
+    """The material cost of each dish that has a recipe (as dish_costs has it)."""
+    dishes = Dish.objects.filter(pk__in=RecipeLine.objects.values("dish_id"))
+    return {dish_id: cost.material_cost for dish_id, cost in dish_costs(dishes=dishes).items()}
+
+
+_INSTANT = timedelta(microseconds=1)  # PostgreSQL's resolution: the instant before a day's first
+
+# Per local day, and per dish, over the window: the sums of its whole days' rows and of the lines of the
+# partial days at either end (a lunch service, a till session), with the material cost of what was sold
+# (each dish's cost given as arrays). One statement; GROUPING(day) = 1 marks the per-dish rows.
+_SALES = """
+WITH sold AS (
+    SELECT day, dish_id, quantity, ca_ttc, ca_ht FROM {days} WHERE day >= %(first)s AND day <= %(last)s
+    UNION ALL
+    SELECT (closed_at AT TIME ZONE %(zone)s)::date, dish_id, quantity, ca_ttc, ca_ht FROM {lines}
+    WHERE closed_at >= %(start)s AND closed_at <= %(head_end)s
+    UNION ALL
+    SELECT (closed_at AT TIME ZONE %(zone)s)::date, dish_id, quantity, ca_ttc, ca_ht FROM {lines}
+    WHERE closed_at >= %(tail_start)s AND closed_at <= %(end)s
+)
+SELECT GROUPING(s.day), s.day, s.dish_id, sum(s.quantity), sum(s.ca_ttc), sum(s.ca_ht),
+    sum(s.quantity * COALESCE(c.cost, 0))
+FROM sold s LEFT JOIN unnest(%(dishes)s::bigint[], %(costs)s::numeric[]) AS c(dish_id, cost)
+    ON c.dish_id = s.dish_id
+GROUP BY GROUPING SETS ((s.day), (s.dish_id))
+ORDER BY 2, 3
+"""
+
+
+def _whole_days(*, start: datetime, end: datetime, zone: ZoneInfo) -> tuple[date, date] | None:
+    """The first and last local days lying wholly inside [start, end], if any."""
+    first, last = start.astimezone(zone).date(), end.astimezone(zone).date()
+    if datetime.combine(first, time.min, tzinfo=zone) < start:
+        first += timedelta(days=1)
+    if end < datetime.combine(last, time.max, tzinfo=zone):
+        last -= timedelta(days=1)
+    return (first, last) if first <= last else None
+
+
+def _window(*, start: datetime, end: datetime, zone: ZoneInfo) -> dict[str, Any]:
+    """Where each part of [start, end] is read from: the whole days from DailySales when it holds every
+    line in `zone`, the rest (or all of it) from the lines."""
+    days = _whole_days(start=start, end=end, zone=zone)
+    if days is None or not DailySalesState.objects.filter(zone=zone.key).exists():
+        # No day from the days' table (first > last); the lines of the whole window as the head.
+        return {"first": date.max, "last": date.min, "head_end": end, "tail_start": end + _INSTANT}
+    first, last = days
     return {
-        dish_id: cost.material_cost for dish_id, cost in dish_costs(dishes=dishes).items() if cost.has_recipe
+        "first": first,
+        "last": last,
+        "head_end": datetime.combine(first, time.min, tzinfo=zone) - _INSTANT,
+        "tail_start": datetime.combine(last, time.max, tzinfo=zone) + _INSTANT,
     }
 
 
-def _by_day_and_dish(*, start: datetime, end: datetime, zone: ZoneInfo) -> list[dict[str, Any]]:
-    lines = OrderLine.objects.filter(closed_at__gte=start, closed_at__lte=end)
-    return list(
-        lines.annotate(day=TruncDate("closed_at", tzinfo=zone))
-        .values("day", "dish_id")
-        .annotate(quantity=Sum("quantity"), ca_ttc=Sum("ca_ttc"), ca_ht=Sum("ca_ht"))
-        .order_by("day")
-    )
-
-
-def _days(rows: list[dict[str, Any]], costs: dict[int, Decimal]) -> list[dict[str, Any]]:
-    days: dict[Any, dict[str, Any]] = {}
-    for row in rows:
-        if row["day"] not in days:
-            days[row["day"]] = {"date": row["day"], "channel": CHANNEL, "cost": Decimal(0)}
-            days[row["day"]] |= {"quantity": Decimal(0), "ca_ttc": Decimal(0), "ca_ht": Decimal(0)}
-        day = days[row["day"]]
-        day["quantity"] += row["quantity"]
-        day["ca_ttc"] += row["ca_ttc"]
-        day["ca_ht"] += row["ca_ht"]
-        day["cost"] += row["quantity"] * costs.get(row["dish_id"], Decimal(0))
-    for day in days.values():
-        day["gross_margin"] = (day["ca_ht"] - day.pop("cost")).quantize(CENT, ROUND_HALF_UP)
-    return list(days.values())
+def _sums(
+    *, start: datetime, end: datetime, zone: ZoneInfo, costs: dict[int, Decimal]
+) -> list[tuple[Any, ...]]:
+    sql = _SALES.format(days=DailySales._meta.db_table, lines=OrderLine._meta.db_table)
+    params = _window(start=start, end=end, zone=zone) | {"start": start, "end": end, "zone": zone.key}
+    params |= {"dishes": list(costs), "costs": list(costs.values())}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
 
 
 def _costed(row: dict[str, Any], costs: dict[int, Decimal]) -> dict[str, Any]:
@@ -76,30 +110,30 @@ def sales_by_day_and_dish(
     *, start: datetime, end: datetime, zone: ZoneInfo
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """sales_by_day's days, and per dish sold (lines without a dish left out) its quantity, revenue, gross
-    margin and food cost % as top_dishes has them, from one read of the lines."""
-    rows = _by_day_and_dish(start=start, end=end, zone=zone)
-    costs = _dish_material_costs({row["dish_id"] for row in rows if row["dish_id"] is not None})
-    dishes: dict[int, dict[str, Any]] = {}
-    for row in rows:
-        if row["dish_id"] is None:
-            continue
-        sums = dishes.setdefault(row["dish_id"], {"dish_id": row["dish_id"], "quantity": Decimal(0),
-                                                  "ca_ttc": Decimal(0), "ca_ht": Decimal(0)})  # fmt: skip
-        for name in ("quantity", "ca_ttc", "ca_ht"):
-            sums[name] += row[name]
-    return _days(rows, costs), [_costed(row, costs) for row in dishes.values()]
+    margin and food cost % as top_dishes has them, from one read of the sales."""
+    costs = _recipe_costs()
+    days: list[dict[str, Any]] = []
+    dishes: list[dict[str, Any]] = []
+    for per_dish, day, dish_id, quantity, ca_ttc, ca_ht, cost in _sums(
+        start=start, end=end, zone=zone, costs=costs
+    ):
+        if not per_dish:
+            margin = (ca_ht - cost).quantize(CENT, ROUND_HALF_UP)
+            days.append({"date": day, "channel": CHANNEL, "quantity": quantity, "ca_ttc": ca_ttc,
+                         "ca_ht": ca_ht, "gross_margin": margin})  # fmt: skip
+        elif dish_id is not None:
+            row = {"dish_id": dish_id, "quantity": quantity, "ca_ttc": ca_ttc, "ca_ht": ca_ht}
+            dishes.append(_costed(row, costs))
+    return days, dishes
 
 
-def top_dishes(*, start: datetime, end: datetime, limit: int) -> list[dict[str, Any]]:
+def top_dishes(*, start: datetime, end: datetime, zone: ZoneInfo, limit: int) -> list[dict[str, Any]]:
     """The dishes sold in [start, end] with their quantity, revenue, gross margin (HT base, as
     sales_by_day) and food cost %; ranked by margin (rang_marge) and by quantity (rang_volume)."""
-    rows = list(
-        OrderLine.objects.filter(closed_at__gte=start, closed_at__lte=end, dish__isnull=False)
-        .values("dish_id", "dish__name")
-        .annotate(quantity=Sum("quantity"), ca_ttc=Sum("ca_ttc"), ca_ht=Sum("ca_ht"))
-    )
-    costs = _dish_material_costs({row["dish_id"] for row in rows})
-    rows = [_costed(row, costs) for row in rows]
+    rows = sales_by_day_and_dish(start=start, end=end, zone=zone)[1]
+    names = dict(Dish.objects.filter(pk__in=[row["dish_id"] for row in rows]).values_list("id", "name"))
+    for row in rows:
+        row["dish__name"] = names[row["dish_id"]]
     for rank, row in enumerate(sorted(rows, key=lambda r: (-r["quantity"], r["dish__name"])), start=1):
         row["volume_rank"] = rank
     rows.sort(key=lambda r: (-r["gross_margin"], r["dish__name"]))

@@ -27,6 +27,7 @@ from tenant_apps.stock.valuation import stock_valuation_refresh
 
 from ..models import ImportSource, ImportStatus, Order, OrderLine, OrderPayment, SalesImport
 from .consumption import Recipes, establishment_sites, recipes_load, sale_exits_write
+from .daily import daily_sales_add, daily_sales_ensure
 from .dishes import dishes_from_till
 
 CHUNK_SIZE = 500
@@ -172,6 +173,7 @@ def _chunk_write(chunk: Sequence[TillOrder], *, load: _Load, result: ImportResul
         payments += order_payments
     OrderLine.objects.bulk_create(lines)
     OrderPayment.objects.bulk_create(payments)
+    daily_sales_add(lines=lines, zone=zone)
     result.exits += sale_exits_write(lines=lines, sites=load.sites, recipes=load.recipes)
     result.duplicates += len(known)
     result.imported += len(loadable)
@@ -226,6 +228,7 @@ def export_load(
     sales_import.order_count = result.order_count
     sales_import.save(update_fields=["status", "started_at", "order_count"])
     try:
+        daily_sales_ensure(zone=time_zone)
         load = _Load(
             zone=time_zone, sales_import=sales_import, force=force,
             dish_ids=dishes_from_till(products=export.products),

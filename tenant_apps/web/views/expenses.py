@@ -1,5 +1,6 @@
 """The expenses pages: budgets against spending per cost centre for a month, the expense list with its
-filters, and the forms that add or edit an expense or a cost centre (no script needed)."""
+filters, and the forms that add or edit an expense, a cost centre or an expense category, and delete an
+expense or an unused category (no script needed)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from tenant_apps.sales.services import current_time_zone
 
 from ..budget_chart import budget_bars
 from ..decorators import web_page
-from ..expense_forms import CentreForm, ExpenseFilterForm, ExpenseForm, month_parse
+from ..expense_forms import CategoryForm, CentreForm, ExpenseFilterForm, ExpenseForm, month_parse
 from .account import _principal
 
 PER_PAGE = 50
@@ -33,7 +34,7 @@ MONTHS_FR = (
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 )  # fmt: skip
 # A service's `field` detail → the form's field.
-SERVICE_FIELDS = {"centre": "centre", "name": "nom"}
+SERVICE_FIELDS = {"centre": "centre", "name": "nom", "default_centre": "centre_cout_defaut"}
 
 
 def _today() -> date:
@@ -78,6 +79,7 @@ def expense_overview(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "centres": expenses.centre_list().order_by("-is_active", "name"),
+        "categories": expenses.category_list().order_by("-is_active", "name"),
         "can_write": WRITE in _principal(request).permissions,
     }
     status = 400 if form.is_bound and not valid else 200
@@ -212,3 +214,74 @@ def centre_form(request: HttpRequest, centre_id: int | None = None) -> HttpRespo
             return HttpResponseRedirect(reverse("web:expenses"))
     status = 400 if form.is_bound else 200
     return render(request, "web/expenses/centre_form.html", {"form": form, "centre": centre}, status=status)
+
+
+def _category(category_id: int) -> Any:
+    category = expenses.category_get(category_id=category_id)
+    if category is None:
+        raise NotFound("Catégorie de dépense introuvable.")
+    return category
+
+
+def _category_form(data: Any, category: Any) -> CategoryForm:
+    """The category's form, bound to `data` (a post) or showing the stored values (None)."""
+    initial: dict[str, Any] = {}
+    if category is not None:
+        initial = {
+            "nom": category.name, "tva_pct_defaut": str(category.default_vat_rate),
+            "centre_cout_defaut": category.default_centre_id, "actif": category.is_active,
+        }  # fmt: skip
+    form = CategoryForm(data, initial=initial)
+    # Active centres, and the category's own even if deactivated since (it may keep it).
+    keep = category.default_centre_id if category is not None else None
+    centres = [(c.pk, c.name) for c in expenses.centre_list() if c.is_active or c.pk == keep]
+    _choices(form, "centre_cout_defaut", centres, "Aucun")
+    return form
+
+
+def _category_saved(request: HttpRequest, form: CategoryForm, category: Any) -> Any:
+    data = form.cleaned_data
+    centre_id = data["centre_cout_defaut"]
+    centre = expenses.centre_get(centre_id=centre_id) if centre_id else None
+    fields = {"name": data["nom"], "default_vat_rate": data["tva_pct_defaut"], "default_centre": centre}
+    if category is None:
+        return services.category_create(actor=_principal(request), **fields)
+    return services.category_update(
+        actor=_principal(request), category=category, is_active=data["actif"], **fields
+    )
+
+
+def _category_page(
+    request: HttpRequest, form: CategoryForm, category: Any, *, status: int, refusal: str = ""
+) -> HttpResponse:
+    context = {"form": form, "category": category, "refusal": refusal}
+    return render(request, "web/expenses/category_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@web_page(permission=WRITE)
+def category_form(request: HttpRequest, category_id: int | None = None) -> HttpResponse:
+    """A new expense category (no id) or one to edit: name, default VAT rate and centre, active."""
+    category = _category(category_id) if category_id is not None else None
+    form = _category_form(request.POST or None, category)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _category_saved(request, form, category)
+        except ApplicationError as error:
+            _refused(form, error)
+        else:
+            return HttpResponseRedirect(reverse("web:expenses"))
+    return _category_page(request, form, category, status=400 if form.is_bound else 200)
+
+
+@require_http_methods(["POST"])
+@web_page(permission=WRITE)
+def category_delete(request: HttpRequest, category_id: int) -> HttpResponse:
+    """Delete an unused category; a used one stays, its page says why and offers to deactivate it."""
+    category = _category(category_id)
+    try:
+        services.category_delete(actor=_principal(request), category=category)
+    except ApplicationError as error:
+        form = _category_form(None, category)  # the stored values, to untick "active" right there
+        return _category_page(request, form, category, status=error.status_code, refusal=error.message)
+    return HttpResponseRedirect(reverse("web:expenses"))

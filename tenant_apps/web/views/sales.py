@@ -16,9 +16,9 @@ from django.views import View
 from django.views.decorators.http import require_http_methods
 
 from shared_apps.core.exceptions import ApplicationError, NotFound
+from shared_apps.core.periods import MAX_PERIOD_DAYS, period_parse
 from shared_apps.rbac.enums import PermissionCode
-from tenant_apps.analytics.periods import MAX_PERIOD_DAYS, period_parse
-from tenant_apps.catalog.selectors import price_alert_get, price_alert_list
+from tenant_apps.catalog.selectors import price_alert_get, price_alert_rows
 from tenant_apps.catalog.services import price_alert_mark, price_alerts_mark_all
 from tenant_apps.sales import selectors as sales
 from tenant_apps.sales.models import SalesImport
@@ -72,7 +72,7 @@ def _sales_context(request: HttpRequest) -> dict[str, Any]:
         error = "La période est à l'envers ou dépasse cinq ans : la vue montre les 30 derniers jours."
         start, end = _period(SalesPeriodForm())
     days = sales.sales_by_day(start=start, end=end, zone=current_time_zone())
-    ranked = sales.top_dishes(start=start, end=end, limit=ALL_DISHES)
+    ranked = sales.top_dishes(start=start, end=end, zone=current_time_zone(), limit=ALL_DISHES)
     keys = ("ca_ttc", "ca_ht", "gross_margin", "quantity")
     totals = {key: sum((row[key] for row in days), Decimal(0)) for key in keys}
     return {
@@ -140,9 +140,9 @@ class SalesUploadView(View):
 @require_http_methods(["GET"])
 @web_page(permission=PermissionCode.METRO_READ)
 def price_alerts(request: HttpRequest) -> HttpResponse:
-    alerts = list(price_alert_list()[:ALERTS_SHOWN])
+    alerts = price_alert_rows(limit=ALERTS_SHOWN)  # rows, not models: the API's way (price_alert_rows)
     dishes = sales.price_alert_dishes(alerts=alerts)
-    rows = [(alert, dishes[alert.pk]) for alert in alerts]
+    rows = [(alert, dishes[alert.id]) for alert in alerts]
     context = {
         "unseen": [row for row in rows if not row[0].seen],
         "seen": [row for row in rows if row[0].seen],

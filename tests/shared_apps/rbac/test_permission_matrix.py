@@ -138,6 +138,7 @@ MATRIX: dict[str, dict[str, str | tuple[str, ...]]] = {
     "api:cost-centres": {"GET": RO, "POST": MANAGER},
     "api:cost-centre": {"GET": RO, "PATCH": MANAGER, "DELETE": MANAGER},
     "api:expense-categories": {"GET": RO, "POST": MANAGER},
+    "api:expense-category": {"GET": RO, "PATCH": MANAGER, "DELETE": MANAGER},
     "api:expenses": {"GET": RO, "POST": MANAGER},
     "api:expense": {"GET": RO, "PATCH": MANAGER, "DELETE": MANAGER},
     "api:analytics-expense-synthesis": {"GET": RO},

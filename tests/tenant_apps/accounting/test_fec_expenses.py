@@ -151,3 +151,52 @@ def test_tenant_bs_expenses_never_appear_in_as_file(
     admin_b.put("/api/v1/comptabilite/parametres", data={"siren": SIREN}, content_type="application/json")
     rows_b = _rows(admin_b, 2024)
     assert {r.fields[7] for r in rows_b if r.account == "401000"} == {"Bailleur B"}
+
+
+def test_one_supplier_typed_several_ways_is_one_auxiliary_account_labelled_as_first_typed(
+    with_siren: Client, tenant_a: Tenant
+) -> None:
+    general = centre_named(tenant_a, "Frais généraux")
+    spellings = [
+        (date(2024, 3, 1), "Boulangerie Dupont"),
+        (date(2024, 3, 2), "boulangerie  dupont"),
+        (date(2024, 3, 3), "Boulangerie Dupont "),
+        (date(2024, 4, 1), "Épicerie Martin"),
+        (date(2024, 4, 2), "Epicerie martin"),
+    ]
+    for day, supplier in spellings:
+        expense_make(tenant_a, centre=general, ht="10.00", day=day, supplier=supplier)
+    rows = _rows(with_siren, 2024)
+    suppliers = [r for r in rows if r.account == "401000"]
+    assert len(suppliers) == 5
+    assert {aux: {r.fields[7] for r in suppliers if r.aux == aux} for aux in {r.aux for r in suppliers}} == {
+        "BOULANGERIEDUPONT": {"Boulangerie Dupont"},
+        "EPICERIEMARTIN": {"Épicerie Martin"},
+    }
+    for entry in _entries(rows).values():
+        assert sum(r.debit for r in entry) == sum(r.credit for r in entry) == Decimal("12.00")
+
+
+def test_a_supplier_account_set_under_one_spelling_serves_every_spelling(
+    with_siren: Client, tenant_a: Tenant
+) -> None:
+    general = centre_named(tenant_a, "Frais généraux")
+    expense_make(tenant_a, centre=general, ht="10.00", day=date(2024, 3, 1), supplier="épicerie  martin")
+    expense_make(tenant_a, centre=general, ht="10.00", day=date(2024, 3, 2), supplier="Metro")
+    change = {
+        "cle": "supplier:Épicerie Martin",
+        "numero": "401100",
+        "libelle": "Fournisseurs locaux",
+        "numero_auxiliaire": "MARTIN",
+    }
+    changed = with_siren.put(
+        "/api/v1/comptabilite/comptes", {"comptes": [change]}, content_type="application/json"
+    )
+    assert changed.status_code == 200, changed.content
+    suppliers = {r.aux: r for r in _rows(with_siren, 2024) if r.account.startswith("401")}
+    assert (suppliers["MARTIN"].account, suppliers["MARTIN"].fields[7]) == (
+        "401100",
+        "épicerie martin",
+    )
+    # An expense typed "Metro" joins the supplier account of the METRO invoices, not a twin of it.
+    assert (suppliers["METRO"].account, suppliers["METRO"].fields[7]) == ("401000", "METRO France")

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from django.db.models import Sum
 from django.test import Client
 from django.utils import timezone
 
 from shared_apps.tenants.models import Tenant
+from tenant_apps.analytics import reports
 from tenant_apps.catalog.models import Product
 from tenant_apps.metro.models import DocType, Invoice
 from tenant_apps.stock.models import StockDay, StockMovement
@@ -122,3 +124,63 @@ def test_top_products_stay_exact_when_back_dated_movements_revalue_the_days_afte
     assert Decimal(top["volume_vendu"]) == 3
     assert Decimal(top["ca_total"]) == 300
     assert Decimal(top["marge_totale"]) == 300 - cost
+
+
+def _positions_carried(start: date, end: date) -> dict[str, tuple[Decimal, Decimal, int]]:
+    """Per day with stored days in [start, end]: every pair's last position up to it, summed (quantity,
+    value, pairs at or under zero): the report's definition, computed the plain way."""
+    days = StockDay.objects.order_by("date")
+    rows = list(days.values_list("product_id", "site_id", "date", "quantity", "value"))
+    positions: dict[tuple[int, int], tuple[Decimal, Decimal]] = {}
+    totals: dict[str, tuple[Decimal, Decimal, int]] = {}
+    for index, (product, site, day, quantity, value) in enumerate(rows):
+        positions[product, site] = (quantity, value)
+        last_of_day = index + 1 == len(rows) or rows[index + 1][2] != day
+        if last_of_day and start <= day <= end:
+            held = positions.values()
+            totals[day.isoformat()] = (
+                sum((q for q, _ in held), Decimal(0)),
+                sum((v for _, v in held), Decimal(0)),
+                sum(1 for q, _ in held if q <= 0),
+            )
+    return totals
+
+
+@pytest.mark.parametrize("recent_days", [0, 100_000], ids=["probed", "from-the-levels"])
+def test_the_stock_per_day_is_every_pairs_last_position_carried_forward(
+    manager_api_a: Client,
+    member_api_a: Client,
+    tenant_a: Tenant,
+    all_imported: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    recent_days: int,
+) -> None:
+    # Both ways of finding the positions before the period (by probes, or the levels less what changed).
+    monkeypatch.setattr(reports, "RECENT_DAYS", recent_days)
+    with in_schema(tenant_a):
+        days = sorted(set(StockDay.objects.values_list("date", flat=True)))
+        middle = days[len(days) // 2]
+        movement = StockMovement.objects.filter(quantity__gte=2, date__lte=middle).order_by("-date").first()
+    assert movement is not None
+    base = {"site": movement.site_id, "produit_sk": movement.product_id, "type_mouvement": "SORTIE"}
+    # Below zero in the middle of the history, then a loss dated before it, which rewrites the days after.
+    for day, quantity in ((middle, str(movement.quantity + 3)), (days[len(days) // 3], "1")):
+        body = base | {"date": day.isoformat(), "motif": "perte", "quantite": quantity}
+        response = manager_api_a.post("/api/v1/stock/mouvements", body, content_type="application/json")
+        assert response.status_code == 201, response.content
+    end = min(middle + timedelta(days=60), days[-1])
+    start = max(end - timedelta(days=365), days[0] + timedelta(days=1))
+    period = {"date_debut": start.isoformat(), "date_fin": end.isoformat()}
+    rows = member_api_a.get(f"{BASE}/stock/valorisation", period).json()
+    reported: dict[str, tuple[Decimal, Decimal, int]] = {}
+    for row in rows:
+        q, v, n = reported.get(row["date"], (Decimal(0), Decimal(0), 0))
+        reported[row["date"]] = (
+            q + Decimal(row["quantite_totale"]),
+            v + Decimal(row["valeur_totale"]),
+            n + row["nb_ruptures"],
+        )
+    with in_schema(tenant_a):
+        expected = _positions_carried(start, end)
+    assert reported == expected
+    assert expected[middle.isoformat()][2] >= 1  # the pair below zero counts as a rupture

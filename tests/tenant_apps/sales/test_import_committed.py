@@ -17,12 +17,13 @@ from django.db.models import Sum
 
 from shared_apps.tenants.models import Tenant
 from sumup_etl import Export
-from tenant_apps.sales.models import ImportSource, Order, OrderLine, OrderPayment
+from tenant_apps.sales.models import DailySales, ImportSource, Order, OrderLine, OrderPayment
 from tenant_apps.sales.services import ImportResult, sales_import_files
 from tests.factories.metro import in_schema
 from tests.support.committing import committing
 
 _TABLES = (
+    "sales_dailysales, sales_dailysalesstate, "
     "sales_orderpayment, sales_orderline, sales_order, sales_pendingupload, sales_salesimport, "
     "sales_recipeline, sales_dish, sales_tillestablishment, "
     "stock_stockmovement, stock_stockday, stock_stocklevel, stock_site"
@@ -60,4 +61,6 @@ def test_the_real_export_loads_whole_and_a_second_import_changes_nothing(
     assert (again.imported, again.duplicates, again.lines) == (0, 7880, 0)
     with in_schema(committing_tenant):
         assert _counts() == before
+        days = DailySales.objects.aggregate(ttc=Sum("ca_ttc"), lines=Sum("line_count"))
+        assert days == {"ttc": Decimal("339196.60"), "lines": 19660}
         assert set(Order.objects.values_list("pk", flat=True)) == ids_before

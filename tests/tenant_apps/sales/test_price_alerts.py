@@ -3,7 +3,9 @@ and food cost % at the price before the rise and at the new one (HT base)."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -11,8 +13,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
+from shared_apps.core.renderers import FastJSONRenderer
 from shared_apps.tenants.models import Tenant
 from tenant_apps.catalog.models import PriceAlert
+from tenant_apps.catalog.selectors import price_alert_list
+from tenant_apps.sales.alert_apis import PriceAlertOutput
+from tenant_apps.sales.selectors import price_alert_dishes
 from tests.factories.catalog import PriceAlertFactory, ProductFactory
 from tests.factories.sales import DishFactory, RecipeLineFactory
 
@@ -101,3 +107,66 @@ def test_tenant_b_sees_none_of_tenant_as_dishes_on_its_alerts(
     admin_b.patch(f"{URL}/{ids['rise']}", {"vu": True}, content_type="application/json")
     with schema_context(tenant_a.schema_name):
         assert not PriceAlert.objects.get(pk=ids["rise"]).seen
+
+
+def _awkward_prices(tenant: Tenant) -> None:
+    """Costs with long decimals (yields of 0.7, prices of 3 decimals), a dish sold at 0 (no food cost %),
+    two dishes of one name, successive rises of one product (one's new price the next one's old), two
+    alerts with the same product and prices, and a seen alert."""
+    with schema_context(tenant.schema_name):
+        butter = ProductFactory.create(designation="BEURRE", avg_unit_price=Decimal("7.777"))
+        flour = ProductFactory.create(designation="FARINE", avg_unit_price=Decimal("0.333"))
+        tart = DishFactory.create(name="Tarte", selling_price_ttc=Decimal("9.95"), vat_rate=Decimal("5.50"))
+        twin = DishFactory.create(name="Tarte", selling_price_ttc=Decimal("13.33"))
+        staff = DishFactory.create(name="Repas du personnel", selling_price_ttc=Decimal(0))
+        for dish, quantity in ((tart, "0.125"), (twin, "0.333"), (staff, "0.0175")):
+            RecipeLineFactory.create(
+                dish=dish, product=butter, quantity=Decimal(quantity), yield_factor=Decimal("0.7")
+            )
+            RecipeLineFactory.create(dish=dish, product=flour, quantity=Decimal("0.3"))
+        for old, new, day, seen in (
+            ("7.005", "8.125", 3, False),
+            ("8.125", "9.999", 9, True),
+            ("7.005", "8.125", 12, False),
+        ):
+            PriceAlertFactory.create(
+                product=butter,
+                old_price=Decimal(old),
+                new_price=Decimal(new),
+                date=datetime.date(2026, 11, day),
+                seen=seen,
+            )
+        PriceAlertFactory.create(product=flour, old_price=Decimal("0.301"), new_price=Decimal("0.333"))
+
+
+def test_the_alert_list_is_byte_for_byte_what_its_documented_serializer_writes(
+    tenant_a: Tenant, reader_a: Client
+) -> None:
+    _awkward_prices(tenant_a)
+    response = reader_a.get(URL)
+    assert response.status_code == 200, response.content
+    with schema_context(tenant_a.schema_name):
+        alerts = list(price_alert_list())
+        dishes = price_alert_dishes(alerts=alerts)
+        rows = [SimpleNamespace(alert=alert, dishes=dishes[alert.pk]) for alert in alerts]
+        documented = PriceAlertOutput(rows, many=True).data
+    assert [len(alert["plats"]) for alert in response.json()] == [3, 3, 3, 3]
+    assert {None} < {dish["nouveau_food_cost_pct"] for alert in response.json() for dish in alert["plats"]}
+    assert response.content == FastJSONRenderer().render(documented)
+
+
+def test_marking_an_alert_answers_what_its_documented_serializer_writes(
+    tenant_a: Tenant, admin_api_a: Client
+) -> None:
+    _awkward_prices(tenant_a)
+    with schema_context(tenant_a.schema_name):
+        alert = price_alert_list().filter(seen=True).get()
+    response = admin_api_a.patch(f"{URL}/{alert.pk}", {"vu": False}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    with schema_context(tenant_a.schema_name):
+        alert.refresh_from_db()
+        documented = PriceAlertOutput(
+            SimpleNamespace(alert=alert, dishes=price_alert_dishes(alerts=[alert])[alert.pk])
+        ).data
+    assert response.json()["vu"] is False
+    assert response.content == FastJSONRenderer().render(documented)

@@ -1,4 +1,4 @@
-"""Periods of the analytics: `date_debut`/`date_fin` as days or as ISO 8601 datetimes, in the tenant's zone.
+"""Periods of the reports: `date_debut`/`date_fin` as days or as ISO 8601 datetimes, in the tenant's zone.
 
 A day means the whole day: from its first instant (date_debut) to its last (date_fin), both included. A
 datetime without an offset is the tenant's local time; one with an offset is taken as it is. So a lunch
