@@ -7,7 +7,7 @@ service remembering to call something:
 1. PostgreSQL says what changed. Every business table of a tenant schema carries a statement-level trigger
    (`AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE … FOR EACH STATEMENT`, migration `readcache.0001`; the
    public tenant row has a row trigger for its settings) that sends the writing connection a NOTICE naming
-   the schema, once per transaction and schema (`TRIGGER_FUNCTION_SQL`, since `readcache.0004`). Any
+   the schema, once per transaction and schema (`TRIGGER_FUNCTION_SQL`, since `readcache.0005`). Any
    writer — ORM, raw SQL, the METRO loader's prepared statement, a migration's RunPython, a shell — sets it
    off; the notice reaches the client while the statement runs, at no extra round trip.
 2. The connection remembers the schemas it changed (`shared_apps.core.postgresql_backend`) and, right

@@ -18,7 +18,7 @@ END $$;
 
 
 class Migration(migrations.Migration):
-    dependencies = [("readcache", "0003_accounting_triggers")]
+    dependencies = [("readcache", "0004_sales_daily_triggers")]
 
     operations = [
         data_version.triggers_operation([data_version.TRIGGER_FUNCTION_SQL], [PREVIOUS_FUNCTION_SQL]),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('stock', '0005_read_model_indexes_and_sales'),
+        ('stock', '0006_stock_day_previous_position'),
     ]
 
     operations = [
