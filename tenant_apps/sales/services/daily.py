@@ -1,9 +1,12 @@
 """The sales per local day and dish (models.DailySales), kept with the lines they sum.
 
 The days are complete for the zone the state row names, or for none (blank). Every writer locks that row
-first, in its own transaction: an import's chunk FOR SHARE (chunks of concurrent imports add side by
-side), a rebuild FOR UPDATE. So a rebuild's sums are taken after every chunk that locked before it has
-committed, and a chunk that locks after it adds to the rebuilt days: no line is summed twice or missed.
+FOR UPDATE first, in its own transaction, after writing its lines: a rebuild's sums are taken after every
+chunk that locked before it has committed, and a chunk that locks after it adds to the rebuilt days, so no
+line is summed twice or missed. One lock mode for all: a chunk that finds the days in another zone marks
+them stale under the lock it already holds (a shared lock raised to an exclusive one by two chunks at once
+would deadlock). Chunks of two imports at once wait for each other only for their last steps (the days,
+the stock exits, the commit).
 """
 
 from __future__ import annotations
@@ -21,12 +24,12 @@ _STATE_ID = 1
 _Sums = list[Decimal | int]  # quantity, CA TTC, CA HT, lines
 
 
-def _state_locked(*, exclusive: bool) -> str:
+def _state_locked() -> str:
     """The zone the days are complete for ('' when none), the state row locked until the commit."""
     DailySalesState.objects.bulk_create([DailySalesState(pk=_STATE_ID)], ignore_conflicts=True)
-    table, lock = DailySalesState._meta.db_table, "UPDATE" if exclusive else "SHARE"
+    table = DailySalesState._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT zone FROM {table} WHERE id = %s FOR {lock}", [_STATE_ID])  # noqa: S608
+        cursor.execute(f"SELECT zone FROM {table} WHERE id = %s FOR UPDATE", [_STATE_ID])  # noqa: S608
         row = cursor.fetchone()
     return str(row[0]) if row else ""
 
@@ -36,7 +39,7 @@ def daily_sales_add(*, lines: Sequence[OrderLine], zone: ZoneInfo) -> None:
     another zone than the days' make the days stale instead: reports read the lines until a rebuild."""
     if not lines:
         return
-    days_zone = _state_locked(exclusive=False)
+    days_zone = _state_locked()
     if days_zone != zone.key:
         if days_zone:
             DailySalesState.objects.filter(pk=_STATE_ID).update(zone="")
@@ -69,7 +72,7 @@ def daily_sales_add(*, lines: Sequence[OrderLine], zone: ZoneInfo) -> None:
 @transaction.atomic
 def daily_sales_rebuild(*, zone: ZoneInfo) -> None:
     """Sum every line again into its day in `zone` (the tenant's zone changed, or the days are stale)."""
-    _state_locked(exclusive=True)
+    _state_locked()
     table, lines = DailySales._meta.db_table, OrderLine._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL statement_timeout = 0")  # a million lines outlast the default

@@ -8,16 +8,20 @@ tables of tenant A (and the site the import created) are emptied after.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.db.models import Sum
 
 from shared_apps.tenants.models import Tenant
 from sumup_etl import Export
-from tenant_apps.sales.models import DailySales, ImportSource, Order, OrderLine, OrderPayment
+from tenant_apps.sales.models import DailySales, DailySalesState, ImportSource, Order, OrderLine, OrderPayment
 from tenant_apps.sales.services import ImportResult, sales_import_files
 from tests.factories.metro import in_schema
 from tests.support.committing import committing
@@ -64,3 +68,67 @@ def test_the_real_export_loads_whole_and_a_second_import_changes_nothing(
         days = DailySales.objects.aggregate(ttc=Sum("ca_ttc"), lines=Sum("line_count"))
         assert days == {"ttc": Decimal("339196.60"), "lines": 19660}
         assert set(Order.objects.values_list("pk", flat=True)) == ids_before
+
+
+def test_two_imports_at_once_in_two_zones_never_leave_days_that_lie(
+    committing_tenant: Tenant, real_export: Export
+) -> None:
+    """The second import starts after the tenant moved to another zone, while the first still loads: the
+    days end up stale (reports read the lines) or complete in one zone, never a mix; the next import
+    rebuilds them in the tenant's zone."""
+    half = len(real_export.orders) // 2
+    exports = (replace(real_export, orders=real_export.orders[:half]),
+               replace(real_export, orders=real_export.orders[half:]))  # fmt: skip
+    first_chunk, failures = threading.Event(), []
+
+    def load(export: Export, on_chunk: Any = None) -> None:
+        try:
+            with in_schema(committing_tenant):
+                sales_import_files(sources=[], export=export, source=ImportSource.CLI, on_chunk=on_chunk)
+        except Exception as error:
+            failures.append(error)
+            first_chunk.set()
+        finally:
+            connection.close()
+
+    settings = dict(committing_tenant.settings)
+    try:
+        paris = threading.Thread(target=load, args=(exports[0], lambda _n: first_chunk.set()))
+        paris.start()
+        assert first_chunk.wait(60)
+        committing_tenant.settings = {**settings, "time_zone": "America/Martinique"}
+        committing_tenant.save(update_fields=["settings"])
+        martinique = threading.Thread(target=load, args=(exports[1],))
+        martinique.start()
+        for thread in (paris, martinique):
+            thread.join(120)
+        assert failures == []
+        with in_schema(committing_tenant):
+            assert _counts()[3] == Decimal("339196.60")
+            zone = DailySalesState.objects.get().zone
+            assert zone == "" or _days_summed() == _lines_summed(ZoneInfo(zone))
+        _import(committing_tenant, real_export)  # nothing new: it only rebuilds the days
+        with in_schema(committing_tenant):
+            assert DailySalesState.objects.get().zone == "America/Martinique"
+            assert _days_summed() == _lines_summed(ZoneInfo("America/Martinique"))
+    finally:
+        committing_tenant.settings = settings
+        committing_tenant.save(update_fields=["settings"])
+
+
+def _days_summed() -> dict[tuple[Any, Any], tuple[Decimal, Decimal, int]]:
+    rows = DailySales.objects.values("day", "dish_id").annotate(
+        t=Sum("ca_ttc"), q=Sum("quantity"), n=Sum("line_count")
+    )
+    return {(r["day"], r["dish_id"]): (r["t"], r["q"], r["n"]) for r in rows}
+
+
+def _lines_summed(zone: ZoneInfo) -> dict[tuple[Any, Any], tuple[Decimal, Decimal, int]]:
+    sums: dict[tuple[Any, Any], tuple[Decimal, Decimal, int]] = {}
+    for closed_at, dish_id, ttc, quantity in OrderLine.objects.values_list(
+        "closed_at", "dish_id", "ca_ttc", "quantity"
+    ):
+        key = (closed_at.astimezone(zone).date(), dish_id)
+        t, q, n = sums.get(key, (Decimal(0), Decimal(0), 0))
+        sums[key] = (t + ttc, q + quantity, n + 1)
+    return sums
