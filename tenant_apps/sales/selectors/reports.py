@@ -84,15 +84,18 @@ def _sums(
         return list(cursor.fetchall())
 
 
-def _costed(row: dict[str, Any], costs: dict[int, Decimal]) -> dict[str, Any]:
-    """A dish's sums with its gross margin and food cost % (None without a recipe or revenue)."""
-    cost = row["quantity"] * costs.get(row["dish_id"], Decimal(0))
-    row["gross_margin"] = (row["ca_ht"] - cost).quantize(CENT, ROUND_HALF_UP)
-    known = row["dish_id"] in costs and row["ca_ht"] > 0
-    row["food_cost_pct"] = (
-        (cost / row["ca_ht"] * 100).quantize(Decimal("0.1"), ROUND_HALF_UP) if known else None
-    )
-    return row
+def _margin(ca_ht: Decimal, cost: Decimal) -> Decimal:
+    return (ca_ht - cost).quantize(CENT, ROUND_HALF_UP)
+
+
+def _dish_row(dish_id: int, sums: tuple[Decimal, ...], *, has_recipe: bool) -> dict[str, Any]:
+    """A dish's sums (quantity, CA TTC, CA HT, material cost of what was sold) with its gross margin and
+    food cost % (None without a recipe or revenue)."""
+    quantity, ca_ttc, ca_ht, cost = sums
+    known = has_recipe and ca_ht > 0
+    pct = (cost / ca_ht * 100).quantize(Decimal("0.1"), ROUND_HALF_UP) if known else None
+    return {"dish_id": dish_id, "quantity": quantity, "ca_ttc": ca_ttc, "ca_ht": ca_ht,
+            "gross_margin": _margin(ca_ht, cost), "food_cost_pct": pct}  # fmt: skip
 
 
 def sales_by_day(*, start: datetime, end: datetime, zone: ZoneInfo) -> list[dict[str, Any]]:
@@ -118,12 +121,11 @@ def sales_by_day_and_dish(
         start=start, end=end, zone=zone, costs=costs
     ):
         if not per_dish:
-            margin = (ca_ht - cost).quantize(CENT, ROUND_HALF_UP)
             days.append({"date": day, "channel": CHANNEL, "quantity": quantity, "ca_ttc": ca_ttc,
-                         "ca_ht": ca_ht, "gross_margin": margin})  # fmt: skip
+                         "ca_ht": ca_ht, "gross_margin": _margin(ca_ht, cost)})  # fmt: skip
         elif dish_id is not None:
-            row = {"dish_id": dish_id, "quantity": quantity, "ca_ttc": ca_ttc, "ca_ht": ca_ht}
-            dishes.append(_costed(row, costs))
+            sums = (quantity, ca_ttc, ca_ht, cost)
+            dishes.append(_dish_row(dish_id, sums, has_recipe=dish_id in costs))
     return days, dishes
 
 
