@@ -73,14 +73,23 @@ def _lines_of(dish_ids: Iterable[int]) -> list[tuple[int, int, Decimal, Decimal]
     return list(lines.values_list("dish_id", "product_id", "quantity", "yield_factor"))
 
 
-def dish_costs(*, dishes: Iterable[Dish]) -> dict[int, DishCost]:
-    """The cost of each dish, its ingredients at their current average cost."""
-    dishes = list(dishes)
-    lines = _lines_of(dish.pk for dish in dishes)
+def _material_costs(
+    lines: Sequence[tuple[int, int, Decimal, Decimal]],
+) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
+    """(each ingredient's current average cost, each dish's material cost at those) of recipe lines
+    (dish, product, quantity, yield factor)."""
     unit = average_costs(product_ids=[line[1] for line in lines])
     material: dict[int, Decimal] = defaultdict(Decimal)
     for dish_id, product_id, quantity, yield_factor in lines:
         material[dish_id] += quantity / yield_factor * unit.get(product_id, Decimal(0))
+    return unit, material
+
+
+def dish_costs(*, dishes: Iterable[Dish]) -> dict[int, DishCost]:
+    """The cost of each dish, its ingredients at their current average cost."""
+    dishes = list(dishes)
+    lines = _lines_of(dish.pk for dish in dishes)
+    _unit, material = _material_costs(lines)
     with_recipe = {line[0] for line in lines}
     return {
         dish.pk: cost_of(dish=dish, material_cost=material[dish.pk], has_recipe=dish.pk in with_recipe)
@@ -125,10 +134,7 @@ class _Repricing:
                 "dish_id", "product_id", "quantity", "yield_factor"
             )
         )
-        unit = average_costs(product_ids=[line[1] for line in lines])
-        material: dict[int, Decimal] = defaultdict(Decimal)  # each dish at current average costs
-        for dish_id, product_id, quantity, yield_factor in lines:
-            material[dish_id] += quantity / yield_factor * unit.get(product_id, Decimal(0))
+        unit, material = _material_costs(lines)  # each dish at current average costs
         # (dish, product) → (quantity taken per dish, the dish's material cost less that product's share)
         self.share: dict[tuple[int, int], tuple[Decimal, Decimal]] = {}
         for dish_id, product_id, quantity, yield_factor in lines:
